@@ -1,0 +1,35 @@
+# VetDesk — two commands on a fresh machine: `make run` and `make test`.
+SWIFT      ?= swift
+DEMO_DB    ?= data/demo/sede.db
+BIN         = .build/debug/vetdesk
+RELEASE_BIN = .build/release/vetdesk
+# Debian packages the build, the tests and the benchmarks need.
+APT_PACKAGES = libncursesw5-dev libsqlite3-dev sqlite3 libcurl4-openssl-dev tmux postgresql python3-icalendar hyperfine
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: deps build run test bench clean
+
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "Instalando paquetes:$$missing"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+run: build
+	@[ -f "$(DEMO_DB)" ] || $(BIN) demo --db "$(DEMO_DB)"
+	$(BIN) --db "$(DEMO_DB)"
+
+test: build
+	$(SWIFT) build --build-tests
+	VETDESK_BIN="$(CURDIR)/$(BIN)" $(SWIFT) test --skip-build
+
+bench: deps
+	$(SWIFT) build -c release
+	$(RELEASE_BIN) bench --workdir data/bench
+
+clean:
+	rm -rf .build data/bench

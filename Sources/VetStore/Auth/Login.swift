@@ -1,0 +1,92 @@
+import Foundation
+import GRDB
+import VetCore
+
+/// Sign-in with lockout: five failures in a row lock the user for five minutes at this sede.
+/// Every attempt on a known user is a row of `login_events` (journaled, sede-owned).
+public struct Authenticator: Sendable {
+    public let store: SedeStore
+
+    public init(store: SedeStore) { self.store = store }
+
+    public enum Outcome: Sendable, Equatable {
+        case success(Session)
+        case failure(String)
+    }
+
+    public static let wrongCredentials = "Usuario o clave incorrectos"
+
+    public func login(username: String, password: String) throws -> Outcome {
+        let name = username.trimmingCharacters(in: .whitespaces).lowercased()
+        guard !name.isEmpty else { return .failure("Ingrese el usuario") }
+        guard !password.isEmpty else { return .failure("Ingrese la clave") }
+        let sede = try store.localSede()
+        guard let user = try store.read({ db in
+            try User.filter(sql: "username = ? AND active = 1", arguments: [name]).fetchOne(db)
+        }) else {
+            return .failure(Self.wrongCredentials)
+        }
+        if let minutes = try lockedMinutesLeft(userID: user.id) {
+            return .failure("Usuario bloqueado por intentos fallidos; intente en \(minutes) min")
+        }
+        guard PasswordHasher.verify(password, hash: user.passHash) else {
+            let lockedNow = try store.write(user: user.id) { db -> Bool in
+                try record(.fail, user: user.id, sede: sede.id, db)
+                let failures = try consecutiveFailures(userID: user.id, db)
+                if failures >= Credentials.maxFailures {
+                    try record(.locked, user: user.id, sede: sede.id, db)
+                    return true
+                }
+                return false
+            }
+            return .failure(lockedNow ? "Usuario bloqueado por 5 minutos tras 5 intentos fallidos" : Self.wrongCredentials)
+        }
+        let roles = try store.read { db in
+            try String.fetchAll(db, sql: "SELECT role FROM user_roles WHERE user_id = ? AND sede_id = ?", arguments: [user.id, sede.id])
+        }.compactMap(Role.init(rawValue:))
+        guard !roles.isEmpty else { return .failure("El usuario no tiene acceso a esta sede") }
+        try store.write(user: user.id) { db in try record(.ok, user: user.id, sede: sede.id, db) }
+        return .success(Session(userID: user.id, username: user.username, fullName: user.fullName,
+                                roles: Role.allCases.filter(roles.contains), sede: sede))
+    }
+
+    /// Checks the clave of the signed-in user to unlock an idle terminal.
+    public func unlock(session: Session, password: String) throws -> Outcome {
+        try login(username: session.username, password: password)
+    }
+
+    public func recordIdleLock(session: Session) throws {
+        try store.write(user: session.userID) { db in try record(.idleLock, user: session.userID, sede: session.sede.id, db) }
+    }
+
+    public func recordLogout(session: Session) throws {
+        try store.write(user: session.userID) { db in try record(.logout, user: session.userID, sede: session.sede.id, db) }
+    }
+
+    /// Whole minutes left on a lockout, or `nil` when the user is not locked.
+    public func lockedMinutesLeft(userID: String) throws -> Int? {
+        let since = LimaTime.iso8601(store.clock.now.addingTimeInterval(-Double(Credentials.lockoutSeconds)))
+        guard let lockedAt = try store.read({ db in
+            try String.fetchOne(db, sql: "SELECT max(at) FROM login_events WHERE user_id = ? AND kind = 'locked' AND at > ?",
+                                arguments: [userID, since])
+        }), let date = LimaTime.parseISO8601(lockedAt) else { return nil }
+        let left = Double(Credentials.lockoutSeconds) - store.clock.now.timeIntervalSince(date)
+        return max(1, Int((left / 60).rounded(.up)))
+    }
+
+    enum EventKind: String { case ok = "login_ok", fail = "login_fail", locked, logout, idleLock = "idle_lock" }
+
+    func record(_ kind: EventKind, user: String, sede: String, _ db: Database) throws {
+        try db.execute(sql: "INSERT INTO login_events (id, sede_id, user_id, kind, at) VALUES (?, ?, ?, ?, ?)",
+                       arguments: [store.newID(), sede, user, kind.rawValue, store.nowText])
+    }
+
+    /// Failures since the last success or lockout.
+    func consecutiveFailures(userID: String, _ db: Database) throws -> Int {
+        try Int.fetchOne(db, sql: """
+            SELECT count(*) FROM login_events
+            WHERE user_id = ? AND kind = 'login_fail'
+              AND at > coalesce((SELECT max(at) FROM login_events WHERE user_id = ? AND kind IN ('login_ok', 'locked')), '')
+            """, arguments: [userID, userID]) ?? 0
+    }
+}

@@ -1,0 +1,81 @@
+import GRDB
+import HummingbirdBcrypt
+import VetCore
+
+public struct User: Codable, Hashable, Sendable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "users"
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+
+    public var id: String
+    public var username: String
+    public var fullName: String
+    public var passHash: String
+    public var active: Bool = true
+    public var createdAt: String
+}
+
+/// The signed-in user at this sede, with the roles held here.
+public struct Session: Sendable, Equatable {
+    public var userID: String
+    public var username: String
+    public var fullName: String
+    public var roles: [Role]
+    public var sede: Sede
+
+    public init(userID: String, username: String, fullName: String, roles: [Role], sede: Sede) {
+        self.userID = userID; self.username = username; self.fullName = fullName; self.roles = roles; self.sede = sede
+    }
+
+    public func has(_ role: Role) -> Bool { roles.contains(role) }
+    /// The role shown in the status bar: the highest one held.
+    public var mainRole: Role { roles.max { Role.allCases.firstIndex(of: $0)! < Role.allCases.firstIndex(of: $1)! } ?? .recepcionista }
+}
+
+public enum PasswordHasher {
+    /// bcrypt cost: about a tenth of a second per check on this hardware.
+    public static let cost: UInt8 = 10
+    public static func hash(_ password: String) -> String { Bcrypt.hash(password, cost: cost) }
+    public static func verify(_ password: String, hash: String) -> Bool { Bcrypt.verify(password, hash: hash) }
+}
+
+extension SedeStore {
+    /// Adds a user with roles at this store's sede. Users are central data: written as received
+    /// from central, so not journaled (central owns them once sync is configured).
+    @discardableResult
+    public func addUser(username: String, fullName: String, password: String, roles: [Role], sedeID: String? = nil,
+                        passwordHash: String? = nil) throws -> User {
+        let name = username.trimmingCharacters(in: .whitespaces).lowercased()
+        guard !name.isEmpty, name.count <= 32, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "_" || $0 == "-") }) else {
+            throw StoreError.invalid("El usuario tiene de 1 a 32 letras, dígitos, punto, guion o guion bajo")
+        }
+        if let problem = Credentials.passwordProblem(password) { throw StoreError.invalid(problem) }
+        guard !roles.isEmpty else { throw StoreError.invalid("Asigne al menos un rol") }
+        let sede = try sedeID ?? localSede().id
+        let user = User(id: newID(), username: name, fullName: fullName, passHash: passwordHash ?? PasswordHasher.hash(password), createdAt: nowText)
+        try applyingRemote { db in
+            if try User.filter(sql: "username = ?", arguments: [name]).fetchCount(db) > 0 {
+                throw StoreError.invalid("Ya existe el usuario \(name)")
+            }
+            try user.insert(db)
+            for role in roles {
+                try db.execute(sql: "INSERT INTO user_roles (id, user_id, sede_id, role) VALUES (?, ?, ?, ?)",
+                               arguments: [newID(), user.id, sede, role.rawValue])
+            }
+        }
+        return user
+    }
+
+    /// Users with their roles at this sede, by username.
+    public func usersWithRoles() throws -> [(user: User, roles: [Role])] {
+        let sede = try localSede()
+        return try read { db in
+            let users = try User.order(sql: "username").fetchAll(db)
+            return try users.map { user in
+                let roles = try String.fetchAll(db, sql: "SELECT role FROM user_roles WHERE user_id = ? AND sede_id = ?", arguments: [user.id, sede.id])
+                    .compactMap(Role.init(rawValue:))
+                return (user, Role.allCases.filter(roles.contains))
+            }
+        }
+    }
+}

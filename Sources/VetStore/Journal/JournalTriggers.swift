@@ -1,0 +1,76 @@
+import GRDB
+
+/// Generates the AFTER INSERT/UPDATE/DELETE triggers that append every change of a synced table to
+/// `journal`. The triggers live in the database, so writes from any connection are captured,
+/// the sqlite3 shell included; they stay silent while `sync_ctx` holds a row (changes being applied
+/// from central) so nothing is echoed back.
+enum JournalTriggers {
+    /// The SQL expression for "now" in Unix milliseconds, as SQLite computes it.
+    static let nowMsSQL = "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)"
+
+    /// Drops and recreates the journal triggers of every table listed in `synced_tables`.
+    static func regenerate(_ db: Database) throws {
+        let existing = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'journal\\_%' ESCAPE '\\'")
+        for name in existing { try db.execute(sql: "DROP TRIGGER \(name.quotedDatabaseIdentifier)") }
+        let tables = try String.fetchAll(db, sql: "SELECT name FROM synced_tables ORDER BY name")
+        for table in tables {
+            let columns = try db.columns(in: table).map(\.name)
+            guard columns.contains("id") else {
+                throw StoreError.invalid("La tabla sincronizada \(table) no tiene columna id")
+            }
+            for sql in triggers(table: table, columns: columns) { try db.execute(sql: sql) }
+        }
+    }
+
+    static func triggers(table: String, columns: [String]) -> [String] {
+        let t = table.quotedDatabaseIdentifier
+        let tableLiteral = table.sqlQuotedLiteral
+        // A write outside the app's write helper gets its own transaction id and clock tick.
+        let stamp = """
+            UPDATE sync_state SET tx_id = tx_id + 1, hlc = MAX(hlc + 1, \(nowMsSQL) << 16), user_id = NULL
+                WHERE id = 1 AND app_tx = 0;
+            """
+        func append(op: String, rowID: String, cols: String) -> String {
+            """
+            INSERT INTO journal (tx_id, hlc, tbl, row_id, op, cols, user_id)
+                SELECT tx_id, hlc, \(tableLiteral), \(rowID), '\(op)', \(cols), user_id FROM sync_state WHERE id = 1;
+            """
+        }
+        let insertCols = "json_object(" + columns.map { "\($0.sqlQuotedLiteral), NEW.\($0.quotedDatabaseIdentifier)" }.joined(separator: ", ") + ")"
+        let changed = columns.filter { $0 != "id" }
+        let updateCols = "'{' || substr(" + changed.map { (c: String) -> String in
+            let q = c.quotedDatabaseIdentifier
+            return "CASE WHEN NEW.\(q) IS NOT OLD.\(q) THEN \((",\"" + c + "\":").sqlQuotedLiteral) || json_quote(NEW.\(q)) ELSE '' END"
+        }.joined(separator: " || ") + ", 2) || '}'"
+        let anyChange = changed.map { "NEW.\($0.quotedDatabaseIdentifier) IS NOT OLD.\($0.quotedDatabaseIdentifier)" }.joined(separator: " OR ")
+        let silent = "NOT EXISTS (SELECT 1 FROM sync_ctx)"
+        return [
+            """
+            CREATE TRIGGER "journal_\(table)_ins" AFTER INSERT ON \(t) WHEN \(silent)
+            BEGIN
+            \(stamp)
+            \(append(op: "I", rowID: "NEW.id", cols: insertCols))
+            END
+            """,
+            """
+            CREATE TRIGGER "journal_\(table)_upd" AFTER UPDATE ON \(t) WHEN \(silent) AND (\(anyChange.isEmpty ? "0" : anyChange))
+            BEGIN
+            \(stamp)
+            \(append(op: "U", rowID: "NEW.id", cols: updateCols))
+            END
+            """,
+            """
+            CREATE TRIGGER "journal_\(table)_del" AFTER DELETE ON \(t) WHEN \(silent)
+            BEGIN
+            \(stamp)
+            \(append(op: "D", rowID: "OLD.id", cols: "NULL"))
+            END
+            """,
+        ]
+    }
+}
+
+extension String {
+    /// The string as an SQL string literal, single quotes doubled.
+    var sqlQuotedLiteral: String { "'" + replacingOccurrences(of: "'", with: "''") + "'" }
+}

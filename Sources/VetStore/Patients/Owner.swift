@@ -1,0 +1,55 @@
+import GRDB
+import VetCore
+
+/// A pet's owner (shared data: any sede may write it).
+public struct Owner: Codable, Hashable, Sendable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "owners"
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+
+    public var id: String
+    public var docType: DocumentType
+    public var docNumber: String
+    public var firstNames: String
+    public var lastNames: String
+    public var phone: String?
+    public var email: String?
+    public var district: String?
+    public var address: String?
+    public var createdAt: String
+    public var updatedAt: String
+
+    public init(id: String, docType: DocumentType, docNumber: String, firstNames: String, lastNames: String,
+                phone: String? = nil, email: String? = nil, district: String? = nil, address: String? = nil,
+                createdAt: String, updatedAt: String) {
+        self.id = id; self.docType = docType; self.docNumber = docNumber; self.firstNames = firstNames
+        self.lastNames = lastNames; self.phone = phone; self.email = email; self.district = district
+        self.address = address; self.createdAt = createdAt; self.updatedAt = updatedAt
+    }
+
+    public var fullName: String { firstNames + " " + lastNames }
+}
+
+/// A patient (shared data).
+public struct Pet: Codable, Hashable, Sendable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "pets"
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+
+    public var id: String
+    public var ownerId: String
+    public var name: String
+    public var species: String
+    public var breed: String?
+    public var sex: String?
+    public var birthDate: String?
+    public var microchip: String?
+    public var createdAt: String
+    public var updatedAt: String
+
+    public init(id: String, ownerId: String, name: String, species: String, breed: String? = nil, sex: String? = nil,
+                birthDate: String? = nil, microchip: String? = nil, createdAt: String, updatedAt: String) {
+        self.id = id; self.ownerId = ownerId; self.name = name; self.species = species; self.breed = breed
+        self.sex = sex; self.birthDate = birthDate; self.microchip = microchip; self.createdAt = createdAt; self.updatedAt = updatedAt
+    }
+}

@@ -1,0 +1,34 @@
+import GRDB
+
+/// Local settings of one sede store (never synced).
+public enum SettingKey: String, Sendable {
+    case sedeID = "sede_id"
+    case demo = "demo"
+    case idleMinutes = "idle_minutes"
+}
+
+extension SedeStore {
+    public func setting(_ key: SettingKey) throws -> String? {
+        try read { db in try Self.setting(key, db) }
+    }
+
+    static func setting(_ key: SettingKey, _ db: Database) throws -> String? {
+        try String.fetchOne(db, sql: "SELECT value FROM settings WHERE key = ?", arguments: [key.rawValue])
+    }
+
+    static func setSetting(_ key: SettingKey, _ value: String, _ db: Database) throws {
+        try db.execute(sql: "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                       arguments: [key.rawValue, value])
+    }
+
+    /// Whether this store was made by `vetdesk demo` (demo logins are shown only then).
+    public func isDemo() throws -> Bool { try setting(.demo) == "1" }
+
+    /// Minutes without a key press before the terminal locks; 5 unless configured.
+    public func idleMinutes() throws -> Int { Int(try setting(.idleMinutes) ?? "") ?? 5 }
+
+    public func setIdleMinutes(_ minutes: Int) throws {
+        guard (1...240).contains(minutes) else { throw StoreError.invalid("Los minutos de bloqueo van de 1 a 240") }
+        try pool.write { db in try Self.setSetting(.idleMinutes, String(minutes), db) }
+    }
+}

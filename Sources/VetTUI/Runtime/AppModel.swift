@@ -1,0 +1,176 @@
+import Foundation
+import VetCore
+import VetStore
+
+/// The whole program's state without a terminal: the screen stack, the session, the toast, the
+/// idle lock and the status bar. The driver feeds it keys and ticks and draws what it renders;
+/// tests drive it the same way and read the canvas.
+public struct AppModel {
+    public private(set) var stack: [any Screen]
+    public private(set) var session: Session?
+    public private(set) var exitCode: Int32?
+    public private(set) var toast: (text: String, kind: ToastKind, until: Date)?
+    public var link: LinkStatus = .unknown
+    public let services: AppServices
+    public let sede: Sede
+    public let isDemo: Bool
+    public let idleSeconds: Int
+    private var lastActivity: Date
+    private var lastLinkRefresh: Date = .distantPast
+
+    public init(services: AppServices, idleSeconds: Int) throws {
+        self.services = services
+        self.sede = try services.store.localSede()
+        self.isDemo = try services.store.isDemo()
+        self.idleSeconds = idleSeconds
+        self.lastActivity = services.store.clock.now
+        self.stack = [LoginScreen(demoLogins: isDemo ? DemoGeneratorLogins.names : [])]
+        refreshLink(force: true)
+    }
+
+    var now: Date { services.store.clock.now }
+
+    public var context: ScreenContext { ScreenContext(session: session, sede: sede, isDemo: isDemo, now: now) }
+
+    public var top: any Screen { stack[stack.count - 1] }
+
+    // MARK: Events
+
+    public mutating func handle(_ event: Event) {
+        if case .key = event { lastActivity = now }
+        if case .tick = event { onTick() }
+        if case .dataChanged = event { refreshLink(force: true) }
+        if case .key(let key) = event, handleGlobal(key) { return }
+        let command = stack[stack.count - 1].update(event, context)
+        if case .ignored = command, case .key(let key) = event {
+            handleUnused(key)
+            return
+        }
+        apply(command)
+    }
+
+    /// Keys that work the same on every screen: F1 help, F10 exit.
+    private mutating func handleGlobal(_ key: Key) -> Bool {
+        switch key {
+        case .function(10):
+            if let session { try? services.auth.recordLogout(session: session) }
+            exitCode = 0
+            return true
+        case .function(1):
+            if !(top is HelpScreen) { stack.append(HelpScreen(for: top, session: session)) }
+            return true
+        default:
+            return false
+        }
+    }
+
+    private mutating func onTick() {
+        if let toast, toast.until <= now { self.toast = nil }
+        refreshLink(force: false)
+        guard let session, !top.isGate, now.timeIntervalSince(lastActivity) >= Double(idleSeconds) else { return }
+        try? services.auth.recordIdleLock(session: session)
+        stack.append(LockScreen(session: session))
+    }
+
+    private mutating func refreshLink(force: Bool) {
+        guard force || now.timeIntervalSince(lastLinkRefresh) >= 5 else { return }
+        lastLinkRefresh = now
+        if let status = try? services.store.linkStatus() { link = status }
+    }
+
+    public mutating func apply(_ command: Command) {
+        switch command {
+        case .none:
+            break
+        case .ignored:
+            break
+        case .push(let screen):
+            stack.append(screen)
+            apply(screen.onAppear())
+        case .pop:
+            if stack.count > 1 { stack.removeLast() }
+        case .replace(let screen):
+            stack[stack.count - 1] = screen
+            apply(screen.onAppear())
+        case .toast(let text, let kind):
+            toast = (text, kind, now.addingTimeInterval(4))
+        case .perform(let work):
+            let result: Any
+            do {
+                result = try work(services)
+            } catch let error as StoreError {
+                result = PerformFailure(message: error.message)
+            } catch {
+                result = PerformFailure(message: "Error inesperado: \(error)")
+            }
+            apply(stack[stack.count - 1].update(.message(result), context))
+        case .signIn(let newSession):
+            session = newSession
+            lastActivity = now
+            stack = [HomeScreen(session: newSession)]
+            apply(top.onAppear())
+        case .signOut:
+            if let session { try? services.auth.recordLogout(session: session) }
+            session = nil
+            stack = [LoginScreen(demoLogins: isDemo ? DemoGeneratorLogins.names : [])]
+        case .quit(let code):
+            exitCode = code
+        case .batch(let commands):
+            for c in commands { apply(c) }
+        }
+    }
+
+    /// Esc on a screen that did not use it goes back one screen.
+    public mutating func handleUnused(_ key: Key) {
+        if key == .escape, stack.count > 1, !top.isGate { stack.removeLast() }
+    }
+
+    // MARK: Rendering
+
+    public func render(into canvas: inout Canvas) {
+        let w = canvas.width, h = canvas.height
+        guard w >= 20, h >= 6 else {
+            canvas.put("Ventana muy pequeña", x: 0, y: 0, style: .warning)
+            return
+        }
+        canvas.fill(x: 0, y: 0, width: w, height: 1, style: .title)
+        canvas.put(" VetDesk · " + top.title, x: 0, y: 0, style: .title, maxWidth: w - 1)
+        let area = Rect(x: 0, y: 1, width: w, height: h - 3)
+        top.render(into: &canvas, area: area, context: context)
+        renderHints(into: &canvas, y: h - 2)
+        renderStatus(into: &canvas, y: h - 1)
+        if let toast {
+            let style: StyleRole = switch toast.kind { case .ok: .ok; case .error: .error; case .warning: .warning; case .info: .header }
+            let text = " " + CellWidth.fit(toast.text, to: w - 4) + " "
+            canvas.put(text, x: max(0, w - CellWidth.of(text) - 1), y: h - 3, style: style)
+        }
+    }
+
+    private func renderHints(into canvas: inout Canvas, y: Int) {
+        canvas.fill(x: 0, y: y, width: canvas.width, height: 1, style: .normal)
+        var x = 1
+        let all = top.hints + [("F1", "Ayuda"), ("F10", "Salir")]
+        for hint in all {
+            let needed = CellWidth.of(hint.key) + 1 + CellWidth.of(hint.label) + 2
+            if x + needed > canvas.width { break }
+            x += canvas.put(hint.key, x: x, y: y, style: .key)
+            x += canvas.put(" " + hint.label + "  ", x: x, y: y, style: .hint)
+        }
+    }
+
+    private func renderStatus(into canvas: inout Canvas, y: Int) {
+        let w = canvas.width
+        canvas.fill(x: 0, y: y, width: w, height: 1, style: .status)
+        let who = session.map { "\($0.fullName) · \($0.mainRole.label)" } ?? "Sin sesión"
+        let left = " \(who) │ \(sede.code) \(sede.name) │ \(LimaTime.dayAndClock(now)) "
+        let linkText = " " + link.text(now: now) + " "
+        let linkStyle: StyleRole = link.state == .down ? .statusLinkDown : (link.state == .up ? .statusLinkUp : .status)
+        let linkWidth = min(CellWidth.of(linkText), max(0, w / 2))
+        canvas.put(CellWidth.fit(left, to: w - linkWidth), x: 0, y: y, style: .status)
+        canvas.put(CellWidth.fit(linkText, to: linkWidth), x: w - linkWidth, y: y, style: linkStyle)
+    }
+}
+
+enum DemoGeneratorLogins {
+    static let names: [String] = DemoGenerator.demoUsers.map(\.username)
+}

@@ -1,0 +1,47 @@
+import Foundation
+import VetStore
+
+/// What the status bar says about the link to central.
+public struct LinkStatus: Equatable, Sendable {
+    public enum State: Equatable, Sendable { case notConfigured, up, down }
+    public var state: State
+    public var pending: Int
+    public var lastOK: Date?
+
+    public static let unknown = LinkStatus(state: .notConfigured, pending: 0, lastOK: nil)
+
+    /// `Enlace: arriba · 3 por enviar · hace 2 min`.
+    public func text(now: Date) -> String {
+        var parts: [String]
+        switch state {
+        case .notConfigured: parts = ["Central: sin configurar"]
+        case .up: parts = ["Enlace: arriba"]
+        case .down: parts = ["Enlace: caído"]
+        }
+        parts.append(pending == 1 ? "1 por enviar" : "\(pending) por enviar")
+        if let lastOK {
+            let seconds = max(0, Int(now.timeIntervalSince(lastOK)))
+            parts.append(seconds < 60 ? "hace \(seconds) s" : seconds < 3600 ? "hace \(seconds / 60) min" : "hace \(seconds / 3600) h")
+        }
+        return parts.joined(separator: " · ")
+    }
+}
+
+extension SedeStore {
+    /// The link as this store sees it: journal entries not yet acknowledged by central and the
+    /// last good sync. Sync configuration is a later issue; until then the central is "sin configurar".
+    public func linkStatus() throws -> LinkStatus {
+        try read { db in
+            let row = try Row.fetchOne(db, sql: """
+                SELECT coalesce((SELECT max(seq) FROM journal), 0) - pushed_seq AS pending, last_ok_at
+                FROM sync_state WHERE id = 1
+                """)
+            let pending: Int = row?["pending"] ?? 0
+            let last: String? = row?["last_ok_at"]
+            return LinkStatus(state: .notConfigured, pending: max(0, pending), lastOK: last.flatMap(LimaTime.parseISO8601))
+        }
+    }
+}
+
+import GRDB
+import VetCore

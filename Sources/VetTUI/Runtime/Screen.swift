@@ -1,0 +1,72 @@
+import VetCore
+import VetStore
+
+/// A rectangle of the canvas given to a screen.
+public struct Rect: Equatable, Sendable {
+    public var x: Int, y: Int, width: Int, height: Int
+    public init(x: Int, y: Int, width: Int, height: Int) { self.x = x; self.y = y; self.width = width; self.height = height }
+}
+
+/// A screen is state plus `update` and a pure `render` (DESIGN.md §6). It never touches ncurses or
+/// SQLite: work it needs done is a `Command`, and the outcome comes back as `Event.message`.
+public protocol Screen {
+    /// Shown in the title bar.
+    var title: String { get }
+    /// Shortcuts for the bottom line, as (key, action) pairs.
+    var hints: [(key: String, label: String)] { get }
+    /// Whether the session lock and global navigation keys stay out of this screen (login, lock).
+    var isGate: Bool { get }
+    /// Work to start when the screen is shown (typically loading its data).
+    func onAppear() -> Command
+    mutating func update(_ event: Event, _ context: ScreenContext) -> Command
+    func render(into canvas: inout Canvas, area: Rect, context: ScreenContext)
+}
+
+extension Screen {
+    public var isGate: Bool { false }
+    public func onAppear() -> Command { .none }
+}
+
+/// What a screen may read while updating or rendering.
+public struct ScreenContext {
+    public var session: Session?
+    public var sede: Sede
+    public var isDemo: Bool
+    public var now: Date
+}
+
+public enum ToastKind: Sendable { case info, ok, warning, error }
+
+/// What a screen asks the runtime to do.
+public indirect enum Command {
+    case none
+    /// The screen did not use the event; the app applies its default (Esc goes back).
+    case ignored
+    case push(any Screen)
+    case pop
+    case replace(any Screen)
+    case toast(String, ToastKind)
+    /// Runs `work` with the app's services and hands its result back as `Event.message`.
+    case perform((AppServices) throws -> Any)
+    case signIn(Session)
+    case signOut
+    case quit(Int32)
+    case batch([Command])
+}
+
+/// The services commands run with.
+public struct AppServices {
+    public var store: SedeStore
+    public var auth: Authenticator
+    public init(store: SedeStore) {
+        self.store = store
+        self.auth = Authenticator(store: store)
+    }
+}
+
+/// A failed `perform`: the error's Spanish message, delivered as the screen's message.
+public struct PerformFailure {
+    public var message: String
+}
+
+import Foundation

@@ -1,0 +1,31 @@
+import VetCore
+import VetStore
+
+/// Every screen a signed-in user can open, with who may open it and its key. The home screen and
+/// the global F-keys read this one list, so a role sees exactly what exists and what it may use.
+public struct CatalogEntry: Sendable {
+    public var id: String
+    public var title: String
+    public var summary: String
+    /// F-key that opens it from anywhere (F2–F8), if any.
+    public var functionKey: Int?
+    /// Letter that opens it from the home screen.
+    public var letter: Character
+    public var roles: Set<Role>
+    public var make: @Sendable (Session) -> any Screen
+}
+
+public enum Catalog {
+    public static let entries: [CatalogEntry] = [
+        CatalogEntry(id: "users", title: "Usuarios y roles", summary: "Personal de la sede y sus permisos",
+                     functionKey: nil, letter: "u", roles: [.supervisor, .administrador],
+                     make: { _ in UsersScreen() }),
+        CatalogEntry(id: "lock", title: "Bloquear terminal", summary: "Deja la sesión abierta y pide la clave al volver",
+                     functionKey: nil, letter: "b", roles: Set(Role.allCases),
+                     make: { session in LockScreen(session: session, byUser: true) }),
+    ]
+
+    public static func available(to session: Session) -> [CatalogEntry] {
+        entries.filter { !$0.roles.isDisjoint(with: session.roles) }
+    }
+}

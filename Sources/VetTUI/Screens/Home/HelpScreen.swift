@@ -1,0 +1,46 @@
+import VetStore
+
+/// F1: the keys that work everywhere and those of the screen it was opened from.
+public struct HelpScreen: Screen {
+    let from: String
+    let screenHints: [(key: String, label: String)]
+    let signedIn: Bool
+
+    public init(for screen: any Screen, session: Session?) {
+        from = screen.title
+        screenHints = screen.hints
+        signedIn = session != nil
+    }
+
+    public var title: String { "Ayuda" }
+    public var hints: [(key: String, label: String)] { [("Esc", "Volver")] }
+
+    public mutating func update(_ event: Event, _ context: ScreenContext) -> Command {
+        if case .key(let key) = event, key == .escape || key == .enter { return .pop }
+        return .none
+    }
+
+    public func render(into canvas: inout Canvas, area: Rect, context: ScreenContext) {
+        var y = area.y + 1
+        let x = area.x + 2
+        canvas.put("Teclas en todas las pantallas", x: x, y: y, style: .header); y += 1
+        var global: [(String, String)] = [("F1", "Esta ayuda"), ("F10", "Salir de VetDesk"), ("Esc", "Volver a la pantalla anterior"),
+                                          ("Enter", "Confirmar / pasar al siguiente campo"), ("Tab", "Siguiente campo"),
+                                          ("Shift+Tab", "Campo anterior")]
+        if signedIn { global.append(("Inactividad", "La terminal se bloquea y pide la clave")) }
+        for (k, label) in global where y < area.y + area.height {
+            canvas.put(CellWidth.pad(k, to: 12), x: x, y: y, style: .key)
+            canvas.put(label, x: x + 13, y: y, maxWidth: area.width - 16)
+            y += 1
+        }
+        y += 1
+        if !screenHints.isEmpty, y < area.y + area.height {
+            canvas.put("En «\(from)»", x: x, y: y, style: .header); y += 1
+            for hint in screenHints where y < area.y + area.height {
+                canvas.put(CellWidth.pad(hint.key, to: 12), x: x, y: y, style: .key)
+                canvas.put(hint.label, x: x + 13, y: y, maxWidth: area.width - 16)
+                y += 1
+            }
+        }
+    }
+}

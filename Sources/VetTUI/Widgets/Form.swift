@@ -1,0 +1,84 @@
+/// Labelled fields with a message next to each: Enter moves to the next field and submits on the
+/// last; Tab/Shift-Tab and the arrows move between fields.
+public struct Form: Sendable, Equatable {
+    public struct Field: Sendable, Equatable {
+        public var id: String
+        public var label: String
+        public var input: TextField
+        public var error: String?
+        public var help: String?
+        public init(id: String, label: String, input: TextField = TextField(), help: String? = nil) {
+            self.id = id; self.label = label; self.input = input; self.help = help
+        }
+    }
+
+    public enum Action: Equatable { case edited, moved, submit, unhandled }
+
+    public var fields: [Field]
+    public var focus: Int = 0
+    public var fieldWidth: Int
+
+    public init(fields: [Field], fieldWidth: Int = 30) {
+        self.fields = fields
+        self.fieldWidth = fieldWidth
+    }
+
+    public subscript(id: String) -> String {
+        get { fields.first { $0.id == id }?.input.text ?? "" }
+        set { if let i = fields.firstIndex(where: { $0.id == id }) { fields[i].input.text = newValue } }
+    }
+
+    public mutating func setError(_ id: String, _ message: String?) {
+        if let i = fields.firstIndex(where: { $0.id == id }) { fields[i].error = message }
+    }
+
+    public mutating func clearErrors() { for i in fields.indices { fields[i].error = nil } }
+
+    public mutating func focus(_ id: String) {
+        if let i = fields.firstIndex(where: { $0.id == id }) { focus = i }
+    }
+
+    public var hasErrors: Bool { fields.contains { $0.error != nil } }
+
+    public mutating func update(_ key: Key) -> Action {
+        guard !fields.isEmpty else { return .unhandled }
+        switch key {
+        case .enter:
+            if focus == fields.count - 1 { return .submit }
+            focus += 1
+            return .moved
+        case .tab, .down:
+            focus = (focus + 1) % fields.count
+            return .moved
+        case .backTab, .up:
+            focus = (focus + fields.count - 1) % fields.count
+            return .moved
+        default:
+            if fields[focus].input.handle(key) {
+                fields[focus].error = nil
+                return .edited
+            }
+            return .unhandled
+        }
+    }
+
+    /// Width of the label column.
+    public var labelWidth: Int { (fields.map { CellWidth.of($0.label) }.max() ?? 0) + 2 }
+
+    /// Draws one field per row from (x, y), errors in the error style right of each field.
+    public func render(into canvas: inout Canvas, x: Int, y: Int, width: Int, focused: Bool = true) {
+        let lw = labelWidth
+        let fw = max(4, min(fieldWidth, width - lw - 1))
+        for (i, field) in fields.enumerated() {
+            let row = y + i * 2
+            canvas.put(field.label, x: x, y: row, style: .label, maxWidth: lw)
+            field.input.render(into: &canvas, x: x + lw, y: row, width: fw, focused: focused && i == focus)
+            let noteX = x + lw + fw + 2
+            if let error = field.error {
+                canvas.put("✖ " + error, x: noteX, y: row, style: .error, maxWidth: max(0, canvas.width - noteX))
+            } else if let help = field.help, focused && i == focus {
+                canvas.put(help, x: noteX, y: row, style: .hint, maxWidth: max(0, canvas.width - noteX))
+            }
+        }
+    }
+}

@@ -1,0 +1,26 @@
+import ArgumentParser
+import Foundation
+import VetStore
+
+struct DemoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "demo", abstract: "Crea una sede de demostración con datos realistas.")
+
+    @OptionGroup var database: DatabaseOptions
+    @Option(help: "Cantidad de mascotas.") var pets: Int = 2_000
+    @Option(help: "Semilla: la misma semilla da los mismos datos.") var seed: UInt64 = 42
+    @Flag(help: "Muestra el avance.") var progress = false
+
+    func run() throws {
+        try reportingErrors {
+            let path = try database.resolvedPath()
+            guard pets >= 0, pets <= 5_000_000 else { throw UserFacingError("--pets va de 0 a 5.000.000") }
+            let store = try SedeStore.create(path: path)
+            let summary = try DemoGenerator.run(store: store, options: .init(pets: pets, seed: seed)) { done in
+                if progress { FileHandle.standardError.write(Data("\r\(done) mascotas".utf8)) }
+            }
+            if progress { FileHandle.standardError.write(Data("\n".utf8)) }
+            print("Demo creada en \(path): \(summary.owners) propietarios, \(summary.pets) mascotas en \(String(format: "%.1f", summary.seconds)) s")
+            print("Usuarios: recepcion, veterinario, farmacia, supervisor, admin (clave \(DemoGenerator.demoPassword))")
+        }
+    }
+}

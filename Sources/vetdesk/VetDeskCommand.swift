@@ -1,0 +1,45 @@
+import ArgumentParser
+import Foundation
+import VetStore
+
+@main
+struct VetDeskCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vetdesk",
+        abstract: "VetDesk: recepción, historia clínica, farmacia y caja de una sede veterinaria.",
+        subcommands: [OpenCommand.self, InitCommand.self, DemoCommand.self, BenchCommand.self],
+        defaultSubcommand: OpenCommand.self
+    )
+}
+
+/// Options every command that works on a sede store shares.
+struct DatabaseOptions: ParsableArguments {
+    @Option(name: .long, help: "Base de datos de la sede (o $VETDESK_DB).")
+    var db: String?
+
+    func resolvedPath() throws -> String {
+        if let db, !db.isEmpty { return db }
+        if let env = ProcessInfo.processInfo.environment["VETDESK_DB"], !env.isEmpty { return env }
+        throw UserFacingError("Indique la base de datos con --db RUTA o la variable VETDESK_DB")
+    }
+}
+
+/// An error whose message is shown to the user as is, in Spanish, with exit code 1.
+struct UserFacingError: Error, CustomStringConvertible {
+    let message: String
+    init(_ message: String) { self.message = message }
+    var description: String { message }
+}
+
+/// Runs `body`, turning store and user errors into a Spanish message on stderr and exit code 1.
+func reportingErrors<T>(_ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let error as StoreError {
+        FileHandle.standardError.write(Data(("vetdesk: " + error.message + "\n").utf8))
+        throw ExitCode(1)
+    } catch let error as UserFacingError {
+        FileHandle.standardError.write(Data(("vetdesk: " + error.message + "\n").utf8))
+        throw ExitCode(1)
+    }
+}
