@@ -59,6 +59,11 @@ public struct AppModel {
         case .function(1):
             if !(top is HelpScreen) { stack.append(HelpScreen(for: top, session: session)) }
             return true
+        case .function(let n):
+            guard let session, !top.isGate,
+                  let entry = Catalog.available(to: session).first(where: { $0.functionKey == n }) else { return false }
+            apply(.push(entry.make(session)))
+            return true
         default:
             return false
         }
@@ -165,7 +170,7 @@ public struct AppModel {
         let left = " \(who) │ \(sede.code) \(sede.name) │ \(LimaTime.dayAndClock(now)) "
         let linkText = " " + link.text(now: now) + " "
         let linkStyle: StyleRole = link.state == .down ? .statusLinkDown : (link.state == .up ? .statusLinkUp : .status)
-        let linkWidth = min(CellWidth.of(linkText), max(0, w / 2))
+        let linkWidth = min(CellWidth.of(linkText), max(0, w - CellWidth.of(left)), w / 2)
         canvas.put(CellWidth.fit(left, to: w - linkWidth), x: 0, y: y, style: .status)
         canvas.put(CellWidth.fit(linkText, to: linkWidth), x: w - linkWidth, y: y, style: linkStyle)
     }

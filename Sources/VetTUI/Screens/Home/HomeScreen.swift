@@ -50,8 +50,8 @@ public struct HomeScreen: Screen {
             canvas.fill(x: x, y: y, width: min(area.width - 4, 76), height: 1, style: style)
             let key = entry.functionKey.map { "F\($0)" } ?? String(entry.letter).uppercased()
             canvas.put(" " + CellWidth.pad(key, to: 4), x: x, y: y, style: i == selected ? .selection : .key)
-            canvas.put(CellWidth.pad(entry.title, to: 22) + " " + entry.summary, x: x + 6, y: y, style: style,
-                       maxWidth: min(area.width - 10, 70))
+            canvas.put(CellWidth.fit(CellWidth.pad(entry.title, to: 22) + " " + entry.summary, to: min(area.width - 10, 70)),
+                       x: x + 6, y: y, style: style)
             y += 1
         }
     }
