@@ -91,14 +91,15 @@ import VetTestSupport
         #expect(try tmux.alternateScreen() == false)
     }
 
-    @Test func aTerminationSignalStillRestoresTheTerminal() throws {
+    @Test(arguments: [(SIGTERM, Int32(143)), (SIGSEGV, Int32(139)), (SIGHUP, Int32(129))])
+    func aSignalStillRestoresTheTerminal(signal: Int32, exitCode: Int32) throws {
         let dir = TempDir()
         let tmux = try Self.open(try Self.demo(dir))
         #expect(try tmux.waitFor("Usuario").found)
         let pids = try tmux.programPIDs()
         #expect(pids.count == 1)
-        for pid in pids { Foundation.kill(pid, SIGTERM) }
-        #expect(try tmux.waitForExit() == 143)
+        for pid in pids { Foundation.kill(pid, signal) }
+        #expect(try tmux.waitForExit() == exitCode)
         #expect(try tmux.alternateScreen() == false)
     }
 
