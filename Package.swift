@@ -51,9 +51,12 @@ let package = Package(
             ]
         ),
 
+        .target(name: "VetTestSupport", path: "Tests/VetTestSupport"),
         .testTarget(name: "VetCoreTests", dependencies: ["VetCore"]),
-        .testTarget(name: "VetStoreTests", dependencies: ["VetStore", "VetCore"]),
-        .testTarget(name: "VetTUITests", dependencies: ["VetTUI", "VetStore", "VetCore"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["VetStore", "VetCore"]),
+        .testTarget(name: "VetStoreTests", dependencies: ["VetStore", "VetCore", "VetTestSupport",
+                                                          .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "VetTUITests", dependencies: ["VetTUI", "VetStore", "VetCore", "VetTestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["VetStore", "VetCore", "VetTestSupport",
+                                                          .product(name: "GRDB", package: "GRDB.swift")]),
     ]
 )

@@ -166,13 +166,33 @@ public struct AppModel {
     private func renderStatus(into canvas: inout Canvas, y: Int) {
         let w = canvas.width
         canvas.fill(x: 0, y: y, width: w, height: 1, style: .status)
-        let who = session.map { "\($0.fullName) · \($0.mainRole.label)" } ?? "Sin sesión"
-        let left = " \(who) │ \(sede.code) \(sede.name) │ \(LimaTime.dayAndClock(now)) "
+        let clock = LimaTime.dayAndClock(now)
+        let role = session?.mainRole.label ?? ""
+        // From the fullest to the most compact; the first that fits is shown, the clock always kept.
+        var candidates: [String] = []
+        if let session {
+            let full: String = session.fullName + " · " + role
+            let short: String = session.username + " · " + role
+            candidates = [full + " │ " + sede.code + " " + sede.name + " │ " + clock,
+                          full + " │ " + sede.code + " │ " + clock,
+                          short + " │ " + sede.code + " │ " + clock,
+                          session.username + " │ " + sede.code + " │ " + clock]
+        } else {
+            candidates = ["Sin sesión │ " + sede.code + " " + sede.name + " │ " + clock,
+                          "Sin sesión │ " + sede.code + " │ " + clock,
+                          sede.code + " │ " + clock]
+        }
+        candidates = candidates.map { " " + $0 + " " }
         let linkText = " " + link.text(now: now) + " "
         let linkStyle: StyleRole = link.state == .down ? .statusLinkDown : (link.state == .up ? .statusLinkUp : .status)
-        let linkWidth = min(CellWidth.of(linkText), max(0, w - CellWidth.of(left)), w / 2)
-        canvas.put(CellWidth.fit(left, to: w - linkWidth), x: 0, y: y, style: .status)
-        canvas.put(CellWidth.fit(linkText, to: linkWidth), x: w - linkWidth, y: y, style: linkStyle)
+        let minimumLink = min(CellWidth.of(linkText), 24)
+        let left = candidates.first { CellWidth.of($0) + minimumLink <= w } ?? candidates[candidates.count - 1]
+        canvas.put(left, x: 0, y: y, style: .status, maxWidth: w)
+        let room = w - CellWidth.of(left)
+        if room > 3 {
+            let shown = CellWidth.fit(linkText, to: room)
+            canvas.put(shown, x: w - CellWidth.of(shown), y: y, style: linkStyle)
+        }
     }
 }
 

@@ -1,0 +1,165 @@
+import Foundation
+import Testing
+import VetCore
+import VetTestSupport
+@testable import VetStore
+@testable import VetTUI
+
+/// The whole app without a terminal: keys in, canvas text out.
+struct Harness {
+    var model: AppModel
+    let clock: ManualClock
+    let dir: TempDir
+
+    init(idleSeconds: Int = 300) throws {
+        dir = TempDir()
+        clock = ManualClock(Date(timeIntervalSince1970: 1_795_000_000))
+        let store = try SedeStore.create(path: dir.file("sede.db"), clock: clock)
+        _ = try DemoGenerator.run(store: store, options: .init(pets: 20, seed: 3))
+        model = try AppModel(services: AppServices(store: store), idleSeconds: idleSeconds)
+    }
+
+    mutating func type(_ text: String) { for ch in text { model.handle(.key(.char(ch))) } }
+    mutating func press(_ key: Key) { model.handle(.key(key)) }
+
+    func screen(width: Int = 120, height: Int = 40) -> String {
+        var canvas = Canvas(width: width, height: height)
+        model.render(into: &canvas)
+        return canvas.text
+    }
+
+    mutating func login(_ user: String, _ password: String = "1234") {
+        type(user); press(.enter); type(password); press(.enter)
+    }
+}
+
+@Suite struct AppModelTests {
+    @Test func eachDemoRoleSeesItsOwnHome() throws {
+        let expected: [(String, String, Bool)] = [
+            ("recepcion", "Inicio · Recepción", false), ("veterinario", "Inicio · Veterinario", false),
+            ("farmacia", "Inicio · Farmacia", false), ("supervisor", "Inicio · Supervisor", true),
+            ("admin", "Inicio · Administrador", true),
+        ]
+        for (user, title, seesUsers) in expected {
+            var h = try Harness()
+            h.login(user)
+            let screen = h.screen()
+            #expect(screen.contains(title), "\(user):\n\(screen)")
+            #expect(screen.contains("Usuarios y roles") == seesUsers, "\(user):\n\(screen)")
+            #expect(screen.contains("Bloquear terminal"))
+        }
+    }
+
+    @Test func wrongClaveShowsTheMessageAndKeepsTheUser() throws {
+        var h = try Harness()
+        h.login("recepcion", "9999")
+        let screen = h.screen()
+        #expect(screen.contains("Usuario o clave incorrectos"))
+        #expect(screen.contains("recepcion"))
+        #expect(h.model.session == nil)
+        // The clave field is emptied and focused: typing the right one signs in.
+        h.type("1234"); h.press(.enter)
+        #expect(h.screen().contains("Inicio · Recepción"))
+    }
+
+    @Test func emptyFieldsAreExplainedNextToTheField() throws {
+        var h = try Harness()
+        h.press(.enter); h.press(.enter)
+        #expect(h.screen().contains("✖ Ingrese el usuario"))
+    }
+
+    @Test func demoLoginsAreListedOnlyInADemoDatabase() throws {
+        let h = try Harness()
+        #expect(h.screen().contains("Demo: recepcion, veterinario, farmacia, supervisor, admin"))
+        let dir = TempDir()
+        let store = try SedeStore.create(path: dir.file("real.db"))
+        try store.initializeSede(code: "LIM09", name: "Sede Real")
+        try store.addUser(username: "ana", fullName: "Ana", password: "secreta", roles: [.administrador])
+        let model = try AppModel(services: AppServices(store: store), idleSeconds: 300)
+        var canvas = Canvas(width: 100, height: 30)
+        model.render(into: &canvas)
+        #expect(!canvas.text.contains("Demo:"))
+        #expect(canvas.text.contains("Sede Real (LIM09)"))
+    }
+
+    @Test func idleTerminalLocksAndOnlyTheSameClaveOpensIt() throws {
+        var h = try Harness(idleSeconds: 60)
+        h.login("veterinario")
+        h.clock.advance(seconds: 59)
+        h.model.handle(.tick)
+        #expect(!h.screen().contains("Bloqueada por inactividad"))
+        h.clock.advance(seconds: 2)
+        h.model.handle(.tick)
+        #expect(h.screen().contains("Bloqueada por inactividad"))
+        #expect(h.screen().contains("Dr. Carlos Mendoza Ríos"))
+        h.type("0000"); h.press(.enter)
+        #expect(h.screen().contains("Usuario o clave incorrectos"))
+        h.type("1234"); h.press(.enter)
+        #expect(h.screen().contains("Inicio · Veterinario"))
+        let kinds = try h.model.services.store.read { db in
+            try String.fetchAll(db, sql: "SELECT kind FROM login_events ORDER BY at, rowid")
+        }
+        #expect(kinds.contains("idle_lock"))
+    }
+
+    @Test func escOnTheLockScreenSignsOut() throws {
+        var h = try Harness(idleSeconds: 60)
+        h.login("farmacia")
+        h.clock.advance(seconds: 61)
+        h.model.handle(.tick)
+        h.press(.escape)
+        #expect(h.model.session == nil)
+        #expect(h.screen().contains("Iniciar sesión"))
+    }
+
+    @Test func helpShowsTheKeysOfTheScreenItCameFrom() throws {
+        var h = try Harness()
+        h.login("admin")
+        h.press(.function(1))
+        let help = h.screen()
+        #expect(help.contains("Ayuda") && help.contains("Salir de VetDesk") && help.contains("En «Inicio · Administrador»"))
+        h.press(.escape)
+        #expect(h.screen().contains("Inicio · Administrador"))
+    }
+
+    @Test func supervisorsListTheStaffWithRoles() throws {
+        var h = try Harness()
+        h.login("supervisor")
+        h.type("u")
+        let screen = h.screen()
+        #expect(screen.contains("Usuarios y roles"))
+        #expect(screen.contains("Rosa Quispe Mamani") && screen.contains("Recepción"))
+        #expect(screen.contains("Ana Torres Salazar") && screen.contains("Supervisor, Administrador"))
+        h.press(.escape)
+        #expect(h.screen().contains("Inicio · Supervisor"))
+    }
+
+    @Test func f10ExitsWithCodeZero() throws {
+        var h = try Harness()
+        h.press(.function(10))
+        #expect(h.model.exitCode == 0)
+    }
+
+    @Test func statusBarShowsUserSedeClockAndLink() throws {
+        var h = try Harness()
+        h.login("recepcion")
+        let last = h.screen().split(separator: "\n").last.map(String.init) ?? ""
+        #expect(last.contains("Rosa Quispe Mamani · Recepción"))
+        #expect(last.contains("LIM01"))
+        #expect(last.contains(LimaTime.dayAndClock(h.clock.now)))
+        #expect(last.contains("por enviar"))
+    }
+
+    @Test func at80x24EverythingImportantFits() throws {
+        var h = try Harness()
+        let login = h.screen(width: 80, height: 24)
+        #expect(login.contains("Usuario") && login.contains("Clave") && login.contains("F10 Salir"))
+        h.login("admin")
+        let home = h.screen(width: 80, height: 24)
+        #expect(home.contains("Inicio · Administrador") && home.contains("Usuarios y roles") && home.contains("F10 Salir"))
+        let lines = home.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.count == 24)
+        #expect(lines.allSatisfy { CellWidth.of(String($0)) <= 80 })
+        #expect(lines.last?.contains(LimaTime.dayAndClock(h.clock.now)) == true)
+    }
+}

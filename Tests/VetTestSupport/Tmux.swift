@@ -1,0 +1,71 @@
+import Foundation
+
+/// A tmux session running a program in a terminal of a given size: keys go in with `send`,
+/// the screen comes out with `screen()` as a person would read it.
+public final class TmuxSession: @unchecked Sendable {
+    public let name: String
+    let socket: String
+
+    /// Starts `command` (a shell command line) in a new detached session of `width`×`height`.
+    public init(_ command: String, width: Int = 120, height: Int = 40, environment: [String: String] = [:]) throws {
+        name = "vt\(UUID().uuidString.prefix(8))"
+        socket = "vetdesk-test-\(name)"
+        var env = ""
+        for (k, v) in environment { env += "\(k)=\(Self.quote(v)) " }
+        // Keep the pane after the program exits so its exit status can be read.
+        let script = "\(env)\(command); echo \"[exit=$?]\"; sleep 600"
+        let result = try tmux(["new-session", "-d", "-s", name, "-x", "\(width)", "-y", "\(height)", script])
+        guard result.status == 0 else { throw TmuxError(message: "tmux new-session failed: \(result.stderr)") }
+    }
+
+    public struct TmuxError: Error, CustomStringConvertible { public let message: String; public var description: String { message } }
+
+    static func quote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+
+    @discardableResult
+    func tmux(_ args: [String]) throws -> ProcessResult {
+        try runProcess("/usr/bin/tmux", ["-L", socket] + args, environment: ["TERM": "xterm-256color"])
+    }
+
+    /// Types literal text.
+    public func type(_ text: String) throws { try tmux(["send-keys", "-t", name, "-l", text]) }
+
+    /// Sends named keys: `Enter`, `Escape`, `F10`, `Tab`, `BTab`, `Up`, `C-u`…
+    public func press(_ keys: String...) throws { try tmux(["send-keys", "-t", name] + keys) }
+
+    /// The visible screen, one line per row.
+    public func screen() throws -> String { try tmux(["capture-pane", "-p", "-t", name]).stdout }
+
+    /// Waits until the screen contains `text`; returns the screen either way so a failure shows it.
+    @discardableResult
+    public func waitFor(_ text: String, seconds: Double = 10) throws -> (found: Bool, screen: String) {
+        var last = ""
+        let found = try waitUntil(seconds: seconds) {
+            last = try screen()
+            return last.contains(text)
+        }
+        return (found, last)
+    }
+
+    /// The program's exit status once it has ended, read from the pane.
+    public func waitForExit(seconds: Double = 10) throws -> Int32? {
+        var status: Int32?
+        _ = try waitUntil(seconds: seconds) {
+            let text = try screen()
+            if let range = text.range(of: #"\[exit=(\d+)\]"#, options: .regularExpression) {
+                status = Int32(text[range].dropFirst(6).dropLast())
+                return true
+            }
+            return false
+        }
+        return status
+    }
+
+    public func resize(width: Int, height: Int) throws {
+        try tmux(["resize-window", "-t", name, "-x", "\(width)", "-y", "\(height)"])
+    }
+
+    public func kill() { _ = try? tmux(["kill-server"]) }
+
+    deinit { kill() }
+}
