@@ -17,7 +17,9 @@ public struct PatientSearchResult: Sendable, Equatable {
     public var hits: [PatientHit]
     /// More rows matched than are ranked (`PatientSearch.rankLimit`): the user should keep typing.
     public var truncated: Bool
-    public static let empty = PatientSearchResult(hits: [], truncated: false)
+    /// How many rows matched, when not truncated.
+    public var matched: Int
+    public static let empty = PatientSearchResult(hits: [], truncated: false, matched: 0)
 }
 
 /// Search-as-you-type over pet names, owner names, document numbers, phones and microchips,
@@ -39,15 +41,15 @@ public enum PatientSearch {
     static let columnWeights = "bm25(patient_search, 10.0, 6.0, 4.0, 4.0, 4.0)"
 
     /// Row ids of the best matches, best first.
-    static func matchIDs(_ query: String, limit: Int, _ db: Database) throws -> (ids: [Int64], truncated: Bool) {
+    static func matchIDs(_ query: String, limit: Int, _ db: Database) throws -> (ids: [Int64], truncated: Bool, matched: Int) {
         let found = try Int64.fetchAll(db, sql: "SELECT rowid FROM patient_search WHERE patient_search MATCH ? LIMIT ?",
                                        arguments: [query, rankLimit + 1])
-        if found.count > rankLimit { return (Array(found.prefix(limit)), true) }
-        if found.count <= 1 { return (found, false) }
+        if found.count > rankLimit { return (Array(found.prefix(limit)), true, found.count) }
+        if found.count <= 1 { return (found, false, found.count) }
         let ranked = try Int64.fetchAll(db, sql: """
             SELECT rowid FROM patient_search WHERE patient_search MATCH ? ORDER BY \(columnWeights) LIMIT ?
             """, arguments: [query, limit])
-        return (ranked, false)
+        return (ranked, false, found.count)
     }
 
     static func hits(for ids: [Int64], _ db: Database) throws -> [PatientHit] {
@@ -81,8 +83,8 @@ extension SedeStore {
     public func searchPatients(_ text: String, limit: Int = 50) throws -> PatientSearchResult {
         guard let query = PatientSearch.ftsQuery(text) else { return .empty }
         return try read { db in
-            let (ids, truncated) = try PatientSearch.matchIDs(query, limit: limit, db)
-            return PatientSearchResult(hits: try PatientSearch.hits(for: ids, db), truncated: truncated)
+            let (ids, truncated, matched) = try PatientSearch.matchIDs(query, limit: limit, db)
+            return PatientSearchResult(hits: try PatientSearch.hits(for: ids, db), truncated: truncated, matched: matched)
         }
     }
 }
