@@ -20,9 +20,16 @@ enum PatientSearchBench {
         // Warm the page cache the way a terminal that has been open a while has it.
         for p in prefixes { _ = try store.searchPatients(p) }
         var samples: [Double] = []
+        var byPrefix: [String: [Double]] = [:]
         for _ in 0..<rounds {
-            for p in prefixes { samples.append(try Stats.timeMs { _ = try store.searchPatients(p) }) }
+            for p in prefixes {
+                let ms = try Stats.timeMs { _ = try store.searchPatients(p) }
+                samples.append(ms)
+                byPrefix[p, default: []].append(ms)
+            }
         }
+        let slowest = byPrefix.map { ($0.key, Stats.median($0.value)) }.sorted { $0.1 > $1.1 }.prefix(6)
+        context.log("patients.search slowest keystrokes (median ms): " + slowest.map { "«\($0.0)» \(String(format: "%.2f", $0.1))" }.joined(separator: ", "))
         var baseline: [Double] = []
         try store.read { db in
             let statement = try db.makeStatement(sql: """

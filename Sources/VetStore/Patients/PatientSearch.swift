@@ -29,7 +29,7 @@ public struct PatientSearchResult: Sendable, Equatable {
 /// and the pet's name weighs more than the owner's, which weighs more than numbers.
 public enum PatientSearch {
     /// At most this many matches are read and ranked per keystroke; beyond it the user should keep typing.
-    public static let rankLimit = 300
+    public static let rankLimit = 150
 
     /// The words of what the user typed (`+51` dropped), or empty when there is nothing to search.
     public static func words(_ text: String) -> [String] {
@@ -118,17 +118,20 @@ public enum PatientSearch {
     static func matchIDs(_ text: String, limit: Int, _ db: Database) throws -> (ids: [Int64], truncated: Bool, matched: Int) {
         if let digits = number(text) { return try numberIDs(digits, limit: limit, db) }
         guard let query = ftsQuery(text) else { return ([], false, 0) }
-        let rows = try Row.fetchAll(db, sql: """
-            SELECT rowid, pet, owner, doc, phone, chip FROM patient_search WHERE patient_search MATCH ? LIMIT ?
-            """, arguments: [query, rankLimit + 1])
         var buffer: [UInt8] = []
         buffer.reserveCapacity(64)
         let folded = words(text).map { word -> [UInt8] in foldBytes(word, into: &buffer); return buffer.filter { $0 != 0 } }
-        let scored = rows.map { row -> (id: Int64, score: Int, name: String) in
+        var scored: [(id: Int64, score: Int, name: String)] = []
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT rowid, pet, owner, doc, phone, chip FROM patient_search WHERE patient_search MATCH ? LIMIT ?
+            """, arguments: [query, rankLimit + 1])
+        while let row = try rows.next() {
             let columns: [String] = (1...5).map { (row[$0] as String?) ?? "" }
-            return (row[0], score(columns, words: folded, buffer: &buffer), columns[0] + " " + columns[1])
-        }.sorted { ($0.score, $1.name) > ($1.score, $0.name) }
-        return (scored.prefix(limit).map(\.id), rows.count > rankLimit, rows.count)
+            scored.append((row[0], score(columns, words: folded, buffer: &buffer), columns[0] + " " + columns[1]))
+        }
+        let count = scored.count
+        scored.sort { ($0.score, $1.name) > ($1.score, $0.name) }
+        return (scored.prefix(limit).map(\.id), count > rankLimit, count)
     }
 
     /// A number: microchips first, then documents, then phones, each by prefix through its index.
