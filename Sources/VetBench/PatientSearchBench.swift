@@ -14,7 +14,7 @@ enum PatientSearchBench {
     static let rounds = 5
 
     static let keystroke = Benchmark(name: "patients.search") { context in
-        let store = try largeDemoStore(context)
+        let store = try SedeStore.open(path: try BenchFixtures.largeDemo(context))
         let prefixes = searches.flatMap { word in (1...word.count).map { String(word.prefix($0)) } }
             .filter { !$0.hasSuffix(" ") }
         // Warm the page cache the way a terminal that has been open a while has it.
@@ -49,23 +49,5 @@ enum PatientSearchBench {
         try store.close()
         return [BenchResult(name: "patients.search.keystroke_fts", unit: "ms", samples: samples, baselineSamples: baseline,
                             goal: "p99 < 5 ms on \(pets) pets; baseline LIKE scan")]
-    }
-
-    /// The demo sede with `context.largePets` pets, built once per work folder and reused.
-    static func largeDemoStore(_ context: BenchContext) throws -> SedeStore {
-        let path = context.workdir + "/demo-\(context.largePets).db"
-        if FileManager.default.fileExists(atPath: path) { return try SedeStore.open(path: path) }
-        let building = path + ".building"
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: building + suffix) }
-        context.log("building \(path) (\(context.largePets) pets)…")
-        let store = try SedeStore.create(path: building)
-        var last = 0
-        _ = try DemoGenerator.run(store: store, options: .init(pets: context.largePets, seed: 42)) { done in
-            if done - last >= 100_000 { context.log("  \(done) pets"); last = done }
-        }
-        try store.pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
-        try store.close()
-        try FileManager.default.moveItem(atPath: building, toPath: path)
-        return try SedeStore.open(path: path)
     }
 }
