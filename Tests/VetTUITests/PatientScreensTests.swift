@@ -77,6 +77,27 @@ import VetTestSupport
         #expect(try count(h, "SELECT count(*) FROM owners WHERE doc_number = '45678912'") == 1)
     }
 
+    @Test func aPetChangesOwnerAndTheHistoryKeepsIt() throws {
+        var h = try Harness()
+        h.login("recepcion")
+        registerOwner(&h, dni: "11223344", first: "Ana", last: "Ríos")
+        h.press(.escape); h.press(.escape)
+        registerOwner(&h)
+        h.type("n"); fill(&h, ["Garabato", "", "", "", "", "", "2a", "", "", ""]); h.press(.enter)
+        h.type("m")
+        #expect(h.screen().contains("Cambiar propietario · Garabato"))
+        h.type("99999999"); h.press(.enter)
+        #expect(h.screen().contains("No hay propietario con ese documento"), "\(h.screen())")
+        h.press(.ctrl("u")); h.type("11223344"); h.press(.enter)
+        #expect(h.screen().contains("→ Ana Ríos"), "\(h.screen())")
+        h.press(.enter)
+        #expect(h.screen().contains("Garabato pasa a Ana Ríos"))
+        h.type("s")
+        let screen = h.screen()
+        #expect(screen.contains("Propietario: Ana Ríos"), "\(screen)")
+        #expect(screen.contains("Cambio de propietario") && screen.contains("De Ximena Ñahuincopa Zúñiga a Ana Ríos"), "\(screen)")
+    }
+
     @Test func searchUpdatesWithEachKeyAccentInsensitive() throws {
         var h = try Harness()
         h.login("recepcion")
