@@ -168,6 +168,24 @@ struct PatientFixture {
         #expect(entry.details.last?.contains("Dra. Milagros Rojas") == true)
     }
 
+    @Test func timelineIsNewestFirstEvenInTheLimaEvening() throws {
+        let f = try PatientFixture()
+        defer { f.cleanup() }
+        // 21:00 in Lima on 20/11 is already 21/11 in UTC.
+        f.clock.set(Date(timeIntervalSince1970: 1_795_226_400 - 3 * 3600 + 2 * 3600))
+        let max = try f.pet("Max", owner: try f.owner())
+        var c = ConsultationInput()
+        c.reason = "Control"
+        _ = try f.store.saveConsultation(c, petID: max.id, sign: true, by: f.vet)
+        f.clock.advance(seconds: 600)
+        let today = f.store.today.display
+        _ = try f.store.recordVaccination(VaccinationInput(product: "Nobivac", lot: "L1", expiry: "01/01/2030", appliedOn: today),
+                                          petID: max.id, by: f.vet)
+        let entries = try f.store.timeline(petID: max.id, kinds: [.consultation, .vaccination])
+        #expect(entries.map(\.kind) == [.vaccination, .consultation])
+        #expect(entries.first?.sedeCode == "LIM01" && entries.first?.author == "Dr. Carlos Mendoza")
+    }
+
     @Test func draftCanBeSignedOnlyByItsAuthor() throws {
         let f = try PatientFixture()
         defer { f.cleanup() }

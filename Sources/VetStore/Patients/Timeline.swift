@@ -87,8 +87,9 @@ extension SedeStore {
                     guard kinds.contains(kind) else { continue }
                     var details = ["Lote \(v.lot) · vence \(CivilDate(iso: v.expiry)?.display ?? v.expiry)"]
                     if let next = v.nextDue { details.append("Próxima dosis: \(CivilDate(iso: next)?.display ?? next)") }
-                    // Same day as applied, after anything else that day: sort by creation time.
-                    entries.append(TimelineEntry(kind: kind, id: v.id, at: v.appliedOn == String(v.createdAt.prefix(10)) ? v.createdAt : v.appliedOn,
+                    // Recorded the day it was applied (in Lima): placed by when it was recorded; else by its day.
+                    let recordedDay = LimaTime.parseISO8601(v.createdAt).map { CivilDate(limaDayOf: $0).iso }
+                    entries.append(TimelineEntry(kind: kind, id: v.id, at: v.appliedOn == recordedDay ? v.createdAt : v.appliedOn,
                                                  sedeCode: try sede(v.sedeId), author: try user(v.vetId),
                                                  summary: v.product, details: details, mergedPetName: merged(v.petId)))
                 }
