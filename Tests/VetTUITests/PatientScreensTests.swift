@@ -98,6 +98,18 @@ import VetTestSupport
         #expect(screen.contains("Cambio de propietario") && screen.contains("De Ximena Ñahuincopa Zúñiga a Ana Ríos"), "\(screen)")
     }
 
+    @Test func longFormsFitIn80x24() throws {
+        var h = try Harness()
+        h.login("recepcion")
+        h.press(.function(4)); h.press(.ctrl("n"))
+        let owner = h.screen(width: 80, height: 24)
+        #expect(owner.contains("Recordatorios por correo") && owner.contains("F10 Salir"), "\(owner)")
+        registerOwner(&h)
+        h.type("n")
+        let pet = h.screen(width: 80, height: 24)
+        #expect(pet.contains("Alertas") && pet.contains("Microchip"), "\(pet)")
+    }
+
     @Test func searchUpdatesWithEachKeyAccentInsensitive() throws {
         var h = try Harness()
         h.login("recepcion")
