@@ -132,6 +132,7 @@ public struct DemoGenerator {
             }
             progress?(petsMade)
         }
+        try PatientHistoryDemo.run(store: store, seed: options.seed, reference: referenceDate)
         return Summary(owners: ownersMade, pets: petsMade, seconds: Date().timeIntervalSince(started))
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import VetCore
 
@@ -18,6 +19,13 @@ public struct Owner: Codable, Hashable, Sendable, FetchableRecord, PersistableRe
     public var address: String?
     public var createdAt: String
     public var updatedAt: String
+    public var phone2: String?
+    /// SUNAT catálogo 13 code of `district`.
+    public var ubigeo: String?
+    public var consentWhatsapp: Bool = false
+    public var consentEmail: Bool = false
+    /// The owner this one was merged into by a supervisor.
+    public var mergedInto: String?
 
     public init(id: String, docType: DocumentType, docNumber: String, firstNames: String, lastNames: String,
                 phone: String? = nil, email: String? = nil, district: String? = nil, address: String? = nil,
@@ -28,6 +36,13 @@ public struct Owner: Codable, Hashable, Sendable, FetchableRecord, PersistableRe
     }
 
     public var fullName: String { firstNames + " " + lastNames }
+}
+
+extension Pet {
+    public var alertList: [String] {
+        (alerts ?? "").split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+    public var speciesValue: Species? { Species(loose: species) }
 }
 
 /// A patient (shared data).
@@ -46,6 +61,16 @@ public struct Pet: Codable, Hashable, Sendable, FetchableRecord, PersistableReco
     public var microchip: String?
     public var createdAt: String
     public var updatedAt: String
+    public var neutered: Bool = false
+    /// Whether `birthDate` was estimated from an approximate age.
+    public var birthEstimated: Bool = false
+    public var color: String?
+    /// Alerts separated by `; `, shown highlighted wherever the pet appears.
+    public var alerts: String?
+    /// Day of death (`aaaa-mm-dd`); no reminders after it.
+    public var deceasedOn: String?
+    /// The pet this one was merged into by a supervisor.
+    public var mergedInto: String?
 
     public init(id: String, ownerId: String, name: String, species: String, breed: String? = nil, sex: String? = nil,
                 birthDate: String? = nil, microchip: String? = nil, createdAt: String, updatedAt: String) {

@@ -17,6 +17,12 @@ public struct CatalogEntry: Sendable {
 
 public enum Catalog {
     public static let entries: [CatalogEntry] = [
+        CatalogEntry(id: "search", title: "Buscar", summary: "Paciente por mascota, propietario, documento, teléfono o microchip",
+                     functionKey: 2, letter: "s", roles: Set(Role.allCases),
+                     make: { session in PatientSearchScreen(session: session) }),
+        CatalogEntry(id: "patients", title: "Pacientes", summary: "Propietarios, mascotas e historia clínica",
+                     functionKey: 4, letter: "p", roles: Set(Role.allCases),
+                     make: { session in PatientSearchScreen(session: session, heading: "Pacientes") }),
         CatalogEntry(id: "users", title: "Usuarios y roles", summary: "Personal de la sede y sus permisos",
                      functionKey: nil, letter: "u", roles: [.supervisor, .administrador],
                      make: { _ in UsersScreen() }),

@@ -1,0 +1,280 @@
+import VetCore
+import VetStore
+
+/// The forms of the clinical record: consultation (signed on saving, after a confirmation),
+/// correction of one's own consultation within 24 h, addendum, vaccination, deworming,
+/// prescription (one or more drugs), attachment and weighing.
+public struct ClinicalFormScreen: Screen {
+    public enum Kind: Equatable, Sendable {
+        case consultation, vaccination, deworming, prescription, attachment, weight
+        case addendum(consultationID: String)
+    }
+
+    let session: Session
+    let pet: Pet
+    let kind: Kind
+    let correcting: Consultation?
+    var form: Form
+    var items: [PrescriptionItemInput] = []
+    var confirm: Modal?
+    var message: String?
+
+    public init(session: Session, pet: Pet, kind: Kind, correcting: Consultation? = nil) {
+        self.session = session
+        self.pet = pet
+        self.kind = kind
+        self.correcting = correcting
+        form = Form(fields: Self.fields(kind), fieldWidth: kind == .consultation ? 46 : 40)
+        if let c = correcting {
+            form["reason"] = c.reason
+            form["anamnesis"] = c.anamnesis ?? ""
+            form["weight"] = c.weightGrams.map(WeightRules.kilograms) ?? ""
+            form["temperature"] = c.temperatureDc.map { "\($0 / 10),\($0 % 10)" } ?? ""
+            form["heartRate"] = c.heartRate.map(String.init) ?? ""
+            form["respRate"] = c.respRate.map(String.init) ?? ""
+            form["mucous"] = c.mucous ?? ""
+            form["crt"] = c.crtSeconds.map(String.init) ?? ""
+            form["bodyCondition"] = c.bodyCondition.map(String.init) ?? ""
+            form["dxPresumptive"] = c.dxPresumptive ?? ""
+            form["dxDefinitive"] = c.dxDefinitive ?? ""
+            form["plan"] = c.plan ?? ""
+        }
+    }
+
+    static func fields(_ kind: Kind) -> [Form.Field] {
+        switch kind {
+        case .consultation:
+            [Form.Field(id: "reason", label: "Motivo", input: TextField(maxLength: 200)),
+             Form.Field(id: "anamnesis", label: "Anamnesis", input: TextField(maxLength: 1000)),
+             Form.Field(id: "weight", label: "Peso (kg)", input: TextField(mask: .amount)),
+             Form.Field(id: "temperature", label: "Temperatura (°C)", input: TextField(mask: .amount)),
+             Form.Field(id: "heartRate", label: "FC (lpm)", input: TextField(mask: .digits(max: 3))),
+             Form.Field(id: "respRate", label: "FR (rpm)", input: TextField(mask: .digits(max: 3))),
+             Form.Field(id: "mucous", label: "Mucosas", input: TextField(maxLength: 40), help: VitalRules.mucousOptions.joined(separator: ", ")),
+             Form.Field(id: "crt", label: "TLLC (s)", input: TextField(mask: .digits(max: 2))),
+             Form.Field(id: "bodyCondition", label: "Condición corporal (1-9)", input: TextField(mask: .digits(max: 1))),
+             Form.Field(id: "dxPresumptive", label: "Dx presuntivo", input: TextField(maxLength: 300)),
+             Form.Field(id: "dxDefinitive", label: "Dx definitivo", input: TextField(maxLength: 300)),
+             Form.Field(id: "plan", label: "Plan", input: TextField(maxLength: 1000))]
+        case .vaccination, .deworming:
+            [Form.Field(id: "product", label: "Producto", input: TextField(maxLength: 80)),
+             Form.Field(id: "lot", label: "Lote", input: TextField(maxLength: 30)),
+             Form.Field(id: "expiry", label: "Vencimiento", input: TextField(mask: .date), help: "dd/mm/aaaa del producto"),
+             Form.Field(id: "appliedOn", label: "Fecha de aplicación", input: TextField(mask: .date)),
+             Form.Field(id: "nextDue", label: "Próxima dosis", input: TextField(mask: .date), help: "dd/mm/aaaa; vacío si no corresponde")]
+        case .prescription:
+            [Form.Field(id: "drug", label: "Medicamento", input: TextField(maxLength: 80)),
+             Form.Field(id: "dose", label: "Dosis", input: TextField(maxLength: 40)),
+             Form.Field(id: "frequency", label: "Frecuencia", input: TextField(maxLength: 40), help: "ej. cada 12 h"),
+             Form.Field(id: "duration", label: "Duración", input: TextField(maxLength: 40), help: "ej. 7 días"),
+             Form.Field(id: "instructions", label: "Indicaciones", input: TextField(maxLength: 300))]
+        case .attachment:
+            [Form.Field(id: "path", label: "Archivo (ruta)", input: TextField(maxLength: 300), help: "Ruta completa, ej. /srv/adjuntos/hemograma.pdf"),
+             Form.Field(id: "description", label: "Descripción", input: TextField(maxLength: 120))]
+        case .weight:
+            [Form.Field(id: "weight", label: "Peso (kg)", input: TextField(mask: .amount))]
+        case .addendum:
+            [Form.Field(id: "text", label: "Adenda", input: TextField(maxLength: 1000), help: "Queda debajo de la consulta original")]
+        }
+    }
+
+    public var title: String {
+        switch kind {
+        case .consultation: correcting == nil ? "Nueva consulta · \(pet.name)" : "Corregir consulta · \(pet.name)"
+        case .vaccination: "Vacuna · \(pet.name)"
+        case .deworming: "Desparasitación · \(pet.name)"
+        case .prescription: "Receta · \(pet.name)"
+        case .attachment: "Adjunto · \(pet.name)"
+        case .weight: "Peso · \(pet.name)"
+        case .addendum: "Adenda · \(pet.name)"
+        }
+    }
+
+    public var hints: [(key: String, label: String)] {
+        var h: [(String, String)] = [("Enter", "Siguiente / Guardar"), ("Tab", "Campo"), ("^S", kind == .consultation ? "Firmar" : "Guardar")]
+        if kind == .prescription { h.append(("^A", "Otro medicamento")) }
+        h.append(("Esc", "Cancelar"))
+        return h
+    }
+
+    struct Saved { let problems: FieldProblems?; let done: String }
+    struct Today { let day: CivilDate }
+
+    public func onAppear() -> Command {
+        guard kind == .vaccination || kind == .deworming else { return .none }
+        return .perform { services in Today(day: services.store.today) }
+    }
+
+    public mutating func update(_ event: Event, _ context: ScreenContext) -> Command {
+        if var modal = confirm, case .key(let key) = event {
+            switch modal.update(key) {
+            case .pending: confirm = modal; return .none
+            case .cancelled: confirm = nil; return .none
+            case .confirmed:
+                confirm = nil
+                return save()
+            }
+        }
+        switch event {
+        case .key(let key):
+            if key == .escape { return .pop }
+            if key == .ctrl("s") { return submit(context) }
+            if key == .ctrl("a"), kind == .prescription {
+                let item = currentItem
+                let problems = item.problems()
+                if !problems.isEmpty { form.show(problems); return .none }
+                items.append(item)
+                for id in ["drug", "dose", "frequency", "duration", "instructions"] { form[id] = "" }
+                form.clearErrors()
+                form.focus("drug")
+                return .none
+            }
+            switch form.update(key) {
+            case .submit: return submit(context)
+            case .edited: message = nil; return .none
+            case .moved: return .none
+            case .unhandled: return .ignored
+            }
+        case .message(let today as Today):
+            // Applied today; next dose in a year (vaccines) or three months (dewormings), editable.
+            if form["appliedOn"].isEmpty { form["appliedOn"] = today.day.display }
+            if form["nextDue"].isEmpty { form["nextDue"] = today.day.adding(months: kind == .vaccination ? 12 : 3).display }
+            return .none
+        case .message(let saved as Saved):
+            if let problems = saved.problems {
+                form.show(problems)
+                message = "Revise los campos marcados; no se guardó nada"
+                return .none
+            }
+            return popAndReload(saved.done)
+        case .message(let failure as PerformFailure):
+            message = failure.message
+            return .none
+        default:
+            return .none
+        }
+    }
+
+    var currentItem: PrescriptionItemInput {
+        PrescriptionItemInput(drug: form["drug"], dose: form["dose"], frequency: form["frequency"], duration: form["duration"],
+                              instructions: form["instructions"])
+    }
+
+    var consultationInput: ConsultationInput {
+        var c = ConsultationInput()
+        c.reason = form["reason"]; c.anamnesis = form["anamnesis"]; c.weight = form["weight"]; c.temperature = form["temperature"]
+        c.heartRate = form["heartRate"]; c.respRate = form["respRate"]; c.mucous = form["mucous"]; c.capillaryRefill = form["crt"]
+        c.bodyCondition = form["bodyCondition"]; c.dxPresumptive = form["dxPresumptive"]; c.dxDefinitive = form["dxDefinitive"]; c.plan = form["plan"]
+        return c
+    }
+
+    var vaccinationInput: VaccinationInput {
+        VaccinationInput(kind: kind == .vaccination ? .vaccine : .deworming, product: form["product"], lot: form["lot"],
+                         expiry: form["expiry"], appliedOn: form["appliedOn"], nextDue: form["nextDue"])
+    }
+
+    /// Checks the form; a consultation asks for confirmation before it is signed.
+    mutating func submit(_ context: ScreenContext) -> Command {
+        let today = CivilDate(limaDayOf: context.now)
+        let species = pet.speciesValue ?? .otro
+        var problems = FieldProblems()
+        switch kind {
+        case .consultation: problems = consultationInput.problems(species: species)
+        case .vaccination, .deworming: problems = vaccinationInput.problems(today: today)
+        case .prescription:
+            let item = currentItem
+            if !(items.count > 0 && item == PrescriptionItemInput()) { problems = item.problems() }
+        case .weight: problems["weight"] = WeightRules.problem(form["weight"], species: species, required: true)
+        case .addendum: if form["text"].trimmingCharacters(in: .whitespaces).isEmpty { problems["text"] = "Escriba el texto de la adenda" }
+        case .attachment: break
+        }
+        problems = problems.filter { !$0.value.isEmpty }
+        if !problems.isEmpty {
+            form.show(problems)
+            message = "Revise los campos marcados; no se guardó nada"
+            return .none
+        }
+        if kind == .consultation {
+            confirm = Modal(title: correcting == nil ? "Firmar consulta" : "Guardar corrección",
+                            message: ["Se firma a nombre de \(session.fullName).",
+                                      "Podrá corregirla durante 24 h; después solo con adendas."],
+                            confirmLabel: "Firmar", cancelLabel: "Seguir editando")
+            confirm?.choice = true
+            return .none
+        }
+        return save()
+    }
+
+    func save() -> Command {
+        let session = self.session, petID = pet.id
+        switch kind {
+        case .consultation:
+            let input = consultationInput, id = correcting?.id
+            return .perform { services in
+                switch try services.store.saveConsultation(input, petID: petID, id: id, sign: true, by: session) {
+                case .saved: Saved(problems: nil, done: id == nil ? "Consulta firmada" : "Consulta corregida")
+                case .invalid(let p): Saved(problems: p, done: "")
+                case .existing: Saved(problems: nil, done: "")
+                }
+            }
+        case .vaccination, .deworming:
+            let input = vaccinationInput, label = kind == .vaccination ? "Vacuna registrada" : "Desparasitación registrada"
+            return .perform { services in
+                switch try services.store.recordVaccination(input, petID: petID, by: session) {
+                case .invalid(let p): Saved(problems: p, done: "")
+                default: Saved(problems: nil, done: label)
+                }
+            }
+        case .prescription:
+            let current = currentItem
+            let all = items + (current == PrescriptionItemInput() ? [] : [current])
+            return .perform { services in
+                switch try services.store.issuePrescription(items: all, petID: petID, by: session) {
+                case .invalid(let p): Saved(problems: p, done: "")
+                default: Saved(problems: nil, done: "Receta emitida · I la imprime")
+                }
+            }
+        case .attachment:
+            let path = form["path"], description = form["description"]
+            return .perform { services in
+                switch try services.store.addAttachment(petID: petID, path: path, description: description, by: session) {
+                case .invalid(let p): Saved(problems: p, done: "")
+                default: Saved(problems: nil, done: "Adjunto registrado")
+                }
+            }
+        case .weight:
+            let grams = WeightRules.grams(fromKilograms: form["weight"]) ?? 0
+            return .perform { services in
+                try services.store.recordWeight(petID: petID, grams: grams, by: session)
+                return Saved(problems: nil, done: "Peso registrado")
+            }
+        case .addendum(let consultationID):
+            let text = form["text"]
+            return .perform { services in
+                try services.store.addAddendum(consultationID: consultationID, text: text, by: session)
+                return Saved(problems: nil, done: "Adenda agregada")
+            }
+        }
+    }
+
+    public func render(into canvas: inout Canvas, area: Rect, context: ScreenContext) {
+        var y = area.y + 1
+        let x = area.x + 2
+        if !pet.alertList.isEmpty {
+            canvas.putPadded(" ⚠ ALERTAS: " + pet.alertList.joined(separator: " · "), x: x, y: y, width: area.width - 4, style: .alert)
+            y += 2
+        }
+        if kind == .prescription && !items.isEmpty {
+            for (i, item) in items.enumerated() {
+                canvas.put("\(i + 1). \(item.drug) — \(item.dose), \(item.frequency), \(item.duration)", x: x, y: y, style: .ok, maxWidth: area.width - 4)
+                y += 1
+            }
+            y += 1
+        }
+        var shown = form
+        shown.rowsPerField = form.fields.count * 2 + 1 > area.y + area.height - y ? 1 : 2
+        shown.render(into: &canvas, x: x, y: y, width: area.width - 4, focused: confirm == nil)
+        if let message { canvas.put(message, x: x, y: area.y + area.height - 1, style: .error, maxWidth: area.width - 4) }
+        confirm?.render(into: &canvas, area: area)
+    }
+}
