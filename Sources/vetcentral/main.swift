@@ -19,6 +19,7 @@ struct StorageOptions: ParsableArguments {
     func open() async throws -> any CentralStorage {
         switch (db, postgres) {
         case (let path?, nil): return try SQLiteCentralStorage(path: path)
+        case (nil, let url?): return try await PostgresCentralStorage.connect(url: url)
         default: throw ValidationError("Indique --db RUTA o --postgres URL (uno de los dos)")
         }
     }

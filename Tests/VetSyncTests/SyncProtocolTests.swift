@@ -6,7 +6,7 @@ import VetStore
 @testable import VetSync
 
 /// Central storages every central test runs against.
-let backends: [Backend] = [.sqlite]
+let backends: [Backend] = Backend.allCases
 
 /// The push/pull protocol against a real `vetcentral` process (DESIGN.md §4).
 @Suite(.serialized)

@@ -1,7 +1,7 @@
 import Foundation
 
-/// A throwaway PostgreSQL cluster for this test run: initdb in a temp dir, started with pg_ctl on
-/// a free 127.0.0.1 port, stopped when the test process exits. Run as the `postgres` OS user when
+/// A throwaway PostgreSQL cluster for this test run: initdb in a temp dir, the server started on
+/// a free 127.0.0.1 port as a child process, stopped when the test process exits. Run as the `postgres` OS user when
 /// the tests run as root (initdb refuses root). Binaries: `$PG_BIN`, else the newest
 /// `/usr/lib/postgresql/*/bin`.
 final class PostgresServer: @unchecked Sendable {
@@ -33,15 +33,40 @@ final class PostgresServer: @unchecked Sendable {
         if asRoot { _ = try runProcess("/bin/chown", ["-R", "postgres:postgres", dir]) }
         let initdb = try run("initdb", ["-D", dir + "/data", "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-locale"])
         guard initdb.status == 0 else { throw TestFailure("initdb falló: \(initdb.stderr)") }
-        let options = "-c listen_addresses=127.0.0.1 -c unix_socket_directories=\(dir) -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
-        let start = try run("pg_ctl", ["-D", dir + "/data", "-l", dir + "/log", "-w", "-t", "60", "-o", "-p \(port) \(options)", "start"])
-        guard start.status == 0 else {
-            throw TestFailure("pg_ctl start falló: \(start.stderr) \((try? String(contentsOfFile: dir + "/log", encoding: .utf8)) ?? "")")
+        // postgres runs as a child of this process (through runuser when root): `pg_ctl start -w`
+        // launched through Foundation's Process never reported its exit here.
+        let server = Process()
+        let args = ["-D", dir + "/data", "-p", String(port), "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=\(dir)",
+                    "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=200"]
+        if asRoot {
+            server.executableURL = URL(fileURLWithPath: "/usr/sbin/runuser")
+            server.arguments = ["-u", "postgres", "--", bin + "/postgres"] + args
+        } else {
+            server.executableURL = URL(fileURLWithPath: bin + "/postgres")
+            server.arguments = args
+        }
+        FileManager.default.createFile(atPath: dir + "/log", contents: nil)
+        server.standardOutput = FileHandle(forWritingAtPath: dir + "/log")
+        server.standardError = FileHandle(forWritingAtPath: dir + "/log")
+        try server.run()
+        process = server
+        try waitUntil("PostgreSQL listo", timeout: 60) {
+            guard server.isRunning else { throw TestFailure("postgres terminó: \((try? String(contentsOfFile: dir + "/log", encoding: .utf8)) ?? "")") }
+            return try psql("postgres", "SELECT 1").status == 0
         }
     }
 
+    private var process: Process?
+
+    /// Fast shutdown (SIGINT to the postmaster), then the folder goes.
     func stop() {
-        _ = try? run("pg_ctl", ["-D", dir + "/data", "-m", "fast", "-w", "stop"])
+        if let pidText = try? String(contentsOfFile: dir + "/data/postmaster.pid", encoding: .utf8),
+           let pid = pidText.split(separator: "\n").first.flatMap({ Int32($0) }) {
+            kill(pid, SIGINT)
+            let deadline = Date().addingTimeInterval(20)
+            while kill(pid, 0) == 0 && Date() < deadline { usleep(20_000) }
+        }
+        process?.waitUntilExit()
         try? FileManager.default.removeItem(atPath: dir)
     }
 
