@@ -90,11 +90,7 @@ public final class SyncEngine: @unchecked Sendable {
     public func syncOnce() throws -> Summary {
         var summary = Summary()
         do {
-            while let step = try pushBatch() {
-                summary.batches += 1
-                summary.pushed += step.accepted
-                summary.rejected += step.rejected
-            }
+            summary = try pushPending()
             while let applied = try pullPage() {
                 summary.pages += 1
                 summary.pulled += applied
@@ -103,6 +99,18 @@ public final class SyncEngine: @unchecked Sendable {
         } catch let error as SyncError {
             try? recordLink(up: !error.isLinkDown, error: error.message)
             throw error
+        }
+        return summary
+    }
+
+    /// Pushes batches until nothing is pending (no pull).
+    @discardableResult
+    public func pushPending() throws -> Summary {
+        var summary = Summary()
+        while let step = try pushBatch() {
+            summary.batches += 1
+            summary.pushed += step.accepted
+            summary.rejected += step.rejected
         }
         return summary
     }
