@@ -115,9 +115,9 @@ struct CentralAPI: Sendable {
             }
             let limit = min(max(query.get("limit", as: Int.self) ?? 1000, 1), 5_000)
             let epoch = query.get("epoch") ?? ""
-            let page = try await storage.pull(sede: sede.id, epoch: epoch, after: after, limit: limit, nowMs: nowMs)
+            let page = try await storage.pull(sede: sede.id, epoch: epoch, after: after, limit: limit)
             metrics.recordPull(changes: page.changes.count)
-            return try encode(page)
+            return json(200, page.json(serverTimeMs: nowMs))
         } catch let error as CentralError { return failure(error) }
     }
 

@@ -45,7 +45,7 @@ public protocol CentralStorage: Sendable {
     /// The sede the token belongs to, or nil if unknown or revoked.
     func authenticate(tokenHash: String) async throws -> CentralSede?
     func push(sede: String, request: PushRequest, nowMs: Int64) async throws -> PushOutcome
-    func pull(sede: String, epoch: String, after: Int64, limit: Int, nowMs: Int64) async throws -> PullResponse
+    func pull(sede: String, epoch: String, after: Int64, limit: Int) async throws -> PullPage
 
     func addSede(id: String, code: String, name: String, tokenHash: String, nowText: String) async throws
     func listSedes() async throws -> [CentralSede]
@@ -68,15 +68,43 @@ enum CentralRules {
 
     /// Central's own writes (admin commands) as log entries.
     static func centralChange(tbl: String, rowID: String, op: String, cols: [String: SQLValue]?, hlc: Int64) -> LoggedChange {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let json = cols.flatMap { try? encoder.encode($0) }.map { String(decoding: $0, as: UTF8.self) }
-        return LoggedChange(origin: nil, originEpoch: nil, originSeq: nil, txID: 0, hlc: hlc, tbl: tbl, rowID: rowID, op: op,
-                            colsJSON: json, userID: nil, dataClass: .central, ownerSede: nil, addressedTo: nil)
+        LoggedChange(origin: nil, originEpoch: nil, originSeq: nil, txID: 0, hlc: hlc, tbl: tbl, rowID: rowID, op: op,
+                            colsJSON: cols.map(JSONText.object), userID: nil, dataClass: .central, ownerSede: nil, addressedTo: nil)
     }
 
-    static func decodeCols(_ text: String?) -> [String: SQLValue]? {
-        guard let text else { return nil }
-        return try? JSONDecoder().decode([String: SQLValue].self, from: Data(text.utf8))
+
+}
+
+/// One page of central's log for one sede, with each change's columns as stored (JSON text),
+/// written out by hand: the wire form of `PullResponse`.
+public struct PullPage: Sendable {
+    public struct Change: Sendable {
+        var cseq: Int64
+        var origin: String?
+        var originEpoch: String?
+        var txID: Int64
+        var hlc: Int64
+        var tbl: String
+        var rowID: String
+        var op: String
+        var colsJSON: String?
+        var dataClass: String
+    }
+    public var after: Int64
+    public var nextAfter: Int64
+    public var hasMore: Bool
+    public var changes: [Change]
+
+    public func json(serverTimeMs: Int64) -> Data {
+        var out = "{\"after\":\(after),\"next_after\":\(nextAfter),\"has_more\":\(hasMore),\"server_time_ms\":\(serverTimeMs),\"changes\":["
+        out.reserveCapacity(changes.count * 420)
+        for (i, c) in changes.enumerated() {
+            if i > 0 { out += "," }
+            out += "{\"cseq\":\(c.cseq),\"origin\":\(JSONText.quoteOrNull(c.origin)),\"origin_epoch\":\(JSONText.quoteOrNull(c.originEpoch)),"
+            out += "\"tx_id\":\(c.txID),\"hlc\":\(c.hlc),\"tbl\":\(JSONText.quote(c.tbl)),\"row_id\":\(JSONText.quote(c.rowID)),"
+            out += "\"op\":\(JSONText.quote(c.op)),\"cols\":\(c.colsJSON ?? "null"),\"data_class\":\(JSONText.quote(c.dataClass))}"
+        }
+        out += "]}"
+        return Data(out.utf8)
     }
 }

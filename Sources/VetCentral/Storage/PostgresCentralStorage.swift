@@ -206,14 +206,14 @@ public final class PostgresCentralStorage: CentralStorage {
         return next
     }
 
-    public func pull(sede: String, epoch: String, after: Int64, limit: Int, nowMs: Int64) async throws -> PullResponse {
+    public func pull(sede: String, epoch: String, after: Int64, limit: Int) async throws -> PullPage {
         let logger = logger
         return try await client.withTransaction(logger: logger) { conn in
             try await conn.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
             var last: Int64 = 0
             for try await value in try await conn.query("SELECT last_cseq FROM central_state WHERE id = 1", logger: logger).decode(Int64.self) { last = value }
             guard after < last else {
-                return PullResponse(after: after, nextAfter: after, hasMore: false, changes: [], serverTimeMs: nowMs)
+                return PullPage(after: after, nextAfter: after, hasMore: false, changes: [])
             }
             var end = min(after + Int64(max(1, limit)), last)
             if end < last {
@@ -229,7 +229,7 @@ public final class PostgresCentralStorage: CentralStorage {
                     end = next.map { $0 - 1 } ?? last
                 }
             }
-            var changes: [PulledChange] = []
+            var changes: [PullPage.Change] = []
             let rows = try await conn.query("""
                 SELECT cseq, origin, origin_epoch, tx_id, hlc, tbl, row_id, op, cols, data_class FROM changes
                 WHERE cseq > \(after) AND cseq <= \(end)
@@ -239,10 +239,10 @@ public final class PostgresCentralStorage: CentralStorage {
                 """, logger: logger)
             for try await (cseq, origin, originEpoch, tx, hlc, tbl, rowID, op, cols, cls) in rows.decode(
                 (Int64, String?, String?, Int64, Int64, String, String, String, String?, String).self) {
-                changes.append(PulledChange(cseq: cseq, origin: origin, originEpoch: originEpoch, txID: tx, hlc: hlc, tbl: tbl, rowID: rowID,
-                                            op: op, cols: CentralRules.decodeCols(cols), dataClass: DataClass(rawValue: cls) ?? .shared))
+                changes.append(PullPage.Change(cseq: cseq, origin: origin, originEpoch: originEpoch, txID: tx, hlc: hlc, tbl: tbl, rowID: rowID,
+                                               op: op, colsJSON: cols, dataClass: cls))
             }
-            return PullResponse(after: after, nextAfter: end, hasMore: end < last, changes: changes, serverTimeMs: nowMs)
+            return PullPage(after: after, nextAfter: end, hasMore: end < last, changes: changes)
         }
     }
 

@@ -132,11 +132,11 @@ public final class SQLiteCentralStorage: CentralStorage {
         try db.execute(sql: "UPDATE central_state SET last_cseq = ? WHERE id = 1", arguments: [last])
     }
 
-    public func pull(sede: String, epoch: String, after: Int64, limit: Int, nowMs: Int64) async throws -> PullResponse {
+    public func pull(sede: String, epoch: String, after: Int64, limit: Int) async throws -> PullPage {
         try await pool.read { db in
             let last = try Int64.fetchOne(db, sql: "SELECT last_cseq FROM central_state WHERE id = 1") ?? 0
             guard after < last else {
-                return PullResponse(after: after, nextAfter: max(after, min(after, last)), hasMore: false, changes: [], serverTimeMs: nowMs)
+                return PullPage(after: after, nextAfter: after, hasMore: false, changes: [])
             }
             var end = min(after + Int64(max(1, limit)), last)
             // Never end a page inside a transaction.
@@ -154,11 +154,10 @@ public final class SQLiteCentralStorage: CentralStorage {
                 ORDER BY cseq
                 """, arguments: [after, end, sede, epoch, sede, sede])
             let changes = rows.map { row in
-                PulledChange(cseq: row["cseq"], origin: row["origin"], originEpoch: row["origin_epoch"], txID: row["tx_id"], hlc: row["hlc"],
-                             tbl: row["tbl"], rowID: row["row_id"], op: row["op"], cols: CentralRules.decodeCols(row["cols"]),
-                             dataClass: DataClass(rawValue: row["data_class"]) ?? .shared)
+                PullPage.Change(cseq: row["cseq"], origin: row["origin"], originEpoch: row["origin_epoch"], txID: row["tx_id"], hlc: row["hlc"],
+                                tbl: row["tbl"], rowID: row["row_id"], op: row["op"], colsJSON: row["cols"], dataClass: row["data_class"])
             }
-            return PullResponse(after: after, nextAfter: end, hasMore: end < last, changes: changes, serverTimeMs: nowMs)
+            return PullPage(after: after, nextAfter: end, hasMore: end < last, changes: changes)
         }
     }
 

@@ -119,7 +119,7 @@ public enum PushPlanner {
                     plan.newOwners[key] = value
                 }
             }
-            let colsJSON = entry.cols.flatMap { try? encoder.encode($0) }.map { String(decoding: $0, as: UTF8.self) }
+            let colsJSON = entry.cols.map(JSONText.object)
             plan.accepted.append(LoggedChange(
                 origin: sede, originEpoch: request.epoch, originSeq: entry.seq, txID: entry.txID, hlc: entry.hlc,
                 tbl: entry.tbl, rowID: entry.rowID, op: entry.op, colsJSON: colsJSON, userID: entry.userID,

@@ -26,8 +26,7 @@ struct RemoteApplier {
             var maxHLC: Int64 = 0
             for change in page.changes {
                 maxHLC = max(maxHLC, change.hlc)
-                let savepoint = "apply_change"
-                try db.execute(sql: "SAVEPOINT \(savepoint)")
+                try db.cachedStatement(sql: "SAVEPOINT apply_change").execute()
                 do {
                     let columns: Set<String>
                     if let cached = columnsCache[change.tbl] {
@@ -47,11 +46,11 @@ struct RemoteApplier {
                     } else {
                         try applyAsIs(change, db: db)
                     }
-                    try db.execute(sql: "RELEASE \(savepoint)")
+                    try db.cachedStatement(sql: "RELEASE apply_change").execute()
                     applied += 1
                 } catch {
-                    try db.execute(sql: "ROLLBACK TO \(savepoint)")
-                    try db.execute(sql: "RELEASE \(savepoint)")
+                    try db.execute(sql: "ROLLBACK TO apply_change")
+                    try db.execute(sql: "RELEASE apply_change")
                     let problem = error as? ApplyProblem
                         ?? ApplyProblem(code: "apply_failed", message: "No se pudo aplicar el cambio recibido: \((error as? DatabaseError)?.message ?? "\(error)")")
                     try recordReject(change, problem, db: db)
@@ -83,7 +82,7 @@ struct RemoteApplier {
         default:
             var cols = change.cols ?? [:]
             cols["id"] = .text(change.rowID)
-            let exists = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM \(table) WHERE id = ?)", arguments: [change.rowID]) ?? false
+            let exists = try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM \(table) WHERE id = ?)"), arguments: [change.rowID]) ?? false
             if exists {
                 try update(table: table, rowID: change.rowID, cols: cols.filter { $0.key != "id" }, db: db)
             } else if change.op == "I" {
@@ -98,8 +97,16 @@ struct RemoteApplier {
     func applyShared(_ change: PulledChange, db: Database, localSede: String) throws {
         let table = change.tbl.quotedDatabaseIdentifier
         let incoming = Version(hlc: change.hlc, sede: change.origin ?? "")
+        let current = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM \(table) WHERE id = ?"), arguments: [change.rowID])
+        if try current == nil && change.op == "I" && !hasTombstone(change.tbl, change.rowID, db: db) {
+            // A row new here (the common case of a catch-up): no versions to compare.
+            var cols = change.cols ?? [:]
+            cols["id"] = .text(change.rowID)
+            try insert(table: table, cols: cols, db: db)
+            try setVersion(change, col: "", incoming, db: db)
+            return
+        }
         let versions = try currentVersions(change.tbl, change.rowID, db: db, localSede: localSede)
-        let current = try Row.fetchOne(db, sql: "SELECT * FROM \(table) WHERE id = ?", arguments: [change.rowID])
         let tombstone = versions["*"]
         if change.op == "D" {
             guard let current else { try setVersion(change, col: "*", incoming, db: db); return }
@@ -165,11 +172,19 @@ struct RemoteApplier {
         return versions
     }
 
+    /// Whether the row was deleted here or by a pulled delete.
+    func hasTombstone(_ tbl: String, _ rowID: String, db: Database) throws -> Bool {
+        try Bool.fetchOne(db.cachedStatement(sql: """
+            SELECT EXISTS (SELECT 1 FROM col_versions WHERE tbl = ? AND row_id = ? AND col = '*')
+                OR EXISTS (SELECT 1 FROM journal WHERE tbl = ? AND row_id = ? AND op = 'D')
+            """), arguments: [tbl, rowID, tbl, rowID]) ?? false
+    }
+
     func setVersion(_ change: PulledChange, col: String, _ v: Version, db: Database) throws {
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO col_versions (tbl, row_id, col, hlc, sede) VALUES (?, ?, ?, ?, ?)
             ON CONFLICT (tbl, row_id, col) DO UPDATE SET hlc = excluded.hlc, sede = excluded.sede
-            """, arguments: [change.tbl, change.rowID, col, v.hlc, v.sede])
+            """).execute(arguments: [change.tbl, change.rowID, col, v.hlc, v.sede])
     }
 
     func logConflict(_ change: PulledChange, col: String, kept: String, keptVersion: Version, lost: String, lostVersion: Version, db: Database) throws {
@@ -188,16 +203,16 @@ struct RemoteApplier {
     }
 
     func insert(table: String, cols: [String: SQLValue], db: Database) throws {
-        let names = Array(cols.keys)
-        try db.execute(sql: "INSERT INTO \(table) (\(names.map(\.quotedDatabaseIdentifier).joined(separator: ", "))) VALUES (\(databaseQuestionMarks(count: names.count)))",
-                       arguments: StatementArguments(names.map { cols[$0]!.databaseValue }))
+        let names = cols.keys.sorted()
+        try db.cachedStatement(sql: "INSERT INTO \(table) (\(names.map(\.quotedDatabaseIdentifier).joined(separator: ", "))) VALUES (\(databaseQuestionMarks(count: names.count)))")
+            .execute(arguments: StatementArguments(names.map { cols[$0]!.databaseValue }))
     }
 
     func update(table: String, rowID: String, cols: [String: SQLValue], db: Database) throws {
         guard !cols.isEmpty else { return }
-        let names = Array(cols.keys)
-        try db.execute(sql: "UPDATE \(table) SET \(names.map { "\($0.quotedDatabaseIdentifier) = ?" }.joined(separator: ", ")) WHERE id = ?",
-                       arguments: StatementArguments(names.map { cols[$0]!.databaseValue } + [rowID.databaseValue]))
+        let names = cols.keys.sorted()
+        try db.cachedStatement(sql: "UPDATE \(table) SET \(names.map { "\($0.quotedDatabaseIdentifier) = ?" }.joined(separator: ", ")) WHERE id = ?")
+            .execute(arguments: StatementArguments(names.map { cols[$0]!.databaseValue } + [rowID.databaseValue]))
     }
 
     func rowDictionary(_ row: Row) -> [String: Any] {

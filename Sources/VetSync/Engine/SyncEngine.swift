@@ -256,31 +256,12 @@ struct PushBatch {
                 let cols: String? = row["cols"], user: String? = row["user_id"], cls: String? = row["data_class"]
                 out += "{\"seq\":\(seq),\"tx_id\":\(tx),\"hlc\":\(hlc),\"tbl\":\(JSONText.quote(row["tbl"])),"
                 out += "\"row_id\":\(JSONText.quote(row["row_id"])),\"op\":\(JSONText.quote(row["op"])),"
-                out += "\"cols\":\(cols ?? "null"),\"user_id\":\(user.map(JSONText.quote) ?? "null"),"
-                out += "\"data_class\":\(cls.map(JSONText.quote) ?? "null")}"
+                out += "\"cols\":\(cols ?? "null"),\"user_id\":\(JSONText.quoteOrNull(user)),"
+                out += "\"data_class\":\(JSONText.quoteOrNull(cls))}"
             }
             out += "]}"
             return PushBatch(fromSeq: from, toSeq: to, count: rows.count, body: Data(out.utf8),
                              idempotencyKey: "\(sedeID):\(epoch):\(from)-\(to)")
         }
-    }
-}
-
-enum JSONText {
-    /// `s` as a JSON string literal.
-    static func quote(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
-            }
-        }
-        return out + "\""
     }
 }

@@ -39,7 +39,7 @@ public enum SQLValue: Codable, Sendable, Hashable, CustomStringConvertible {
         case .null: "null"
         case .int(let i): String(i)
         case .double(let d): String(d)
-        case .text(let s): String(decoding: (try? JSONEncoder().encode(s)) ?? Data("\"\"".utf8), as: UTF8.self)
+        case .text(let s): JSONText.quote(s)
         }
     }
 
@@ -218,4 +218,41 @@ public enum SyncCoding {
         return e
     }
     public static func decoder() -> JSONDecoder { JSONDecoder() }
+}
+
+/// Hand-written JSON for the hot paths (batches and pages of thousands of entries).
+public enum JSONText {
+    /// `s` as a JSON string literal.
+    public static func quote(_ s: String) -> String {
+        var out = "\""
+        out.reserveCapacity(s.utf8.count + 2)
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
+            }
+        }
+        return out + "\""
+    }
+
+    public static func quoteOrNull(_ s: String?) -> String { s.map { quote($0) } ?? "null" }
+
+    /// Column values as a JSON object, keys sorted.
+    public static func object(_ cols: [String: SQLValue]) -> String {
+        "{" + cols.keys.sorted().map { quote($0) + ":" + value(cols[$0]!) }.joined(separator: ",") + "}"
+    }
+
+    static func value(_ v: SQLValue) -> String {
+        switch v {
+        case .null: "null"
+        case .int(let i): String(i)
+        case .double(let d): d.isFinite ? String(d) : "null"
+        case .text(let s): quote(s)
+        }
+    }
 }
