@@ -2,6 +2,7 @@
 SWIFT      ?= swift
 DEMO_DB    ?= data/demo/sede.db
 BIN         = .build/debug/vetdesk
+CENTRAL_BIN = .build/debug/vetcentral
 RELEASE_BIN = .build/release/vetdesk
 # Debian packages the build, the tests and the benchmarks need.
 APT_PACKAGES = libncursesw5-dev libsqlite3-dev sqlite3 libcurl4-openssl-dev tmux procps postgresql python3-icalendar hyperfine
@@ -25,7 +26,7 @@ run: build
 
 test: build
 	$(SWIFT) build --build-tests
-	VETDESK_BIN="$(CURDIR)/$(BIN)" $(SWIFT) test --skip-build
+	VETDESK_BIN="$(CURDIR)/$(BIN)" VETCENTRAL_BIN="$(CURDIR)/$(CENTRAL_BIN)" $(SWIFT) test --skip-build
 
 bench: deps
 	$(SWIFT) build -c release

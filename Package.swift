@@ -6,11 +6,16 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "vetdesk", targets: ["vetdesk"]),
+        .executable(name: "vetcentral", targets: ["vetcentral"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", exact: "2.5.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
     ],
     targets: [
         // Build-time embedding of schema/ and themes/ into the binaries.
@@ -41,12 +46,35 @@ let package = Package(
         ),
         .target(
             name: "VetBench",
-            dependencies: ["VetCore", "VetStore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["VetCore", "VetStore", "VetSync", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        // libcurl with typed setters (curl_easy_setopt is variadic, which Swift cannot call).
+        .target(name: "CCurl", path: "Sources/CCurl", linkerSettings: [.linkedLibrary("curl")]),
+        .target(
+            name: "VetSync",
+            dependencies: ["VetCore", "VetStore", "CCurl", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .target(
+            name: "VetCentral",
+            dependencies: [
+                "VetCore", "VetSync",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            ],
+            plugins: ["EmbedResourcesPlugin"]
+        ),
+        .executableTarget(
+            name: "vetcentral",
+            dependencies: ["VetCentral", "VetCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(
             name: "vetdesk",
             dependencies: [
-                "VetCore", "VetStore", "VetTUI", "VetBench",
+                "VetCore", "VetStore", "VetTUI", "VetBench", "VetSync",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -58,5 +86,6 @@ let package = Package(
         .testTarget(name: "VetTUITests", dependencies: ["VetTUI", "VetStore", "VetCore", "VetTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["VetStore", "VetCore", "VetTestSupport",
                                                           .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "VetSyncTests", dependencies: ["VetSync", "VetCentral", "VetStore", "VetCore", "VetTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
     ]
 )

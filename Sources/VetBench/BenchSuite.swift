@@ -50,6 +50,7 @@ public enum BenchSuite {
         JournalBench.captureCost,
         StartupBench.coldStart,
         PatientSearchBench.keystroke,
+        SyncBench.ingest,
     ]
 
     public static func run(only: String?, context: BenchContext) throws -> [BenchResult] {

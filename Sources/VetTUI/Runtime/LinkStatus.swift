@@ -1,4 +1,6 @@
 import Foundation
+import GRDB
+import VetCore
 import VetStore
 
 /// What the status bar says about the link to central.
@@ -28,20 +30,21 @@ public struct LinkStatus: Equatable, Sendable {
 }
 
 extension SedeStore {
-    /// The link as this store sees it: journal entries not yet acknowledged by central and the
-    /// last good sync. Sync configuration is a later issue; until then the central is "sin configurar".
+    /// The link as this store sees it: the last sync attempt's outcome (written by `vetdesk sync`),
+    /// journal entries not yet acknowledged by central, and the last good sync.
     public func linkStatus() throws -> LinkStatus {
         try read { db in
             let row = try Row.fetchOne(db, sql: """
-                SELECT coalesce((SELECT max(seq) FROM journal), 0) - pushed_seq AS pending, last_ok_at
+                SELECT coalesce((SELECT max(seq) FROM journal), 0) - pushed_seq AS pending, last_ok_at,
+                       EXISTS (SELECT 1 FROM sync_config) AS configured, (SELECT link FROM sync_config WHERE id = 1) AS link
                 FROM sync_state WHERE id = 1
                 """)
             let pending: Int = row?["pending"] ?? 0
             let last: String? = row?["last_ok_at"]
-            return LinkStatus(state: .notConfigured, pending: max(0, pending), lastOK: last.flatMap(LimaTime.parseISO8601))
+            let configured: Bool = row?["configured"] ?? false
+            let link: String? = row?["link"]
+            let state: LinkStatus.State = !configured ? .notConfigured : (link == "up" ? .up : .down)
+            return LinkStatus(state: state, pending: max(0, pending), lastOK: last.flatMap(LimaTime.parseISO8601))
         }
     }
 }
-
-import GRDB
-import VetCore

@@ -1,0 +1,83 @@
+import Crypto
+import Foundation
+import HummingbirdBcrypt
+import VetCore
+import VetSync
+
+public enum CentralDialect: Sendable { case sqlite, postgres }
+
+/// Central's migrations, embedded from `schema/central/`: `NNNN_*.sql` for both dialects,
+/// `NNNN_*.sqlite.sql` or `NNNN_*.postgres.sql` for one.
+enum CentralMigrations {
+    static func files(for dialect: CentralDialect) -> [(name: String, text: String)] {
+        EmbeddedCentralSchema.files.filter { file in
+            switch dialect {
+            case .sqlite: !file.name.hasSuffix(".postgres.sql")
+            case .postgres: !file.name.hasSuffix(".sqlite.sql")
+            }
+        }.sorted { $0.name < $1.name }
+    }
+}
+
+/// Admin operations shared by the `vetcentral` subcommands, whatever the storage.
+public enum CentralAdmin {
+    /// A new sede token: 32 random bytes, hex. Only its SHA-256 is stored.
+    public static func newToken() -> String {
+        var rng = SystemRandomNumberGenerator()
+        return "vdk_" + (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &rng)) }.joined()
+    }
+
+    public static func hashToken(_ token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    static let ids = UUIDv7Generator()
+    public static func newID() -> String { ids.make(unixMs: UInt64(Date().timeIntervalSince1970 * 1000)) }
+    public static var nowText: String { LimaTime.iso8601(Date()) }
+
+    /// Adds a sede and returns its token (shown once).
+    public static func addSede(_ storage: any CentralStorage, code: String, name: String) async throws -> (id: String, token: String) {
+        guard (2...10).contains(code.count), code.allSatisfy({ $0.isASCII && ($0.isUppercase || $0.isNumber) }) else {
+            throw CentralError(422, "invalid_code", "El código de sede tiene de 2 a 10 letras mayúsculas o dígitos (ej. LIM01)")
+        }
+        let trimmed = name.trimmingCharacters(in: .whitespaces)
+        guard !trimmed.isEmpty else { throw CentralError(422, "invalid_name", "El nombre de la sede es obligatorio") }
+        let token = newToken()
+        let id = newID()
+        try await storage.addSede(id: id, code: code, name: trimmed, tokenHash: hashToken(token), nowText: nowText)
+        return (id, token)
+    }
+
+    static let roles: Set<String> = ["recepcionista", "veterinario", "farmacia", "supervisor", "administrador"]
+
+    /// Adds a user with roles given as `SEDE:rol`.
+    public static func addUser(_ storage: any CentralStorage, username: String, fullName: String, password: String, roles specs: [String]) async throws -> String {
+        let name = username.trimmingCharacters(in: .whitespaces).lowercased()
+        guard !name.isEmpty, name.count <= 32, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "_" || $0 == "-") }) else {
+            throw CentralError(422, "invalid_username", "El usuario tiene de 1 a 32 letras, dígitos, punto, guion o guion bajo")
+        }
+        guard password.count >= 4 else { throw CentralError(422, "invalid_password", "La clave tiene al menos 4 caracteres") }
+        var parsed: [(roleID: String, sedeCode: String, role: String)] = []
+        for spec in specs {
+            let parts = spec.split(separator: ":").map(String.init)
+            guard parts.count == 2, roles.contains(parts[1]) else {
+                throw CentralError(422, "invalid_role", "Rol inválido \(spec): use SEDE:rol (rol: \(roles.sorted().joined(separator: ", ")))")
+            }
+            parsed.append((newID(), parts[0], parts[1]))
+        }
+        guard !parsed.isEmpty else { throw CentralError(422, "invalid_role", "Asigne al menos un rol con --role SEDE:rol") }
+        let id = newID()
+        try await storage.addUser(id: id, username: name, fullName: fullName, passHash: Bcrypt.hash(password, cost: 10), roles: parsed, nowText: nowText)
+        return id
+    }
+
+    static func sedeCols(id: String, code: String, name: String, createdAt: String) -> [String: SQLValue] {
+        ["id": .text(id), "code": .text(code), "name": .text(name), "kind": .text("clinica"), "district": .null,
+         "address": .null, "phone": .null, "active": .int(1), "created_at": .text(createdAt)]
+    }
+
+    static func userCols(id: String, username: String, fullName: String, passHash: String, createdAt: String) -> [String: SQLValue] {
+        ["id": .text(id), "username": .text(username), "full_name": .text(fullName), "pass_hash": .text(passHash),
+         "active": .int(1), "created_at": .text(createdAt)]
+    }
+}

@@ -1,0 +1,162 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import VetCore
+import VetSync
+
+/// How `vetcentral serve` runs.
+public struct CentralServerOptions: Sendable {
+    public var host: String
+    public var port: Int
+    /// Largest request body accepted (413 beyond).
+    public var maxBodyBytes: Int
+    /// Where to write the bound port once listening (for scripts and tests using `--port 0`).
+    public var portFile: String?
+
+    public init(host: String = "127.0.0.1", port: Int = 8640, maxBodyBytes: Int = 16 << 20, portFile: String? = nil) {
+        self.host = host; self.port = port; self.maxBodyBytes = maxBodyBytes; self.portFile = portFile
+    }
+}
+
+/// The central HTTP service. Routes are thin: authenticate, decode, call the storage, encode.
+public enum CentralServer {
+    public static func run(storage: any CentralStorage, options: CentralServerOptions) async throws {
+        let metrics = CentralMetrics()
+        let router = Router(context: BasicRequestContext.self)
+        let api = CentralAPI(storage: storage, metrics: metrics, maxBodyBytes: options.maxBodyBytes)
+        router.get("/health") { _, _ in try await api.health() }
+        router.get("/metrics") { _, _ in try await api.metrics() }
+        router.get("/v1/sync/hello") { request, _ in try await api.hello(request) }
+        router.post("/v1/sync/push") { request, _ in try await api.push(request) }
+        router.get("/v1/sync/pull") { request, _ in try await api.pull(request) }
+        var logger = Logger(label: "vetcentral")
+        logger.logLevel = .warning
+        let portFile = options.portFile
+        let app = Application(
+            router: router,
+            configuration: .init(address: .hostname(options.host, port: options.port), serverName: "vetcentral"),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? options.port
+                FileHandle.standardOutput.write(Data("vetcentral escuchando en http://\(options.host):\(port)\n".utf8))
+                if let portFile { try? String(port).write(toFile: portFile, atomically: true, encoding: .utf8) }
+            },
+            logger: logger)
+        try await app.runService()
+        try await storage.close()
+    }
+}
+
+struct CentralAPI: Sendable {
+    let storage: any CentralStorage
+    let metrics: CentralMetrics
+    let maxBodyBytes: Int
+
+    var nowMs: Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
+
+    func health() async throws -> Response {
+        _ = try await storage.counts()
+        return json(200, Data("{\"status\":\"ok\"}".utf8))
+    }
+
+    func metrics() async throws -> Response {
+        let counts = try await storage.counts()
+        var response = Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: metrics.text(logChanges: counts.changes, storedRejects: counts.rejects))))
+        response.headers[.contentType] = "text/plain; version=0.0.4"
+        return response
+    }
+
+    func hello(_ request: Request) async throws -> Response {
+        do {
+            let sede = try await authenticate(request)
+            return try encode(HelloResponse(sedeID: sede.id, code: sede.code, name: sede.name, serverTimeMs: nowMs))
+        } catch let error as CentralError { return failure(error) }
+    }
+
+    func push(_ request: Request) async throws -> Response {
+        let started = DispatchTime.now().uptimeNanoseconds
+        do {
+            let sede = try await authenticate(request)
+            let body = try await readBody(request)
+            let push: PushRequest
+            do { push = try SyncCoding.decoder().decode(PushRequest.self, from: body) } catch {
+                throw CentralError(400, "malformed_json", "El cuerpo no es un lote de sincronización JSON válido")
+            }
+            guard push.sede == sede.id else {
+                throw CentralError(403, "wrong_sede", "El lote dice ser de otra sede que la del token")
+            }
+            if let problem = PushPlanner.framingProblem(push) { throw CentralError(400, "invalid_batch", "Lote inválido: \(problem)") }
+            if let key = request.headers.first(where: { $0.name.canonicalName == "idempotency-key" })?.value, key != push.idempotencyKey {
+                throw CentralError(400, "idempotency_key_mismatch", "Idempotency-Key no corresponde al lote (se esperaba \(push.idempotencyKey))")
+            }
+            switch try await storage.push(sede: sede.id, request: push, nowMs: nowMs) {
+            case .stored(let ack):
+                let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+                metrics.recordPush(entries: push.entries.count, rejects: ack.rejects.count, seconds: seconds)
+                // Entries another sede owns or central data: 403, still carrying the acknowledgement.
+                let forbidden = ack.rejects.contains { $0.status == 403 }
+                return try encode(ack, status: forbidden ? 403 : 200)
+            case .gap(let expected):
+                metrics.recordConflict()
+                return try encode(ErrorBody(code: "seq_gap", message: "Falta una parte del diario: la central espera la entrada \(expected)", expectedSeq: expected), status: 409)
+            case .epochConflict:
+                metrics.recordConflict()
+                return try encode(ErrorBody(code: "epoch_conflict", message: "La central ya tiene otras entradas con esos números: la sede fue restaurada y debe usar un epoch nuevo"), status: 409)
+            }
+        } catch let error as CentralError { return failure(error) }
+    }
+
+    func pull(_ request: Request) async throws -> Response {
+        do {
+            let sede = try await authenticate(request)
+            let query = request.uri.queryParameters
+            guard let after = query.get("after", as: Int64.self), after >= 0 else {
+                throw CentralError(400, "invalid_cursor", "Falta el cursor after (entero ≥ 0)")
+            }
+            let limit = min(max(query.get("limit", as: Int.self) ?? 1000, 1), 5_000)
+            let epoch = query.get("epoch") ?? ""
+            let page = try await storage.pull(sede: sede.id, epoch: epoch, after: after, limit: limit)
+            metrics.recordPull(changes: page.changes.count)
+            return json(200, page.json(serverTimeMs: nowMs))
+        } catch let error as CentralError { return failure(error) }
+    }
+
+    func authenticate(_ request: Request) async throws -> CentralSede {
+        guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else {
+            throw CentralError(401, "unauthorized", "Falta el token de la sede")
+        }
+        let token = String(header.dropFirst("Bearer ".count)).trimmingCharacters(in: .whitespaces)
+        guard let sede = try await storage.authenticate(tokenHash: CentralAdmin.hashToken(token)) else {
+            throw CentralError(401, "unauthorized", "Token de sede desconocido o revocado")
+        }
+        return sede
+    }
+
+    func readBody(_ request: Request) async throws -> Data {
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBodyBytes {
+            throw CentralError(413, "body_too_large", "El lote pesa más de \(maxBodyBytes / (1 << 20)) MiB; envíe lotes más pequeños")
+        }
+        do {
+            var buffer = try await request.body.collect(upTo: maxBodyBytes)
+            return Data(buffer.readBytes(length: buffer.readableBytes) ?? [])
+        } catch {
+            throw CentralError(413, "body_too_large", "El lote pesa más de \(maxBodyBytes / (1 << 20)) MiB; envíe lotes más pequeños")
+        }
+    }
+
+    func failure(_ error: CentralError) -> Response {
+        metrics.recordError(error.code)
+        return (try? encode(ErrorBody(code: error.code, message: error.message), status: error.status))
+            ?? json(500, Data("{\"code\":\"internal\",\"message\":\"Error interno\"}".utf8))
+    }
+
+    func encode<T: Encodable>(_ value: T, status: Int = 200) throws -> Response {
+        json(status, try SyncCoding.encoder().encode(value))
+    }
+
+    func json(_ status: Int, _ data: Data) -> Response {
+        var response = Response(status: .init(code: status), body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        response.headers[.contentType] = "application/json; charset=utf-8"
+        return response
+    }
+}

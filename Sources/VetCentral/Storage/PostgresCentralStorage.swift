@@ -1,0 +1,344 @@
+import Foundation
+import Logging
+import PostgresNIO
+import VetCore
+import VetSync
+
+/// Central's storage on PostgreSQL, shared by any number of stateless `vetcentral` replicas.
+///
+/// Every push takes the `central_state` row lock first (`SELECT … FOR UPDATE`): that is the
+/// per-sede lock across replicas, and it keeps `cseq` gapless and committed in order. A pull
+/// reads in one REPEATABLE READ snapshot, so its page and its cursor agree.
+public final class PostgresCentralStorage: CentralStorage {
+    let client: PostgresClient
+    let runner: Task<Void, Never>
+    let logger: Logger
+
+    public static func connect(url: String) async throws -> PostgresCentralStorage {
+        guard let components = URLComponents(string: url), ["postgres", "postgresql"].contains(components.scheme ?? ""),
+              let host = components.host else {
+            throw CentralError(400, "invalid_postgres_url", "URL de PostgreSQL inválida: use postgres://usuario:clave@host:puerto/base")
+        }
+        let database = components.path.trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+        let config = PostgresClient.Configuration(
+            host: host, port: components.port ?? 5432, username: components.user ?? "postgres",
+            password: components.password, database: database.isEmpty ? nil : database, tls: .disable)
+        let storage = PostgresCentralStorage(client: PostgresClient(configuration: config))
+        try await storage.migrate()
+        return storage
+    }
+
+    init(client: PostgresClient) {
+        self.client = client
+        var logger = Logger(label: "vetcentral.postgres")
+        logger.logLevel = .error
+        self.logger = logger
+        runner = Task { await client.run() }
+    }
+
+    public func close() async throws { runner.cancel() }
+
+    func migrate() async throws {
+        try await client.withTransaction(logger: logger) { conn in
+            // Replicas starting together migrate one at a time.
+            try await conn.query("SELECT pg_advisory_xact_lock(8640)", logger: logger)
+            try await conn.query("CREATE TABLE IF NOT EXISTS central_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)", logger: logger)
+            for migration in CentralMigrations.files(for: .postgres) {
+                let rows = try await conn.query("SELECT count(*) FROM central_migrations WHERE name = \(migration.name)", logger: logger)
+                var done = false
+                for try await count in rows.decode(Int64.self) { done = count > 0 }
+                if done { continue }
+                for statement in Self.statements(migration.text) {
+                    try await conn.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                }
+                try await conn.query("INSERT INTO central_migrations (name, applied_at) VALUES (\(migration.name), \(LimaTime.iso8601(Date())))", logger: logger)
+            }
+        }
+    }
+
+    /// A migration file's statements: split at semicolons that end a line, comments dropped.
+    static func statements(_ text: String) -> [String] {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.trimmingCharacters(in: .whitespaces).hasPrefix("--") }
+        var out: [String] = []
+        var current = ""
+        for line in lines {
+            current += line + "\n"
+            if line.trimmingCharacters(in: .whitespaces).hasSuffix(";") {
+                let statement = current.trimmingCharacters(in: .whitespacesAndNewlines)
+                out.append(String(statement.dropLast()))
+                current = ""
+            }
+        }
+        let rest = current.trimmingCharacters(in: .whitespacesAndNewlines)
+        if !rest.isEmpty { out.append(rest) }
+        return out
+    }
+
+    public func authenticate(tokenHash: String) async throws -> CentralSede? {
+        let rows = try await client.query("""
+            SELECT s.id, s.code, s.name, s.active, t.revoked_at FROM sede_tokens t JOIN sedes s ON s.id = t.sede_id
+            WHERE t.token_hash = \(tokenHash)
+            """, logger: logger)
+        for try await (id, code, name, active, revoked) in rows.decode((String, String, String, Int, String?).self) {
+            let sede = CentralSede(id: id, code: code, name: name, active: active != 0, revoked: revoked != nil)
+            return sede.active && !sede.revoked ? sede : nil
+        }
+        return nil
+    }
+
+    public func push(sede: String, request: PushRequest, nowMs: Int64) async throws -> PushOutcome {
+        let nowText = LimaTime.iso8601(Date(timeIntervalSince1970: Double(nowMs) / 1000))
+        let logger = logger
+        return try await client.withTransaction(logger: logger) { conn in
+            var last: Int64 = 0
+            for try await value in try await conn.query("SELECT last_cseq FROM central_state WHERE id = 1 FOR UPDATE", logger: logger).decode(Int64.self) {
+                last = value
+            }
+            var stored: Int64?
+            for try await value in try await conn.query(
+                "SELECT acked_through FROM sede_epochs WHERE sede_id = \(sede) AND epoch = \(request.epoch)", logger: logger).decode(Int64.self) {
+                stored = value
+            }
+            let acked: Int64
+            if let stored { acked = stored } else {
+                acked = request.fromSeq - 1
+                try await conn.query("""
+                    INSERT INTO sede_epochs (sede_id, epoch, acked_through, started_at) VALUES (\(sede), \(request.epoch), \(acked), \(nowText))
+                    """, logger: logger)
+            }
+            if request.fromSeq > acked + 1 { return .gap(expected: acked + 1) }
+            let overlap = min(acked, request.toSeq)
+            if overlap >= request.fromSeq, let entry = request.entries.first(where: { $0.seq == overlap }) {
+                let rows = try await conn.query("""
+                    SELECT hlc FROM changes WHERE origin = \(sede) AND origin_epoch = \(request.epoch) AND origin_seq = \(overlap)
+                    UNION ALL SELECT hlc FROM push_rejects WHERE origin = \(sede) AND origin_epoch = \(request.epoch) AND origin_seq = \(overlap)
+                    """, logger: logger)
+                for try await known in rows.decode(Int64.self) where known != entry.hlc { return .epochConflict }
+            }
+            if request.toSeq <= acked {
+                return .stored(PushResponse(ackedThrough: acked, rejects: try await Self.storedRejects(conn, sede, request, logger), serverTimeMs: nowMs))
+            }
+            var classes: [String: DataClass] = [:]
+            for try await (tbl, cls) in try await conn.query("SELECT tbl, data_class FROM data_classes", logger: logger).decode((String, String).self) {
+                classes[tbl] = DataClass(rawValue: cls)
+            }
+            let sedeRows = request.entries.filter { $0.seq > acked && (classes[$0.tbl] ?? $0.dataClass) == .sede }
+            var owners: [String: RowOwner] = [:]
+            if !sedeRows.isEmpty {
+                let ids = sedeRows.map(\.rowID)
+                let rows = try await conn.query("SELECT tbl, row_id, owner_sede, addressed_to FROM row_owners WHERE row_id = ANY(\(ids))", logger: logger)
+                for try await (tbl, rowID, owner, addressed) in rows.decode((String, String, String, String?).self) {
+                    owners[CentralRules.ownerKey(tbl, rowID)] = RowOwner(owner: owner, addressedTo: addressed)
+                }
+            }
+            let plan = PushPlanner.plan(sede: sede, request: request, acked: acked, classes: classes, owners: owners, nowMs: nowMs)
+            last = try await Self.append(conn, plan.accepted, last: last, nowText: nowText, logger: logger)
+            for (key, owner) in plan.newOwners {
+                let parts = key.split(separator: "\u{1}", maxSplits: 1).map(String.init)
+                try await conn.query("""
+                    INSERT INTO row_owners (tbl, row_id, owner_sede, addressed_to) VALUES (\(parts[0]), \(parts[1]), \(owner.owner), \(owner.addressedTo))
+                    ON CONFLICT (tbl, row_id) DO UPDATE SET addressed_to = excluded.addressed_to
+                    """, logger: logger)
+            }
+            for reject in plan.rejects {
+                let entry = plan.rejectedEntries[reject.seq]
+                try await conn.query("""
+                    INSERT INTO push_rejects (origin, origin_epoch, origin_seq, hlc, tbl, row_id, status, code, message, entry, at)
+                    VALUES (\(sede), \(request.epoch), \(reject.seq), \(entry?.hlc ?? 0), \(reject.tbl), \(reject.rowID), \(reject.status),
+                            \(reject.code), \(reject.message), \(entry?.json ?? "{}"), \(nowText)) ON CONFLICT DO NOTHING
+                    """, logger: logger)
+            }
+            try await conn.query("UPDATE sede_epochs SET acked_through = \(plan.ackedThrough) WHERE sede_id = \(sede) AND epoch = \(request.epoch)", logger: logger)
+            return .stored(PushResponse(ackedThrough: plan.ackedThrough, rejects: try await Self.storedRejects(conn, sede, request, logger), serverTimeMs: nowMs))
+        }
+    }
+
+    static func storedRejects(_ conn: PostgresConnection, _ sede: String, _ request: PushRequest, _ logger: Logger) async throws -> [PushReject] {
+        var out: [PushReject] = []
+        let rows = try await conn.query("""
+            SELECT origin_seq, tbl, row_id, status, code, message FROM push_rejects
+            WHERE origin = \(sede) AND origin_epoch = \(request.epoch) AND origin_seq BETWEEN \(request.fromSeq) AND \(request.toSeq) ORDER BY origin_seq
+            """, logger: logger)
+        for try await (seq, tbl, rowID, status, code, message) in rows.decode((Int64, String, String, Int, String, String).self) {
+            out.append(PushReject(seq: seq, tbl: tbl, rowID: rowID, status: status, code: code, message: message))
+        }
+        return out
+    }
+
+    /// Appends with the next gapless cseqs, in multi-row INSERTs; returns the new last cseq.
+    /// The caller holds the `central_state` row lock.
+    static func append(_ conn: PostgresConnection, _ changes: [LoggedChange], last: Int64, nowText: String, logger: Logger) async throws -> Int64 {
+        guard !changes.isEmpty else { return last }
+        var next = last
+        let centralTx = last + 1
+        let columnsPerRow = 15
+        for chunk in stride(from: 0, to: changes.count, by: 1_000).map({ changes[$0..<min($0 + 1_000, changes.count)] }) {
+            var binds = PostgresBindings(capacity: chunk.count * columnsPerRow)
+            var values: [String] = []
+            values.reserveCapacity(chunk.count)
+            for c in chunk {
+                next += 1
+                let base = binds.count
+                values.append("(" + (1...columnsPerRow).map { "$\(base + $0)" }.joined(separator: ",") + ")")
+                binds.append(next)
+                binds.append(c.origin)
+                binds.append(c.originEpoch)
+                binds.append(c.originSeq)
+                binds.append(c.origin == nil ? centralTx : c.txID)
+                binds.append(c.hlc)
+                binds.append(c.tbl)
+                binds.append(c.rowID)
+                binds.append(c.op)
+                binds.append(c.colsJSON)
+                binds.append(c.userID)
+                binds.append(c.dataClass.rawValue)
+                binds.append(c.ownerSede)
+                binds.append(c.addressedTo)
+                binds.append(nowText)
+            }
+            let sql = """
+                INSERT INTO changes (cseq, origin, origin_epoch, origin_seq, tx_id, hlc, tbl, row_id, op, cols, user_id, data_class, owner_sede, addressed_to, received_at)
+                VALUES \(values.joined(separator: ","))
+                """
+            try await conn.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
+        }
+        try await conn.query("UPDATE central_state SET last_cseq = \(next) WHERE id = 1", logger: logger)
+        return next
+    }
+
+    public func pull(sede: String, epoch: String, after: Int64, limit: Int) async throws -> PullPage {
+        let logger = logger
+        return try await client.withTransaction(logger: logger) { conn in
+            try await conn.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
+            var last: Int64 = 0
+            for try await value in try await conn.query("SELECT last_cseq FROM central_state WHERE id = 1", logger: logger).decode(Int64.self) { last = value }
+            guard after < last else {
+                return PullPage(after: after, nextAfter: after, hasMore: false, changes: [])
+            }
+            var end = min(after + Int64(max(1, limit)), last)
+            if end < last {
+                var tail: (String?, String?, Int64)?
+                for try await row in try await conn.query("SELECT origin, origin_epoch, tx_id FROM changes WHERE cseq = \(end)", logger: logger)
+                    .decode((String?, String?, Int64).self) { tail = row }
+                if let tail {
+                    var next: Int64?
+                    for try await value in try await conn.query("""
+                        SELECT min(cseq) FROM changes WHERE cseq > \(end)
+                          AND NOT (origin IS NOT DISTINCT FROM \(tail.0) AND origin_epoch IS NOT DISTINCT FROM \(tail.1) AND tx_id = \(tail.2))
+                        """, logger: logger).decode(Int64?.self) { next = value }
+                    end = next.map { $0 - 1 } ?? last
+                }
+            }
+            var changes: [PullPage.Change] = []
+            let rows = try await conn.query("""
+                SELECT cseq, origin, origin_epoch, tx_id, hlc, tbl, row_id, op, cols, data_class FROM changes
+                WHERE cseq > \(after) AND cseq <= \(end)
+                  AND (origin IS NULL OR origin <> \(sede) OR origin_epoch <> \(epoch))
+                  AND (data_class <> 'sede' OR owner_sede = \(sede) OR addressed_to = \(sede))
+                ORDER BY cseq
+                """, logger: logger)
+            for try await (cseq, origin, originEpoch, tx, hlc, tbl, rowID, op, cols, cls) in rows.decode(
+                (Int64, String?, String?, Int64, Int64, String, String, String, String?, String).self) {
+                changes.append(PullPage.Change(cseq: cseq, origin: origin, originEpoch: originEpoch, txID: tx, hlc: hlc, tbl: tbl, rowID: rowID,
+                                               op: op, colsJSON: cols, dataClass: cls))
+            }
+            return PullPage(after: after, nextAfter: end, hasMore: end < last, changes: changes)
+        }
+    }
+
+    // MARK: Admin
+
+    /// Locks central_state, ticks the central clock; returns (last cseq, hlc).
+    static func lockAndTick(_ conn: PostgresConnection, logger: Logger) async throws -> (Int64, Int64) {
+        var state: (Int64, Int64) = (0, 0)
+        for try await row in try await conn.query("SELECT last_cseq, last_hlc FROM central_state WHERE id = 1 FOR UPDATE", logger: logger)
+            .decode((Int64, Int64).self) { state = row }
+        let hlc = max(state.1 + 1, Int64(Date().timeIntervalSince1970 * 1000) << 16)
+        try await conn.query("UPDATE central_state SET last_hlc = \(hlc) WHERE id = 1", logger: logger)
+        return (state.0, hlc)
+    }
+
+    static func exists(_ conn: PostgresConnection, _ query: PostgresQuery, logger: Logger) async throws -> Bool {
+        for try await n in try await conn.query(query, logger: logger).decode(Int64.self) { return n > 0 }
+        return false
+    }
+
+    public func addSede(id: String, code: String, name: String, tokenHash: String, nowText: String) async throws {
+        let logger = logger
+        try await client.withTransaction(logger: logger) { conn in
+            let (last, hlc) = try await Self.lockAndTick(conn, logger: logger)
+            if try await Self.exists(conn, "SELECT count(*) FROM sedes WHERE code = \(code)", logger: logger) {
+                throw CentralError(409, "sede_exists", "Ya existe la sede \(code)")
+            }
+            try await conn.query("INSERT INTO sedes (id, code, name, created_at) VALUES (\(id), \(code), \(name), \(nowText))", logger: logger)
+            try await conn.query("INSERT INTO sede_tokens (sede_id, token_hash, created_at) VALUES (\(id), \(tokenHash), \(nowText))", logger: logger)
+            _ = try await Self.append(conn, [CentralRules.centralChange(tbl: "sedes", rowID: id, op: "I",
+                                                                         cols: CentralAdmin.sedeCols(id: id, code: code, name: name, createdAt: nowText), hlc: hlc)],
+                                      last: last, nowText: nowText, logger: logger)
+        }
+    }
+
+    public func listSedes() async throws -> [CentralSede] {
+        var out: [CentralSede] = []
+        let rows = try await client.query("""
+            SELECT s.id, s.code, s.name, s.active, t.revoked_at FROM sedes s LEFT JOIN sede_tokens t ON t.sede_id = s.id ORDER BY s.code
+            """, logger: logger)
+        for try await (id, code, name, active, revoked) in rows.decode((String, String, String, Int, String?).self) {
+            out.append(CentralSede(id: id, code: code, name: name, active: active != 0, revoked: revoked != nil))
+        }
+        return out
+    }
+
+    public func revokeSede(code: String, nowText: String) async throws {
+        let logger = logger
+        try await client.withTransaction(logger: logger) { conn in
+            var id: String?
+            for try await value in try await conn.query("SELECT id FROM sedes WHERE code = \(code)", logger: logger).decode(String.self) { id = value }
+            guard let id else { throw CentralError(404, "unknown_sede", "No existe la sede \(code)") }
+            try await conn.query("UPDATE sede_tokens SET revoked_at = \(nowText) WHERE sede_id = \(id) AND revoked_at IS NULL", logger: logger)
+        }
+    }
+
+    public func addUser(id: String, username: String, fullName: String, passHash: String,
+                        roles: [(roleID: String, sedeCode: String, role: String)], nowText: String) async throws {
+        let logger = logger
+        try await client.withTransaction(logger: logger) { conn in
+            let (last, hlc) = try await Self.lockAndTick(conn, logger: logger)
+            if try await Self.exists(conn, "SELECT count(*) FROM users WHERE username = \(username)", logger: logger) {
+                throw CentralError(409, "user_exists", "Ya existe el usuario \(username)")
+            }
+            try await conn.query("""
+                INSERT INTO users (id, username, full_name, pass_hash, created_at) VALUES (\(id), \(username), \(fullName), \(passHash), \(nowText))
+                """, logger: logger)
+            var changes = [CentralRules.centralChange(tbl: "users", rowID: id, op: "I",
+                                                      cols: CentralAdmin.userCols(id: id, username: username, fullName: fullName, passHash: passHash, createdAt: nowText), hlc: hlc)]
+            for role in roles {
+                var sedeID: String?
+                for try await value in try await conn.query("SELECT id FROM sedes WHERE code = \(role.sedeCode)", logger: logger).decode(String.self) { sedeID = value }
+                guard let sedeID else { throw CentralError(404, "unknown_sede", "No existe la sede \(role.sedeCode)") }
+                try await conn.query("INSERT INTO user_roles (id, user_id, sede_id, role) VALUES (\(role.roleID), \(id), \(sedeID), \(role.role))", logger: logger)
+                changes.append(CentralRules.centralChange(tbl: "user_roles", rowID: role.roleID, op: "I",
+                                                          cols: ["id": .text(role.roleID), "user_id": .text(id), "sede_id": .text(sedeID), "role": .text(role.role)], hlc: hlc))
+            }
+            _ = try await Self.append(conn, changes, last: last, nowText: nowText, logger: logger)
+        }
+    }
+
+    public func listUsers() async throws -> [CentralUser] {
+        var out: [CentralUser] = []
+        let rows = try await client.query("""
+            SELECT u.id, u.username, u.full_name, (SELECT string_agg(s.code || ':' || r.role, ',') FROM user_roles r JOIN sedes s ON s.id = r.sede_id
+                WHERE r.user_id = u.id) FROM users u ORDER BY u.username
+            """, logger: logger)
+        for try await (id, username, fullName, roles) in rows.decode((String, String, String, String?).self) {
+            out.append(CentralUser(id: id, username: username, fullName: fullName, roles: (roles ?? "").split(separator: ",").map(String.init)))
+        }
+        return out
+    }
+
+    public func counts() async throws -> (changes: Int64, rejects: Int64) {
+        let rows = try await client.query("SELECT (SELECT last_cseq FROM central_state WHERE id = 1), (SELECT count(*) FROM push_rejects)", logger: logger)
+        for try await row in rows.decode((Int64, Int64).self) { return row }
+        return (0, 0)
+    }
+}

@@ -1,0 +1,130 @@
+import Foundation
+import VetCore
+import VetSync
+
+/// A change as central stores it in its log, before it gets its `cseq`.
+public struct LoggedChange: Sendable, Equatable {
+    public var origin: String?
+    public var originEpoch: String?
+    public var originSeq: Int64?
+    public var txID: Int64
+    public var hlc: Int64
+    public var tbl: String
+    public var rowID: String
+    public var op: String
+    public var colsJSON: String?
+    public var userID: String?
+    public var dataClass: DataClass
+    public var ownerSede: String?
+    public var addressedTo: String?
+}
+
+/// Who owns a sede-owned row, and to which other sede it is addressed, if any.
+public struct RowOwner: Sendable, Equatable {
+    public var owner: String
+    public var addressedTo: String?
+}
+
+/// What central does with one push, decided from the request and what central already holds.
+/// Pure: both storage backends run the same rules.
+public struct PushPlan: Sendable {
+    public var accepted: [LoggedChange] = []
+    public var rejects: [PushReject] = []
+    /// Rejected entries as received, by seq, for central's own record.
+    public var rejectedEntries: [Int64: (hlc: Int64, json: String)] = [:]
+    public var newOwners: [String: RowOwner] = [:]
+    public var ackedThrough: Int64 = 0
+}
+
+public enum PushPlanner {
+    /// Sede-owned rows addressed to another sede name it in this column.
+    public static let addressColumn = "to_sede_id"
+
+    /// Checks a batch's framing: contiguous seqs from `fromSeq` to `toSeq`.
+    public static func framingProblem(_ request: PushRequest) -> String? {
+        guard request.fromSeq >= 1, request.toSeq >= request.fromSeq else { return "from_seq y to_seq no forman un rango válido" }
+        guard request.entries.count == Int(request.toSeq - request.fromSeq + 1) else { return "el lote no trae todas las entradas de from_seq a to_seq" }
+        for (i, entry) in request.entries.enumerated() where entry.seq != request.fromSeq + Int64(i) {
+            return "las entradas del lote no son consecutivas (seq \(entry.seq))"
+        }
+        guard !request.epoch.isEmpty else { return "falta epoch" }
+        return nil
+    }
+
+    /// Decides every entry after `acked`. `owners` holds the known owners of the sede-owned rows the
+    /// batch touches (key `tbl\u{1}row_id`).
+    public static func plan(sede: String, request: PushRequest, acked: Int64, classes: [String: DataClass],
+                            owners: [String: RowOwner], nowMs: Int64) -> PushPlan {
+        var plan = PushPlan()
+        plan.ackedThrough = max(acked, request.toSeq)
+        var owners = owners
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        for entry in request.entries where entry.seq > acked {
+            func reject(_ status: Int, _ code: String, _ message: String) {
+                plan.rejects.append(PushReject(seq: entry.seq, tbl: entry.tbl, rowID: entry.rowID, status: status, code: code, message: message))
+                let json = (try? encoder.encode(entry)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+                plan.rejectedEntries[entry.seq] = (entry.hlc, json)
+            }
+            guard ["I", "U", "D"].contains(entry.op), !entry.tbl.isEmpty, !entry.rowID.isEmpty,
+                  entry.op == "D" || entry.cols != nil else {
+                reject(422, "invalid_entry", "Entrada de diario inválida (op, tabla, id o columnas)")
+                continue
+            }
+            if (entry.hlc >> 16) - nowMs > HLC.maxDriftMs {
+                reject(422, "hlc_future", "El reloj de la sede está adelantado: la entrada tiene una hora más de 60 s en el futuro")
+                continue
+            }
+            guard let dataClass = classes[entry.tbl] ?? entry.dataClass else {
+                reject(422, "unknown_table", "La central no conoce la tabla \(entry.tbl)")
+                continue
+            }
+            if dataClass == .central || entry.dataClass == .central {
+                reject(403, "central_data", "Solo la central modifica \(entry.tbl)")
+                continue
+            }
+            var owner: String? = nil
+            var addressed: String? = nil
+            if dataClass == .sede {
+                let key = entry.tbl + "\u{1}" + entry.rowID
+                let declared = entry.cols?["sede_id"]
+                if let known = owners[key] {
+                    guard known.owner == sede else {
+                        reject(403, "other_sede", "La fila \(entry.tbl) \(entry.rowID) es de otra sede")
+                        continue
+                    }
+                    if let declared, declared != .text(sede) {
+                        reject(403, "other_sede", "No se puede pasar una fila de \(entry.tbl) a otra sede")
+                        continue
+                    }
+                    owner = known.owner
+                    addressed = entry.cols?[addressColumn]?.text ?? known.addressedTo
+                } else {
+                    guard let declared else {
+                        reject(422, "unknown_row", "La central no conoce la fila \(entry.tbl) \(entry.rowID) ni su sede")
+                        continue
+                    }
+                    guard declared == .text(sede) else {
+                        reject(403, "other_sede", "La fila \(entry.tbl) \(entry.rowID) es de otra sede")
+                        continue
+                    }
+                    owner = sede
+                    addressed = entry.cols?[addressColumn]?.text
+                }
+                if entry.op == "D" {
+                    owners[key] = nil
+                } else {
+                    let value = RowOwner(owner: sede, addressedTo: addressed)
+                    owners[key] = value
+                    plan.newOwners[key] = value
+                }
+            }
+            let colsJSON = entry.cols.map(JSONText.object)
+            plan.accepted.append(LoggedChange(
+                origin: sede, originEpoch: request.epoch, originSeq: entry.seq, txID: entry.txID, hlc: entry.hlc,
+                tbl: entry.tbl, rowID: entry.rowID, op: entry.op, colsJSON: colsJSON, userID: entry.userID,
+                dataClass: dataClass, ownerSede: owner, addressedTo: addressed))
+        }
+        return plan
+    }
+}

@@ -1,0 +1,267 @@
+import Foundation
+import GRDB
+import VetCore
+import VetStore
+
+/// Pushes a sede's journal to central and pulls back what it may see (DESIGN.md §4).
+///
+/// Guarantees: a batch holds whole local transactions and is retried with the same idempotency
+/// key until acknowledged; `pushed_seq` only moves to what central acknowledged; a pulled page is
+/// applied in one local transaction together with its cursor, and a page that does not start at
+/// the saved cursor is ignored, so replayed or reordered pages change nothing.
+public final class SyncEngine: @unchecked Sendable {
+    public let store: SedeStore
+    public let config: SyncConfig
+    public let client: CurlHTTPClient
+    /// Entries per push batch (a transaction larger than this still goes whole).
+    public var pushBatchSize = 2_000
+    /// Changes per pull page asked of central.
+    public var pullPageSize = 2_000
+    /// Test-only fault hook, from `VETDESK_SYNC_FAULT`: `exit_after_pull_page` ends the process
+    /// abruptly right after the first pulled page is committed.
+    let fault = ProcessInfo.processInfo.environment["VETDESK_SYNC_FAULT"]
+
+    public init(store: SedeStore) throws {
+        guard let config = try SyncConfig.load(store) else { throw SyncError.notConfigured }
+        self.store = store
+        self.config = config
+        do {
+            client = try CurlHTTPClient(baseURL: config.centralURL, caCertPath: config.caCertPath)
+        } catch {
+            throw SyncError.transport(error)
+        }
+    }
+
+    // MARK: Configuration
+
+    /// Saves the central's address and token after asking central who the token belongs to. The
+    /// local sede is made to carry central's identity (id) for the same code; a new epoch is set
+    /// if the store has none.
+    @discardableResult
+    public static func configure(store: SedeStore, config: SyncConfig) throws -> HelloResponse {
+        let hello = try hello(config: config)
+        let local = try store.localSede()
+        guard local.code == hello.code else {
+            throw StoreError.invalid("El token es de la sede \(hello.code) y esta base es de la sede \(local.code)")
+        }
+        try store.applyingRemote { db in
+            if local.id != hello.sedeID { try SedeIdentity.rekey(db, from: local.id, to: hello.sedeID) }
+            try db.execute(sql: """
+                INSERT INTO sync_config (id, central_url, token, cacert) VALUES (1, ?, ?, ?)
+                ON CONFLICT(id) DO UPDATE SET central_url = excluded.central_url, token = excluded.token,
+                    cacert = excluded.cacert, link = NULL, link_at = NULL, link_error = NULL
+                """, arguments: [config.centralURL, config.token, config.caCertPath])
+            try db.execute(sql: "UPDATE sync_state SET epoch = ? WHERE id = 1 AND epoch IS NULL", arguments: [store.newID()])
+        }
+        return hello
+    }
+
+    /// `GET /v1/sync/hello` with the given token.
+    public static func hello(config: SyncConfig) throws -> HelloResponse {
+        let client: CurlHTTPClient
+        do { client = try CurlHTTPClient(baseURL: config.centralURL, caCertPath: config.caCertPath) } catch { throw SyncError.transport(error) }
+        let response: HTTPResponse
+        do { response = try client.get("/v1/sync/hello", headers: ["Authorization": "Bearer \(config.token)"]) } catch { throw SyncError.transport(error) }
+        try checkOK(response)
+        return try decode(HelloResponse.self, response.body)
+    }
+
+    /// Starts a new epoch: after restoring this store from a backup, seqs central already saw are
+    /// pushed again under the new epoch instead of being taken for duplicates.
+    public func renewEpoch() throws {
+        try store.applyingRemote { db in
+            try db.execute(sql: "UPDATE sync_state SET epoch = ? WHERE id = 1", arguments: [store.newID()])
+        }
+    }
+
+    // MARK: Sync
+
+    public struct Summary: Sendable, Equatable {
+        public var pushed = 0
+        public var rejected = 0
+        public var pulled = 0
+        public var batches = 0
+        public var pages = 0
+    }
+
+    /// Pushes until nothing is pending, then pulls until central has nothing more; records the
+    /// link as up (with the time of this good sync) or down.
+    @discardableResult
+    public func syncOnce() throws -> Summary {
+        var summary = Summary()
+        do {
+            summary = try pushPending()
+            while let applied = try pullPage() {
+                summary.pages += 1
+                summary.pulled += applied
+            }
+            try recordLink(up: true, error: nil)
+        } catch let error as SyncError {
+            try? recordLink(up: !error.isLinkDown, error: error.message)
+            throw error
+        }
+        return summary
+    }
+
+    /// Pushes batches until nothing is pending (no pull).
+    @discardableResult
+    public func pushPending() throws -> Summary {
+        var summary = Summary()
+        while let step = try pushBatch() {
+            summary.batches += 1
+            summary.pushed += step.accepted
+            summary.rejected += step.rejected
+        }
+        return summary
+    }
+
+    struct PushStep { var accepted: Int; var rejected: Int }
+
+    /// Pushes the next batch; nil when nothing is pending.
+    func pushBatch() throws -> PushStep? {
+        let sedeID = try store.localSede().id
+        guard let batch = try PushBatch.next(store: store, sedeID: sedeID, limit: pushBatchSize) else { return nil }
+        let response: HTTPResponse
+        do {
+            response = try client.post("/v1/sync/push", body: batch.body, headers: [
+                "Authorization": "Bearer \(config.token)",
+                "Idempotency-Key": batch.idempotencyKey,
+            ])
+        } catch {
+            throw SyncError.transport(error)
+        }
+        if response.status == 409, let body = try? SyncCoding.decoder().decode(ErrorBody.self, from: response.body) {
+            switch body.code {
+            case "seq_gap":
+                // Central has less than we thought (it was restored): send again from what it has.
+                guard let expected = body.expectedSeq, expected >= 1, expected <= batch.fromSeq else {
+                    throw SyncError.protocolViolation("seq_gap sin expected_seq válido")
+                }
+                try store.applyingRemote { db in
+                    try db.execute(sql: "UPDATE sync_state SET pushed_seq = ? WHERE id = 1", arguments: [expected - 1])
+                }
+                return PushStep(accepted: 0, rejected: 0)
+            case "epoch_conflict":
+                // Central holds different entries under these seqs: this store was restored.
+                try renewEpoch()
+                return PushStep(accepted: 0, rejected: 0)
+            default:
+                break
+            }
+        }
+        // 403 still carries the acknowledgement: the forbidden entries are listed as rejects.
+        guard response.status == 200 || response.status == 403,
+              let ack = try? SyncCoding.decoder().decode(PushResponse.self, from: response.body) else {
+            try Self.checkOK(response)
+            throw SyncError.protocolViolation("acuse de recibo ilegible")
+        }
+        guard ack.ackedThrough >= batch.fromSeq - 1 else {
+            throw SyncError.protocolViolation("acked_through \(ack.ackedThrough) antes del lote \(batch.fromSeq)")
+        }
+        let acked = min(ack.ackedThrough, batch.toSeq)
+        try store.applyingRemote { db in
+            for reject in ack.rejects where reject.seq >= batch.fromSeq && reject.seq <= acked {
+                let exists = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM sync_rejects WHERE seq = ?)", arguments: [reject.seq]) ?? false
+                if exists { continue }
+                try db.execute(sql: """
+                    INSERT INTO sync_rejects (id, seq, tbl, row_id, code, message, entry, at)
+                    VALUES (?, ?, ?, ?, ?, ?, (SELECT json_object('seq', seq, 'tx_id', tx_id, 'hlc', hlc, 'tbl', tbl, 'row_id', row_id,
+                        'op', op, 'cols', json(cols), 'user_id', user_id) FROM journal WHERE seq = ?), ?)
+                    """, arguments: [store.newID(), reject.seq, reject.tbl, reject.rowID, reject.code, reject.message, reject.seq, store.nowText])
+            }
+            try db.execute(sql: "UPDATE sync_state SET pushed_seq = max(pushed_seq, ?) WHERE id = 1", arguments: [acked])
+        }
+        let rejected = ack.rejects.count
+        return PushStep(accepted: max(0, Int(acked - batch.fromSeq + 1) - rejected), rejected: rejected)
+    }
+
+    /// Pulls and applies the next page; nil when central has nothing after the cursor.
+    func pullPage() throws -> Int? {
+        let (cursor, epoch) = try store.read { db -> (Int64, String) in
+            let row = try Row.fetchOne(db, sql: "SELECT pull_cursor, coalesce(epoch, '') AS epoch FROM sync_state WHERE id = 1")
+            return (row?["pull_cursor"] ?? 0, row?["epoch"] ?? "")
+        }
+        let response: HTTPResponse
+        do {
+            response = try client.get("/v1/sync/pull?after=\(cursor)&limit=\(pullPageSize)&epoch=\(epoch)",
+                                      headers: ["Authorization": "Bearer \(config.token)"])
+        } catch {
+            throw SyncError.transport(error)
+        }
+        try Self.checkOK(response)
+        let page = try Self.decode(PullResponse.self, response.body)
+        guard page.nextAfter >= page.after else { throw SyncError.protocolViolation("next_after < after") }
+        if page.nextAfter == page.after && page.changes.isEmpty { return nil }
+        let applied = try RemoteApplier(store: store).apply(page)
+        if fault == "exit_after_pull_page" { exit(70) }
+        return applied
+    }
+
+    func recordLink(up: Bool, error: String?) throws {
+        try store.applyingRemote { db in
+            try db.execute(sql: "UPDATE sync_config SET link = ?, link_at = ?, link_error = ? WHERE id = 1",
+                           arguments: [up ? "up" : "down", store.nowText, error])
+            if up && error == nil {
+                try db.execute(sql: "UPDATE sync_state SET last_ok_at = ? WHERE id = 1", arguments: [store.nowText])
+            }
+        }
+    }
+
+    static func checkOK(_ response: HTTPResponse) throws {
+        guard response.status == 200 else {
+            let body = try? SyncCoding.decoder().decode(ErrorBody.self, from: response.body)
+            throw SyncError.central(status: response.status, code: body?.code ?? "http_\(response.status)",
+                                    message: body?.message ?? String(decoding: response.body.prefix(200), as: UTF8.self))
+        }
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ data: Data) throws -> T {
+        do { return try SyncCoding.decoder().decode(type, from: data) } catch {
+            throw SyncError.protocolViolation("\(T.self) ilegible")
+        }
+    }
+}
+
+/// The next run of journal entries to push, as the exact request body.
+struct PushBatch {
+    var fromSeq: Int64
+    var toSeq: Int64
+    var count: Int
+    var body: Data
+    var idempotencyKey: String
+
+    /// Entries after `pushed_seq`, at most `limit` unless the last transaction is longer, extended
+    /// so no transaction is split. The body is built by hand so `cols` goes out as stored.
+    static func next(store: SedeStore, sedeID: String, limit: Int) throws -> PushBatch? {
+        try store.read { db in
+            guard let state = try Row.fetchOne(db, sql: "SELECT pushed_seq, epoch FROM sync_state WHERE id = 1"),
+                  let epoch: String = state["epoch"] else { throw SyncError.notConfigured }
+            let pushed: Int64 = state["pushed_seq"]
+            let select = """
+                SELECT j.seq, j.tx_id, j.hlc, j.tbl, j.row_id, j.op, j.cols, j.user_id, s.data_class
+                FROM journal j LEFT JOIN synced_tables s ON s.name = j.tbl
+                """
+            var rows = try Row.fetchAll(db, sql: select + " WHERE j.seq > ? ORDER BY j.seq LIMIT ?", arguments: [pushed, limit])
+            guard let last = rows.last else { return nil }
+            rows += try Row.fetchAll(db, sql: select + " WHERE j.seq > ? AND j.tx_id = ? ORDER BY j.seq",
+                                     arguments: [last["seq"] as Int64, last["tx_id"] as Int64])
+            let from: Int64 = rows[0]["seq"]
+            let to: Int64 = rows[rows.count - 1]["seq"]
+            var out = "{\"sede\":\(JSONText.quote(sedeID)),\"epoch\":\(JSONText.quote(epoch)),\"from_seq\":\(from),\"to_seq\":\(to),"
+            out += "\"schema_version\":\(SedeStore.knownSchemaVersion),\"entries\":["
+            out.reserveCapacity(rows.count * 400)
+            for (i, row) in rows.enumerated() {
+                if i > 0 { out += "," }
+                let seq: Int64 = row["seq"], tx: Int64 = row["tx_id"], hlc: Int64 = row["hlc"]
+                let cols: String? = row["cols"], user: String? = row["user_id"], cls: String? = row["data_class"]
+                out += "{\"seq\":\(seq),\"tx_id\":\(tx),\"hlc\":\(hlc),\"tbl\":\(JSONText.quote(row["tbl"])),"
+                out += "\"row_id\":\(JSONText.quote(row["row_id"])),\"op\":\(JSONText.quote(row["op"])),"
+                out += "\"cols\":\(cols ?? "null"),\"user_id\":\(JSONText.quoteOrNull(user)),"
+                out += "\"data_class\":\(JSONText.quoteOrNull(cls))}"
+            }
+            out += "]}"
+            return PushBatch(fromSeq: from, toSeq: to, count: rows.count, body: Data(out.utf8),
+                             idempotencyKey: "\(sedeID):\(epoch):\(from)-\(to)")
+        }
+    }
+}

@@ -1,0 +1,258 @@
+import Foundation
+
+/// Who may write the rows of a table (DESIGN.md §3).
+public enum DataClass: String, Codable, Sendable, CaseIterable {
+    case shared, sede, central
+}
+
+/// One column value as SQLite stores it: null, integer, real or text.
+public enum SQLValue: Codable, Sendable, Hashable, CustomStringConvertible {
+    case null
+    case int(Int64)
+    case double(Double)
+    case text(String)
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if c.decodeNil() { self = .null; return }
+        if let i = try? c.decode(Int64.self) { self = .int(i); return }
+        if let d = try? c.decode(Double.self) { self = .double(d); return }
+        if let b = try? c.decode(Bool.self) { self = .int(b ? 1 : 0); return }
+        self = .text(try c.decode(String.self))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        switch self {
+        case .null: try c.encodeNil()
+        case .int(let i): try c.encode(i)
+        case .double(let d): try c.encode(d)
+        case .text(let s): try c.encode(s)
+        }
+    }
+
+    public var text: String? { if case .text(let s) = self { s } else { nil } }
+
+    /// The value as JSON text (`null`, `12`, `"abc"`), as stored in `conflict_log`.
+    public var jsonText: String {
+        switch self {
+        case .null: "null"
+        case .int(let i): String(i)
+        case .double(let d): String(d)
+        case .text(let s): JSONText.quote(s)
+        }
+    }
+
+    public var description: String { jsonText }
+}
+
+/// A journal entry as pushed by a sede: one row change of one local transaction.
+public struct JournalEntry: Codable, Sendable, Equatable {
+    public var seq: Int64
+    public var txID: Int64
+    public var hlc: Int64
+    public var tbl: String
+    public var rowID: String
+    /// `I`, `U` or `D`.
+    public var op: String
+    /// New values: every column for `I`, the changed ones for `U`, nil for `D`.
+    public var cols: [String: SQLValue]?
+    public var userID: String?
+    /// The data class the sede's schema gives the table; central's own registry takes precedence.
+    public var dataClass: DataClass?
+
+    enum CodingKeys: String, CodingKey {
+        case seq, hlc, tbl, op, cols
+        case txID = "tx_id", rowID = "row_id", userID = "user_id", dataClass = "data_class"
+    }
+
+    public init(seq: Int64, txID: Int64, hlc: Int64, tbl: String, rowID: String, op: String,
+                cols: [String: SQLValue]?, userID: String?, dataClass: DataClass?) {
+        self.seq = seq; self.txID = txID; self.hlc = hlc; self.tbl = tbl; self.rowID = rowID
+        self.op = op; self.cols = cols; self.userID = userID; self.dataClass = dataClass
+    }
+}
+
+/// `POST /v1/sync/push`. Entries are the sede's journal from `fromSeq` to `toSeq`, whole transactions.
+public struct PushRequest: Codable, Sendable, Equatable {
+    public var sede: String
+    public var epoch: String
+    public var fromSeq: Int64
+    public var toSeq: Int64
+    public var schemaVersion: Int
+    public var entries: [JournalEntry]
+
+    enum CodingKeys: String, CodingKey {
+        case sede, epoch, entries
+        case fromSeq = "from_seq", toSeq = "to_seq", schemaVersion = "schema_version"
+    }
+
+    public init(sede: String, epoch: String, fromSeq: Int64, toSeq: Int64, schemaVersion: Int, entries: [JournalEntry]) {
+        self.sede = sede; self.epoch = epoch; self.fromSeq = fromSeq; self.toSeq = toSeq
+        self.schemaVersion = schemaVersion; self.entries = entries
+    }
+
+    /// `sede:epoch:from-to`: the same batch always carries the same key.
+    public var idempotencyKey: String { "\(sede):\(epoch):\(fromSeq)-\(toSeq)" }
+}
+
+/// One journal entry central refused. It is kept by the sede for a supervisor and never retried.
+public struct PushReject: Codable, Sendable, Equatable {
+    public var seq: Int64
+    public var tbl: String
+    public var rowID: String
+    /// HTTP-like status of the refusal: 403 (not this sede's to write), 422 (invalid).
+    public var status: Int
+    public var code: String
+    public var message: String
+
+    enum CodingKeys: String, CodingKey {
+        case seq, tbl, status, code, message
+        case rowID = "row_id"
+    }
+
+    public init(seq: Int64, tbl: String, rowID: String, status: Int, code: String, message: String) {
+        self.seq = seq; self.tbl = tbl; self.rowID = rowID; self.status = status; self.code = code; self.message = message
+    }
+}
+
+public struct PushResponse: Codable, Sendable, Equatable {
+    public var ackedThrough: Int64
+    public var rejects: [PushReject]
+    public var serverTimeMs: Int64
+
+    enum CodingKeys: String, CodingKey {
+        case rejects
+        case ackedThrough = "acked_through", serverTimeMs = "server_time_ms"
+    }
+
+    public init(ackedThrough: Int64, rejects: [PushReject], serverTimeMs: Int64) {
+        self.ackedThrough = ackedThrough; self.rejects = rejects; self.serverTimeMs = serverTimeMs
+    }
+}
+
+/// One change in central's log, as a sede pulls it.
+public struct PulledChange: Codable, Sendable, Equatable {
+    /// Central's gapless sequence: the pull cursor.
+    public var cseq: Int64
+    /// The sede that wrote it; nil for central's own writes.
+    public var origin: String?
+    public var originEpoch: String?
+    public var txID: Int64
+    public var hlc: Int64
+    public var tbl: String
+    public var rowID: String
+    public var op: String
+    public var cols: [String: SQLValue]?
+    public var dataClass: DataClass
+
+    enum CodingKeys: String, CodingKey {
+        case cseq, origin, hlc, tbl, op, cols
+        case originEpoch = "origin_epoch", txID = "tx_id", rowID = "row_id", dataClass = "data_class"
+    }
+
+    public init(cseq: Int64, origin: String?, originEpoch: String?, txID: Int64, hlc: Int64, tbl: String, rowID: String,
+                op: String, cols: [String: SQLValue]?, dataClass: DataClass) {
+        self.cseq = cseq; self.origin = origin; self.originEpoch = originEpoch; self.txID = txID; self.hlc = hlc
+        self.tbl = tbl; self.rowID = rowID; self.op = op; self.cols = cols; self.dataClass = dataClass
+    }
+}
+
+/// `GET /v1/sync/pull?after=N&epoch=E`: the changes after cursor `after` this sede may see.
+/// `nextAfter` is the cursor to save with the page; it may pass changes the sede is not sent.
+public struct PullResponse: Codable, Sendable, Equatable {
+    public var after: Int64
+    public var nextAfter: Int64
+    public var hasMore: Bool
+    public var changes: [PulledChange]
+    public var serverTimeMs: Int64
+
+    enum CodingKeys: String, CodingKey {
+        case after, changes
+        case nextAfter = "next_after", hasMore = "has_more", serverTimeMs = "server_time_ms"
+    }
+
+    public init(after: Int64, nextAfter: Int64, hasMore: Bool, changes: [PulledChange], serverTimeMs: Int64) {
+        self.after = after; self.nextAfter = nextAfter; self.hasMore = hasMore; self.changes = changes; self.serverTimeMs = serverTimeMs
+    }
+}
+
+/// `GET /v1/sync/hello`: who the token belongs to, as central knows it.
+public struct HelloResponse: Codable, Sendable, Equatable {
+    public var sedeID: String
+    public var code: String
+    public var name: String
+    public var serverTimeMs: Int64
+
+    enum CodingKeys: String, CodingKey {
+        case code, name
+        case sedeID = "sede_id", serverTimeMs = "server_time_ms"
+    }
+
+    public init(sedeID: String, code: String, name: String, serverTimeMs: Int64) {
+        self.sedeID = sedeID; self.code = code; self.name = name; self.serverTimeMs = serverTimeMs
+    }
+}
+
+/// Every error body central sends: a stable `code` and a Spanish `message` to show as is.
+public struct ErrorBody: Codable, Sendable, Equatable {
+    public var code: String
+    public var message: String
+    /// On 409 `seq_gap`: the first seq central expects.
+    public var expectedSeq: Int64?
+
+    enum CodingKeys: String, CodingKey {
+        case code, message
+        case expectedSeq = "expected_seq"
+    }
+
+    public init(code: String, message: String, expectedSeq: Int64? = nil) {
+        self.code = code; self.message = message; self.expectedSeq = expectedSeq
+    }
+}
+
+public enum SyncCoding {
+    public static func encoder() -> JSONEncoder {
+        let e = JSONEncoder()
+        e.outputFormatting = [.withoutEscapingSlashes]
+        return e
+    }
+    public static func decoder() -> JSONDecoder { JSONDecoder() }
+}
+
+/// Hand-written JSON for the hot paths (batches and pages of thousands of entries).
+public enum JSONText {
+    /// `s` as a JSON string literal.
+    public static func quote(_ s: String) -> String {
+        var out = "\""
+        out.reserveCapacity(s.utf8.count + 2)
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
+            }
+        }
+        return out + "\""
+    }
+
+    public static func quoteOrNull(_ s: String?) -> String { s.map { quote($0) } ?? "null" }
+
+    /// Column values as a JSON object, keys sorted.
+    public static func object(_ cols: [String: SQLValue]) -> String {
+        "{" + cols.keys.sorted().map { quote($0) + ":" + value(cols[$0]!) }.joined(separator: ",") + "}"
+    }
+
+    static func value(_ v: SQLValue) -> String {
+        switch v {
+        case .null: "null"
+        case .int(let i): String(i)
+        case .double(let d): d.isFinite ? String(d) : "null"
+        case .text(let s): quote(s)
+        }
+    }
+}

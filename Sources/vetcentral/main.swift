@@ -1,0 +1,133 @@
+import ArgumentParser
+import Foundation
+import VetCentral
+
+@main
+struct VetCentralCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vetcentral",
+        abstract: "VetDesk central: recibe el diario de las sedes y les reparte los cambios.",
+        subcommands: [ServeCommand.self, SedeCommand.self, UserCommand.self]
+    )
+}
+
+/// Where central's data lives: an SQLite file or a PostgreSQL URL.
+struct StorageOptions: ParsableArguments {
+    @Option(help: "Base SQLite de la central.") var db: String?
+    @Option(help: "URL de PostgreSQL (postgres://usuario@host:puerto/base) en lugar de SQLite.") var postgres: String?
+
+    func open() async throws -> any CentralStorage {
+        switch (db, postgres) {
+        case (let path?, nil): return try SQLiteCentralStorage(path: path)
+        case (nil, let url?): return try await PostgresCentralStorage.connect(url: url)
+        default: throw ValidationError("Indique --db RUTA o --postgres URL (uno de los dos)")
+        }
+    }
+}
+
+/// Runs `body`, turning central errors into a Spanish message on stderr and exit code 1.
+func reporting<T>(_ body: () async throws -> T) async throws -> T {
+    do {
+        return try await body()
+    } catch let error as CentralError {
+        FileHandle.standardError.write(Data(("vetcentral: " + error.message + "\n").utf8))
+        throw ExitCode(1)
+    }
+}
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Atiende a las sedes por HTTP.")
+    @OptionGroup var storage: StorageOptions
+    @Option(help: "Dirección en la que escuchar.") var host = "127.0.0.1"
+    @Option(help: "Puerto (0: uno libre).") var port = 8640
+    @Option(help: "Tamaño máximo de un lote, en MiB.") var maxBodyMib = 16
+    @Option(help: "Escribe aquí el puerto en uso al arrancar.") var portFile: String?
+
+    func run() async throws {
+        let store = try await storage.open()
+        try await CentralServer.run(storage: store, options: .init(host: host, port: port, maxBodyBytes: maxBodyMib << 20, portFile: portFile))
+    }
+}
+
+struct SedeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "sede", abstract: "Sedes y sus tokens.",
+                                                    subcommands: [Add.self, List.self, Revoke.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Registra una sede e imprime su token en la última línea.")
+        @Argument(help: "Código de la sede, p. ej. LIM01.") var code: String
+        @Option(help: "Nombre de la sede.") var name: String
+        @OptionGroup var storage: StorageOptions
+        func run() async throws {
+            try await reporting {
+                let store = try await storage.open()
+                let added = try await CentralAdmin.addSede(store, code: code, name: name)
+                try await store.close()
+                print("Sede \(code) registrada (id \(added.id)). Guarde el token: no se vuelve a mostrar.")
+                print(added.token)
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Lista las sedes.")
+        @OptionGroup var storage: StorageOptions
+        func run() async throws {
+            try await reporting {
+                let store = try await storage.open()
+                for sede in try await store.listSedes() {
+                    print("\(sede.code)\t\(sede.name)\t\(sede.revoked ? "revocada" : "activa")\t\(sede.id)")
+                }
+                try await store.close()
+            }
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoca el token de una sede.")
+        @Argument(help: "Código de la sede.") var code: String
+        @OptionGroup var storage: StorageOptions
+        func run() async throws {
+            try await reporting {
+                let store = try await storage.open()
+                try await store.revokeSede(code: code, nowText: CentralAdmin.nowText)
+                try await store.close()
+                print("Token de la sede \(code) revocado")
+            }
+        }
+    }
+}
+
+struct UserCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "user", abstract: "Usuarios y roles (datos centrales).",
+                                                    subcommands: [Add.self, List.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Crea un usuario con sus roles por sede.")
+        @Argument(help: "Usuario.") var username: String
+        @Option(help: "Nombre completo.") var fullName: String
+        @Option(help: "Clave inicial.") var password: String
+        @Option(help: "Rol en una sede, SEDE:rol (repetible).") var role: [String] = []
+        @OptionGroup var storage: StorageOptions
+        func run() async throws {
+            try await reporting {
+                let store = try await storage.open()
+                let id = try await CentralAdmin.addUser(store, username: username, fullName: fullName, password: password, roles: role)
+                try await store.close()
+                print("Usuario \(username) creado (id \(id))")
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Lista los usuarios y sus roles.")
+        @OptionGroup var storage: StorageOptions
+        func run() async throws {
+            try await reporting {
+                let store = try await storage.open()
+                for user in try await store.listUsers() { print("\(user.username)\t\(user.fullName)\t\(user.roles.joined(separator: ","))") }
+                try await store.close()
+            }
+        }
+    }
+}

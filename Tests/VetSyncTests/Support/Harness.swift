@@ -1,0 +1,252 @@
+import Foundation
+import GRDB
+import Testing
+import VetCore
+import VetStore
+@testable import VetSync
+
+/// Paths of the built executables: `$VETCENTRAL_BIN` / `$VETDESK_BIN`, else `.build/debug/` of this package.
+enum Binaries {
+    static let debugDir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent(".build/debug").path
+    static var vetcentral: String { ProcessInfo.processInfo.environment["VETCENTRAL_BIN"] ?? debugDir + "/vetcentral" }
+    static var vetdesk: String { ProcessInfo.processInfo.environment["VETDESK_BIN"] ?? debugDir + "/vetdesk" }
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ d: String) { description = d }
+}
+
+/// A scratch folder removed at deinit.
+final class TempDir: @unchecked Sendable {
+    let path: String
+    init() throws {
+        path = NSTemporaryDirectory() + "vetsync-" + UUID().uuidString.prefix(8)
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+    func file(_ name: String) -> String { path + "/" + name }
+}
+
+/// Output and exit status of a finished process.
+struct ProcessResult {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
+
+/// Runs an executable to completion, its output captured in files.
+@discardableResult
+func runProcess(_ executable: String, _ args: [String], env: [String: String] = [:], timeout: TimeInterval = 120) throws -> ProcessResult {
+    let dir = NSTemporaryDirectory() + "vetsync-run-" + UUID().uuidString.prefix(8)
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    FileManager.default.createFile(atPath: dir + "/out", contents: nil)
+    FileManager.default.createFile(atPath: dir + "/err", contents: nil)
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = args
+    process.environment = ProcessInfo.processInfo.environment.merging(env) { $1 }
+    process.standardOutput = FileHandle(forWritingAtPath: dir + "/out")
+    process.standardError = FileHandle(forWritingAtPath: dir + "/err")
+    try process.run()
+    let deadline = Date().addingTimeInterval(timeout)
+    while process.isRunning {
+        if Date() > deadline { process.terminate(); throw TestFailure("\(executable) \(args) no terminó en \(timeout) s") }
+        usleep(5_000)
+    }
+    return ProcessResult(status: process.terminationStatus,
+                         stdout: (try? String(contentsOfFile: dir + "/out", encoding: .utf8)) ?? "",
+                         stderr: (try? String(contentsOfFile: dir + "/err", encoding: .utf8)) ?? "")
+}
+
+/// Polls `condition` until it holds or the deadline passes.
+func waitUntil(_ what: String, timeout: TimeInterval = 30, _ condition: () throws -> Bool) throws {
+    let deadline = Date().addingTimeInterval(timeout)
+    while Date() < deadline {
+        if (try? condition()) == true { return }
+        usleep(20_000)
+    }
+    throw TestFailure("tiempo agotado esperando: \(what)")
+}
+
+/// Which storage a central under test uses.
+enum Backend: String, CustomStringConvertible, CaseIterable, Sendable {
+    case sqlite, postgres
+    var description: String { rawValue }
+}
+
+/// A real `vetcentral serve` process on 127.0.0.1 and a free port.
+final class CentralProcess: @unchecked Sendable {
+    let dir: TempDir
+    let backend: Backend
+    /// `--db PATH` or `--postgres URL`.
+    let storageArgs: [String]
+    var process: Process?
+    private(set) var port = 0
+    var extraServeArgs: [String]
+    var url: String { "http://127.0.0.1:\(port)" }
+
+    init(_ backend: Backend = .sqlite, extraServeArgs: [String] = []) throws {
+        dir = try TempDir()
+        self.backend = backend
+        self.extraServeArgs = extraServeArgs
+        switch backend {
+        case .sqlite: storageArgs = ["--db", dir.file("central.db")]
+        case .postgres: storageArgs = ["--postgres", try PostgresServer.shared().newDatabaseURL()]
+        }
+    }
+
+    deinit { stop() }
+
+    /// `vetcentral ARGS --db …`; the last line of stdout.
+    @discardableResult
+    func admin(_ args: [String]) throws -> String {
+        let r = try runProcess(Binaries.vetcentral, args + storageArgs)
+        guard r.status == 0 else { throw TestFailure("vetcentral \(args) salió con \(r.status): \(r.stderr)") }
+        return r.stdout.split(separator: "\n").last.map(String.init) ?? ""
+    }
+
+    /// Registers a sede and returns its token.
+    func addSede(_ code: String, name: String? = nil) throws -> String {
+        try admin(["sede", "add", code, "--name", name ?? "Sede \(code)"])
+    }
+
+    /// Starts (again) on the same port if it had one.
+    func start() throws {
+        let portFile = dir.file("port-\(UUID().uuidString.prefix(6))")
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Binaries.vetcentral)
+        p.arguments = ["serve", "--port", String(port), "--port-file", portFile] + storageArgs + extraServeArgs
+        let log = dir.file("serve.log")
+        if !FileManager.default.fileExists(atPath: log) { FileManager.default.createFile(atPath: log, contents: nil) }
+        let handle = FileHandle(forWritingAtPath: log)
+        handle?.seekToEndOfFile()
+        p.standardOutput = handle
+        p.standardError = handle
+        try p.run()
+        process = p
+        try waitUntil("vetcentral escuchando") {
+            guard p.isRunning else { throw TestFailure("vetcentral terminó: \((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")") }
+            guard let text = try? String(contentsOfFile: portFile, encoding: .utf8), let n = Int(text) else { return false }
+            port = n
+            return true
+        }
+    }
+
+    /// SIGTERM and wait: a clean stop.
+    func stop() {
+        guard let p = process, p.isRunning else { return }
+        p.terminate()
+        let deadline = Date().addingTimeInterval(10)
+        while p.isRunning && Date() < deadline { usleep(10_000) }
+        if p.isRunning { kill(p.processIdentifier, SIGKILL); p.waitUntilExit() }
+        process = nil
+    }
+
+    /// SIGKILL: a crash.
+    func crash() {
+        guard let p = process, p.isRunning else { return }
+        kill(p.processIdentifier, SIGKILL)
+        p.waitUntilExit()
+        process = nil
+    }
+
+    func client() throws -> CurlHTTPClient { try CurlHTTPClient(baseURL: url) }
+
+    /// A metric's value from `GET /metrics`.
+    func metric(_ name: String) throws -> Double {
+        let body = String(decoding: try client().get("/metrics").body, as: UTF8.self)
+        guard let line = body.split(separator: "\n").first(where: { $0.hasPrefix(name + " ") }),
+              let value = Double(line.split(separator: " ").last ?? "") else { throw TestFailure("métrica \(name) ausente") }
+        return value
+    }
+
+    /// One number read from central's database (for assertions only).
+    func count(_ sql: String) throws -> Int {
+        switch backend {
+        case .sqlite:
+            var config = Configuration()
+            config.readonly = true
+            let queue = try DatabaseQueue(path: dir.file("central.db"), configuration: config)
+            defer { try? queue.close() }
+            return try queue.read { db in try Int.fetchOne(db, sql: sql) ?? 0 }
+        case .postgres:
+            return try PostgresServer.shared().scalar(url: storageArgs[1], sql)
+        }
+    }
+}
+
+/// A sede store in a temp dir, linked to a central.
+final class TestSede: @unchecked Sendable {
+    let code: String
+    let path: String
+    let store: SedeStore
+    var token = ""
+
+    init(_ code: String, in dir: TempDir, clock: (any WallClock)? = nil) throws {
+        self.code = code
+        path = dir.file("\(code).db")
+        store = try SedeStore.create(path: path, clock: clock ?? SystemClock())
+        try store.initializeSede(code: code, name: "Sede \(code)")
+    }
+
+    func link(_ central: CentralProcess, token: String? = nil) throws {
+        self.token = try token ?? central.addSede(code)
+        try SyncEngine.configure(store: store, config: SyncConfig(centralURL: central.url, token: self.token))
+    }
+
+    /// Points the stored config at another URL (a proxy, or a restarted central).
+    func repoint(_ url: String) throws {
+        try store.pool.write { db in try db.execute(sql: "UPDATE sync_config SET central_url = ? WHERE id = 1", arguments: [url]) }
+    }
+
+    func engine() throws -> SyncEngine { try SyncEngine(store: store) }
+
+    @discardableResult
+    func sync() throws -> SyncEngine.Summary { try engine().syncOnce() }
+
+    /// `vetdesk sync once` as a separate process.
+    func syncProcess(env: [String: String] = [:]) throws -> ProcessResult {
+        try runProcess(Binaries.vetdesk, ["sync", "once", "--db", path], env: env)
+    }
+
+    var sedeID: String { (try? store.localSede().id) ?? "" }
+
+    @discardableResult
+    func addOwner(id: String? = nil, doc: String, first: String = "María", phone: String? = nil) throws -> String {
+        let oid = id ?? store.newID()
+        try store.write(user: nil) { db in
+            let now = store.nowText
+            try Owner(id: oid, docType: .dni, docNumber: doc, firstNames: first, lastNames: "Quispe", phone: phone,
+                      createdAt: now, updatedAt: now).insert(db)
+        }
+        return oid
+    }
+
+    func setOwner(_ id: String, _ column: String, _ value: String) throws {
+        try store.write(user: nil) { db in
+            try db.execute(sql: "UPDATE owners SET \(column) = ? WHERE id = ?", arguments: [value, id])
+        }
+    }
+
+    func count(_ sql: String, _ args: StatementArguments = []) throws -> Int {
+        try store.read { db in try Int.fetchOne(db, sql: sql, arguments: args) ?? 0 }
+    }
+
+    /// Shared rows as comparable text, ordered.
+    func sharedRows() throws -> [String] {
+        try store.read { db in
+            try String.fetchAll(db, sql: "SELECT json_array(id, doc_number, first_names, last_names, phone, email, district) FROM owners ORDER BY id")
+            + String.fetchAll(db, sql: "SELECT json_array(id, owner_id, name, species) FROM pets ORDER BY id")
+        }
+    }
+
+    func syncState() throws -> (pushed: Int64, cursor: Int64, maxSeq: Int64) {
+        try store.read { db in
+            let row = try Row.fetchOne(db, sql: "SELECT pushed_seq, pull_cursor, coalesce((SELECT max(seq) FROM journal), 0) AS m FROM sync_state")!
+            return (row["pushed_seq"], row["pull_cursor"], row["m"])
+        }
+    }
+}
