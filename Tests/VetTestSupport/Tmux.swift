@@ -65,6 +65,17 @@ public final class TmuxSession: @unchecked Sendable {
         try tmux(["resize-window", "-t", name, "-x", "\(width)", "-y", "\(height)"])
     }
 
+    /// Whether the program has the terminal in its full-screen (alternate) mode.
+    public func alternateScreen() throws -> Bool {
+        try tmux(["display-message", "-p", "-t", name, "#{alternate_on}"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "1"
+    }
+
+    /// The process ids of the programs running in the pane (children of its shell).
+    public func programPIDs() throws -> [Int32] {
+        let shell = try tmux(["display-message", "-p", "-t", name, "#{pane_pid}"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        return try runProcess("/usr/bin/pgrep", ["-P", shell]).stdout.split(separator: "\n").compactMap { Int32($0) }
+    }
+
     public func kill() { _ = try? tmux(["kill-server"]) }
 
     deinit { kill() }

@@ -159,6 +159,11 @@ final class Terminal {
 
     /// On a crash or termination signal the terminal is restored before the process ends.
     static func installSignalHandlers() {
+        // A parent may have left these blocked; resize and clean exits depend on them.
+        var wanted = sigset_t()
+        sigemptyset(&wanted)
+        for sig in [SIGWINCH, SIGTERM, SIGHUP, SIGINT, SIGQUIT] { sigaddset(&wanted, sig) }
+        pthread_sigmask(SIG_UNBLOCK, &wanted, nil)
         for sig in [SIGTERM, SIGHUP, SIGINT, SIGQUIT] {
             signal(sig) { received in
                 endwin()
