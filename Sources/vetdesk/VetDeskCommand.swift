@@ -7,7 +7,7 @@ struct VetDeskCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vetdesk",
         abstract: "VetDesk: recepción, historia clínica, farmacia y caja de una sede veterinaria.",
-        subcommands: [OpenCommand.self, InitCommand.self, DemoCommand.self, BenchCommand.self, LoadCommand.self],
+        subcommands: [OpenCommand.self, InitCommand.self, DemoCommand.self, BenchCommand.self, LoadCommand.self, AgendaCommand.self],
         defaultSubcommand: OpenCommand.self
     )
 }
