@@ -46,6 +46,7 @@ public enum BenchSuite {
     public static let all: [Benchmark] = [
         JournalBench.captureCost,
         StartupBench.coldStart,
+        PatientSearchBench.keystroke,
     ]
 
     public static func run(only: String?, context: BenchContext) throws -> [BenchResult] {

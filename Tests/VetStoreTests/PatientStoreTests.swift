@@ -243,6 +243,7 @@ struct PatientFixture {
         #expect(try names("\"*(") == [])
         // A pet-name match ranks above an owner-name match.
         #expect(try names("pen").first == "Peñita")
+        #expect(PatientSearch.fold("Núñez PEÑA Über ﬁ") == "nunez pena uber ﬁ")
         let hit = try #require(try f.store.searchPatients("max").hits.first)
         #expect(hit.ownerName == "José Núñez Peña")
         #expect(hit.phone == "987 654 321")

@@ -186,6 +186,11 @@ BEGIN SELECT RAISE(ABORT, 'Un peso registrado no se modifica'); END;
 CREATE TRIGGER pet_weights_no_delete BEFORE DELETE ON pet_weights WHEN NOT EXISTS (SELECT 1 FROM sync_ctx)
 BEGIN SELECT RAISE(ABORT, 'Un peso registrado no se borra'); END;
 
+-- Digits typed in the search (document, phone, microchip prefixes) are looked up in these indexes.
+CREATE INDEX owners_doc_number ON owners(doc_number);
+CREATE INDEX owners_phone ON owners(phone);
+CREATE INDEX owners_phone2 ON owners(phone2);
+
 -- Search: one FTS row per active pet (pet name, owner names, document, phones, microchip) and one
 -- per owner without active pets. `patient_search_ids` gives each row a stable rowid.
 CREATE TABLE patient_search_ids (

@@ -134,6 +134,7 @@ public struct DemoGenerator {
             }
             progress?(petsMade)
         }
+        try PatientHistoryDemo.run(store: store, seed: options.seed, reference: referenceDate)
         try AgendaDemo.fill(store: store, sedeID: sedeID, seed: options.seed, today: options.agendaToday ?? store.today)
         return Summary(owners: ownersMade, pets: petsMade, seconds: Date().timeIntervalSince(started))
     }

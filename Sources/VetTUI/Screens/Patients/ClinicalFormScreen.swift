@@ -24,7 +24,7 @@ public struct ClinicalFormScreen: Screen {
         self.pet = pet
         self.kind = kind
         self.correcting = correcting
-        form = Form(fields: Self.fields(kind), fieldWidth: kind == .consultation ? 60 : 40)
+        form = Form(fields: Self.fields(kind), fieldWidth: kind == .consultation ? 46 : 40)
         if let c = correcting {
             form["reason"] = c.reason
             form["anamnesis"] = c.anamnesis ?? ""
