@@ -4,7 +4,7 @@ DEMO_DB    ?= data/demo/sede.db
 BIN         = .build/debug/vetdesk
 RELEASE_BIN = .build/release/vetdesk
 # Debian packages the build, the tests and the benchmarks need.
-APT_PACKAGES = libncursesw5-dev libsqlite3-dev sqlite3 libcurl4-openssl-dev tmux postgresql python3-icalendar hyperfine
+APT_PACKAGES = libncursesw5-dev libsqlite3-dev sqlite3 libcurl4-openssl-dev tmux procps postgresql python3-icalendar hyperfine
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: deps build run test bench clean

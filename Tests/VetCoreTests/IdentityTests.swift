@@ -120,3 +120,25 @@ import Testing
         #expect(LimaTime.iso8601(date) == "2026-11-21T03:30:00.000Z")
     }
 }
+
+@Suite struct CivilCalendarTests {
+    @Test func formattingAgreesWithFoundationAcrossCenturies() {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        var rng = SplitMix64(seed: 11)
+        for _ in 0..<2_000 {
+            let ms = Int64(rng.next() % 8_000_000_000_000) - 2_000_000_000_000
+            let date = Date(timeIntervalSince1970: Double(ms) / 1000)
+            #expect(LimaTime.iso8601(ms: ms) == f.string(from: date))
+            #expect(LimaTime.parseISO8601(LimaTime.iso8601(ms: ms)).map { Int64(($0.timeIntervalSince1970 * 1000).rounded()) } == ms)
+        }
+    }
+
+    @Test func parsingRefusesWhatIsNotUTCISO8601() {
+        for bad in ["", "2026-11-21", "2026-11-21T25:00:00Z", "2026-13-01T00:00:00Z", "2026-11-21T10:00:00+05:00", "21/11/2026 10:00"] {
+            #expect(LimaTime.parseISO8601(bad) == nil, "\(bad)")
+        }
+        #expect(LimaTime.parseISO8601("2026-11-21T10:00:00Z") != nil)
+        #expect(LimaTime.day(LimaTime.parseISO8601("2026-01-01T04:59:59.999Z")!) == "31/12/2025")
+    }
+}

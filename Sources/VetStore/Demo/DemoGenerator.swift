@@ -98,11 +98,11 @@ public struct DemoGenerator {
                     let first = female ? pick(DemoData.femaleNames, &rng) : pick(DemoData.maleNames, &rng)
                     let second = rng.next() % 3 == 0 ? " " + (female ? pick(DemoData.femaleNames, &rng) : pick(DemoData.maleNames, &rng)) : ""
                     let last = pick(DemoData.surnames, &rng) + " " + pick(DemoData.surnames, &rng)
-                    let dni = String(format: "%08d", 10_000_000 + (UInt64(n) &* 48_271) % 89_999_999)
+                    let dni = LimaTime.pad(Int64(10_000_000 + (UInt64(n) &* 48_271) % 89_999_999), 8)
                     let hasRUC = rng.next() % 30 == 0
                     let docType = hasRUC ? "ruc" : "dni"
                     let docNumber = hasRUC ? rucFor(dni: dni) : dni
-                    let phone = "9" + String(format: "%08d", rng.next() % 100_000_000)
+                    let phone = "9" + LimaTime.pad(Int64(rng.next() % 100_000_000), 8)
                     let email: String? = rng.next() % 2 == 0
                         ? mailbox(first, last, n) + "@" + pick(DemoData.mailDomains, &rng) : nil
                     let district = pick(DemoData.districts, &rng)
@@ -123,7 +123,7 @@ public struct DemoGenerator {
                         let ageDays = rng.next() % UInt64(info.maxAgeYears * 365)
                         let birth = LimaTime.iso8601(referenceDate.addingTimeInterval(-Double(ageDays) * 86_400)).prefix(10)
                         let chip: String? = (info.name == "perro" || info.name == "gato") && rng.next() % 10 < 6
-                            ? "604" + String(format: "%012d", (UInt64(petsMade) &* 7_919 &+ 12_345) % 1_000_000_000_000) : nil
+                            ? "604" + LimaTime.pad(Int64((UInt64(petsMade) &* 7_919 &+ 12_345) % 1_000_000_000_000), 12) : nil
                         let petMs = createdMs + UInt64(p) * 1000
                         try petStatement.execute(arguments: [ids.make(unixMs: petMs), ownerID, name, info.name, pick(info.breeds, &rng),
                                                              rng.next() % 2 == 0 ? "M" : "H", String(birth), chip, iso(petMs), iso(petMs)])
