@@ -87,39 +87,9 @@ extension CivilDate {
 }
 
 extension AgendaTime {
-    /// The stored form of an instant, `2026-11-21T14:00:00.000Z`, as `LimaTime.iso8601` writes it
-    /// (so stored times compare as text), without a formatter.
-    public static func iso(_ date: Date) -> String {
-        let totalMs = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
-        let ms = Int(((totalMs % 1000) + 1000) % 1000)
-        let seconds = Int((totalMs - Int64(ms)) / 1000)
-        let days = Int((Double(seconds) / 86_400).rounded(.down))
-        let rest = seconds - days * 86_400
-        let day = CivilDate(daysSinceEpoch: days)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", day.year, day.month, day.day,
-                      rest / 3600, (rest % 3600) / 60, rest % 60, ms)
-    }
+    /// The stored form of an instant, `2026-11-21T14:00:00.000Z` (stored times compare as text).
+    public static func iso(_ date: Date) -> String { LimaTime.iso8601(date) }
 
-    /// Reads a stored instant (`2026-11-21T14:00:00.000Z` or without fraction); `nil` otherwise.
-    public static func parse(_ text: String) -> Date? {
-        let u = Array(text.utf8)
-        guard u.count >= 20, u[4] == 45, u[7] == 45, u[10] == 84, u[13] == 58, u[16] == 58, u.last == 90 else {
-            return LimaTime.parseISO8601(text)
-        }
-        func num(_ from: Int, _ count: Int) -> Int? {
-            var v = 0
-            for i in from..<(from + count) {
-                let c = u[i]
-                guard c >= 48 && c <= 57 else { return nil }
-                v = v * 10 + Int(c - 48)
-            }
-            return v
-        }
-        guard let y = num(0, 4), let mo = num(5, 2), let d = num(8, 2), let h = num(11, 2), let mi = num(14, 2), let s = num(17, 2),
-              let day = CivilDate(year: y, month: mo, day: d) else { return LimaTime.parseISO8601(text) }
-        var ms = 0
-        if u.count == 24, u[19] == 46, let f = num(20, 3) { ms = f }
-        let secs = Int64(day.daysSinceEpoch) * 86_400 + Int64(h * 3600 + mi * 60 + s)
-        return Date(timeIntervalSince1970: Double(secs * 1000 + Int64(ms)) / 1000)
-    }
+    /// Reads a stored instant; `nil` otherwise.
+    public static func parse(_ text: String) -> Date? { LimaTime.parseISO8601(text) }
 }
