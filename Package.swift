@@ -41,7 +41,7 @@ let package = Package(
         ),
         .target(
             name: "VetBench",
-            dependencies: ["VetCore", "VetStore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["VetCore", "VetStore", "VetTUI", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .executableTarget(
             name: "vetdesk",

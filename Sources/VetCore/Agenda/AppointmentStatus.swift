@@ -29,6 +29,8 @@ public enum AgendaRules {
     public static let outsideSchedule = "Fuera del horario"
     /// The grid of the day view and of `Próximo libre`, in minutes.
     public static let slotMinutes = 15
+    /// The longest appointment, in minutes.
+    public static let maxMinutes = 720
     /// Reminders are queued this long before the appointment.
     public static let reminderLeadSeconds: Double = 24 * 3600
 }

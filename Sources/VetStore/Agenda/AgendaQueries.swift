@@ -124,8 +124,8 @@ extension SedeStore {
                 let from = AgendaTime.iso(AgendaTime.instant(day, minute: 0)), to = AgendaTime.iso(AgendaTime.instant(day.adding(days: 1), minute: 0))
                 let rows = try Row.fetchAll(db, sql: """
                     SELECT vet_id, room_id, starts_at, ends_at FROM appointments
-                    WHERE sede_id = ? AND walk_in = 0 AND status NOT IN ('cancelada', 'no_asistio') AND starts_at < ? AND ends_at > ?
-                    """, arguments: [sedeID, to, from])
+                    WHERE sede_id = ? AND walk_in = 0 AND status NOT IN ('cancelada', 'no_asistio') AND starts_at < ? AND starts_at >= ? AND ends_at > ?
+                    """, arguments: [sedeID, to, AgendaTime.iso(AgendaTime.instant(day, minute: -AgendaRules.maxMinutes)), from])
                 func span(_ r: Row) -> MinuteSpan {
                     let s = AgendaTime.dayAndMinute(AgendaTime.parse(r["starts_at"]) ?? .distantPast)
                     let e = AgendaTime.dayAndMinute(AgendaTime.parse(r["ends_at"]) ?? .distantPast)

@@ -139,7 +139,7 @@ extension SedeStore {
             guard let pet = try Pet.fetchOne(db, key: request.petID) else { throw StoreError.invalid("La mascota ya no existe") }
             if pet.deceasedOn != nil { throw StoreError.invalid("\(pet.name) falleció: no se reservan citas") }
             let minutes = request.minutes ?? type.minutes
-            guard minutes > 0, minutes <= 720 else { throw StoreError.invalid("Duración inválida") }
+            guard minutes > 0, minutes <= AgendaRules.maxMinutes else { throw StoreError.invalid("Duración inválida") }
             let end = request.start.addingTimeInterval(Double(minutes) * 60)
             let roomID = try Self.checkSlot(vetID: request.vetID, roomID: request.roomID, roomKind: type.roomKind, start: request.start, end: end,
                                             excluding: nil, override: request.overrideSchedule, sedeID: session.sede.id, now: now, db)
@@ -159,9 +159,11 @@ extension SedeStore {
                           override: Bool, sedeID: String, now: Date, _ db: Database) throws -> String? {
         if end <= now { throw StoreError.invalid("Esa hora ya pasó") }
         let s = AgendaTime.iso(start), e = AgendaTime.iso(end)
-        let live = "walk_in = 0 AND status NOT IN ('cancelada', 'no_asistio') AND id IS NOT ? AND starts_at < ? AND ends_at > ?"
+        // No appointment is longer than `maxMinutes`, so the index range on starts_at is bounded.
+        let lower = AgendaTime.iso(start.addingTimeInterval(-Double(AgendaRules.maxMinutes) * 60))
+        let live = "walk_in = 0 AND status NOT IN ('cancelada', 'no_asistio') AND id IS NOT ? AND starts_at < ? AND starts_at >= ? AND ends_at > ?"
         if try Bool.fetchOne(db, sql: "SELECT 1 FROM appointments WHERE vet_id = ? AND \(live) LIMIT 1",
-                             arguments: [vetID, excluding, e, s]) == true {
+                             arguments: [vetID, excluding, e, lower, s]) == true {
             throw StoreError.invalid(AgendaRules.slotTaken + ": el veterinario ya tiene una cita a esa hora")
         }
         if !override {
@@ -174,16 +176,19 @@ extension SedeStore {
             }
         }
         func roomBusy(_ id: String) throws -> Bool {
-            try Bool.fetchOne(db, sql: "SELECT 1 FROM appointments WHERE room_id = ? AND \(live) LIMIT 1", arguments: [id, excluding, e, s]) == true
+            try Bool.fetchOne(db, sql: "SELECT 1 FROM appointments WHERE room_id = ? AND \(live) LIMIT 1", arguments: [id, excluding, e, lower, s]) == true
         }
         if let roomID {
             guard let room = try Room.fetchOne(db, key: roomID), room.sedeId == sedeID else { throw StoreError.invalid("Ese ambiente no es de esta sede") }
             if try roomBusy(roomID) { throw StoreError.invalid(AgendaRules.slotTaken + ": \(room.name) está ocupado a esa hora") }
             return roomID
         }
-        let candidates = try Room.filter(sql: "sede_id = ? AND kind = ? AND active = 1", arguments: [sedeID, roomKind]).order(sql: "position, name").fetchAll(db)
+        let candidates = try String.fetchAll(db, sql: "SELECT id FROM rooms WHERE sede_id = ? AND kind = ? AND active = 1 ORDER BY position, name",
+                                             arguments: [sedeID, roomKind])
         if candidates.isEmpty { return nil }
-        for room in candidates where try !roomBusy(room.id) { return room.id }
+        let busy = Set(try String.fetchAll(db, sql: "SELECT DISTINCT room_id FROM appointments WHERE sede_id = ? AND room_id IS NOT NULL AND \(live)",
+                                           arguments: [sedeID, excluding, e, lower, s]))
+        if let free = candidates.first(where: { !busy.contains($0) }) { return free }
         throw StoreError.invalid(AgendaRules.slotTaken + ": no hay \(Room.kindLabel(roomKind).lowercased()) libre a esa hora")
     }
 

@@ -32,6 +32,17 @@ public struct AgendaScreen: Screen {
         self.day = day
     }
 
+    /// A day view already showing `agenda` (for benchmarks and previews).
+    public init(session: Session, showing agenda: DayAgenda, types: [AppointmentType], cursorMinute: Int = 540) {
+        self.session = session
+        self.day = agenda.day
+        self.agenda = agenda
+        self.layout = Layout(agenda)
+        self.types = types
+        self.placedCursor = true
+        row = max(0, min(rowCount - 1, (cursorMinute - range.start) / AgendaRules.slotMinutes))
+    }
+
     public var title: String {
         guard let day else { return "Agenda" }
         return "Agenda · \(AgendaTime.weekdayName(day.weekday)) \(day.display)" + (listMode ? " · lista" : "")
@@ -57,19 +68,36 @@ public struct AgendaScreen: Screen {
 
     // MARK: Grid geometry
 
-    /// The first and last minute shown: the vets' working time and the day's appointments, at least 08:00–19:00.
-    var range: (start: Int, end: Int) {
-        guard let agenda else { return (480, 1140) }
-        var lo = 480, hi = 1140
-        for spans in agenda.working.values { for s in spans { lo = min(lo, s.start); hi = max(hi, s.end) } }
-        for item in agenda.items {
-            let s = AgendaTime.dayAndMinute(item.start), e = AgendaTime.dayAndMinute(item.end)
-            if s.day == agenda.day { lo = min(lo, s.minute) }
-            hi = max(hi, e.day == agenda.day ? e.minute : 1440)
+    /// The grid worked out once per load: the minutes shown (the vets' working time and the day's
+    /// appointments, at least 08:00–19:00) and each vet's appointments as minutes of the day.
+    struct Layout {
+        struct Entry { let item: AgendaItem; let start: Int; let end: Int }
+        var start = 480
+        var end = 1140
+        var byVet: [String: [Entry]] = [:]
+
+        init(_ agenda: DayAgenda?) {
+            guard let agenda else { return }
+            var lo = 480, hi = 1140
+            for spans in agenda.working.values { for s in spans { lo = min(lo, s.start); hi = max(hi, s.end) } }
+            for item in agenda.items {
+                let s = AgendaTime.dayAndMinute(item.start), e = AgendaTime.dayAndMinute(item.end)
+                let from = s.day == agenda.day ? s.minute : 0, to = e.day == agenda.day ? e.minute : 1440
+                lo = min(lo, from); hi = max(hi, to)
+                if let vet = item.vetID { byVet[vet, default: []].append(Entry(item: item, start: from, end: to)) }
+            }
+            let step = AgendaRules.slotMinutes
+            start = lo / step * step
+            end = min(1440, (hi + step - 1) / step * step)
         }
-        let step = AgendaRules.slotMinutes
-        return (lo / step * step, min(1440, (hi + step - 1) / step * step))
+
+        func entry(vetID: String, minute m: Int) -> Entry? {
+            byVet[vetID]?.first { $0.start < m + AgendaRules.slotMinutes && $0.end > m }
+        }
     }
+    var layout = Layout(nil)
+
+    var range: (start: Int, end: Int) { (layout.start, layout.end) }
 
     var rowCount: Int { max(1, (range.end - range.start) / AgendaRules.slotMinutes) }
     func minute(ofRow r: Int) -> Int { range.start + r * AgendaRules.slotMinutes }
@@ -80,12 +108,7 @@ public struct AgendaScreen: Screen {
     }
 
     /// The appointment covering a vet's slot.
-    func item(vetID: String, row r: Int) -> AgendaItem? {
-        guard let agenda else { return nil }
-        let start = AgendaTime.instant(agenda.day, minute: minute(ofRow: r))
-        let end = start.addingTimeInterval(Double(AgendaRules.slotMinutes) * 60)
-        return agenda.items.first { $0.vetID == vetID && $0.start < end && $0.end > start }
-    }
+    func item(vetID: String, row r: Int) -> AgendaItem? { layout.entry(vetID: vetID, minute: minute(ofRow: r))?.item }
 
     func isWorking(vetID: String, row r: Int) -> Bool {
         let m = minute(ofRow: r)
@@ -108,6 +131,7 @@ public struct AgendaScreen: Screen {
             return handle(key, context)
         case .message(let loaded as Loaded):
             agenda = loaded.agenda
+            layout = Layout(loaded.agenda)
             types = loaded.types
             day = loaded.agenda.day
             column = min(column, max(0, loaded.agenda.vets.count - 1))
@@ -212,6 +236,14 @@ public struct AgendaScreen: Screen {
 
     // MARK: Render
 
+    /// The screen's area drawn alone into a canvas of `width`×`height` (benchmarks, previews).
+    public func drawn(width: Int, height: Int, now: Date) -> Canvas {
+        var canvas = Canvas(width: width, height: height)
+        let context = ScreenContext(session: session, sede: session.sede, isDemo: false, now: now)
+        render(into: &canvas, area: Rect(x: 0, y: 1, width: width, height: height - 3), context: context)
+        return canvas
+    }
+
     public func render(into canvas: inout Canvas, area: Rect, context: ScreenContext) {
         guard let agenda else {
             canvas.put(message ?? "Cargando…", x: area.x + 2, y: area.y + 1, style: message == nil ? .hint : .error)
@@ -260,9 +292,9 @@ public struct AgendaScreen: Screen {
                 let vet = agenda.vets[index]
                 let x = gridX + slot * (Self.columnWidth + 1)
                 let cursor = index == column && r == row
-                if let item = item(vetID: vet.id, row: r) {
-                    let (startDay, startMinute) = AgendaTime.dayAndMinute(item.start)
-                    let rowsIn = startDay == agenda.day ? (m - startMinute) / AgendaRules.slotMinutes : r
+                if let entry = layout.entry(vetID: vet.id, minute: m) {
+                    let item = entry.item
+                    let rowsIn = (m - entry.start / AgendaRules.slotMinutes * AgendaRules.slotMinutes) / AgendaRules.slotMinutes
                     let firstRow = rowsIn <= 0 || r == top
                     var text = "  "
                     if firstRow {
