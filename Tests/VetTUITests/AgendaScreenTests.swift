@@ -134,3 +134,21 @@ import VetTestSupport
         #expect(h.screen().contains(pet.name))
     }
 }
+
+@Suite struct AgendaWeekAndListTests {
+    @Test func weekViewOfTheSelectedVetAndListOfTheDay() throws {
+        var h = try Harness()
+        h.login("recepcion")
+        h.press(.function(3))
+        h.type("s")
+        var screen = h.screen()
+        #expect(screen.contains("Semana · Dr. Carlos Mendoza Ríos · 16/11/2026–22/11/2026"), "\(screen)")
+        #expect(screen.contains("lun 16/11") && screen.contains("dom 22/11"), "\(screen)")
+        h.press(.pageDown)
+        #expect(h.screen().contains("23/11/2026–29/11/2026"))
+        h.press(.escape)
+        h.type("l")
+        screen = h.screen()
+        #expect(screen.contains("Agenda · miércoles 18/11/2026 · lista") && screen.contains("Veterinario") && screen.contains("Reservada"), "\(screen)")
+    }
+}

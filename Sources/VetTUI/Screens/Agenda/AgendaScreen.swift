@@ -49,7 +49,7 @@ public struct AgendaScreen: Screen {
     }
 
     public var hints: [(key: String, label: String)] {
-        [("←→↑↓", "Mover"), ("Enter", "Reservar/abrir"), ("PgUp/PgDn", "Día"), ("H", "Hoy"), ("X", "Próximo libre"),
+        [("←→↑↓", "Mover"), ("Enter", "Reservar/abrir"), ("PgUp/PgDn", "Día"), ("H", "Hoy"), ("X", "Próximo libre"), ("S", "Semana"),
          ("W", "Sin cita"), ("E", "Sala de espera"), ("L", listMode ? "Cuadrícula" : "Lista"), ("Esc", "Volver")]
     }
 
@@ -210,6 +210,9 @@ public struct AgendaScreen: Screen {
                 listMode.toggle()
             case "e":
                 return .push(WaitingRoomScreen(session: session))
+            case "s":
+                guard let vet = selectedVet else { return .none }
+                return .push(WeekScreen(session: session, vet: vet, vets: agenda.vets, types: types, day: agenda.day, minute: minute(ofRow: row)))
             case "w":
                 guard session.canBook else { return .toast("Su rol no permite registrar llegadas", .warning) }
                 return .push(BookingScreen(session: session, types: types, vets: agenda.vets, walkIn: true))
