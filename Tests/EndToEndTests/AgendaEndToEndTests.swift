@@ -50,7 +50,7 @@ import VetTestSupport
         step = try desk.waitFor("Agenda ·")
         #expect(step.found, "\(step.screen)")
         try desk.type("x")
-        step = try desk.waitFor("Próximo libre:")
+        step = try desk.waitFor("Próximo libre (consulta):")
         #expect(step.found, "\(step.screen)")
         try desk.press("Enter")
         #expect(try desk.waitFor("Nueva cita").found)

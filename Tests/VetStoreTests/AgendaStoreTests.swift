@@ -240,3 +240,44 @@ struct AgendaFixture {
         #expect(day.all.count == 2)
     }
 }
+
+@Suite struct AgendaDemoTests {
+    @Test func theDemoFillsEveryVetsScheduleAndTwoWeeksAroundToday() throws {
+        let dir = TempDir()
+        let today = CivilDate(year: 2026, month: 11, day: 18)!
+        var options = DemoGenerator.Options(pets: 150, seed: 4)
+        options.agendaToday = today
+        let a = try SedeStore.create(path: dir.file("a.db"))
+        let b = try SedeStore.create(path: dir.file("b.db"))
+        _ = try DemoGenerator.run(store: a, options: options)
+        _ = try DemoGenerator.run(store: b, options: options)
+        func dump(_ s: SedeStore) throws -> [String] {
+            try s.read { db in
+                try ["rooms", "vet_schedules", "schedule_exceptions", "appointments"].flatMap { t in
+                    try Row.fetchAll(db, sql: "SELECT * FROM \(t) ORDER BY id").map { "\(t) \($0)" }
+                }
+            }
+        }
+        #expect(try dump(a) == dump(b), "same seed and day, same agenda")
+        try a.read { db in
+            let vetsWithoutSchedule = try String.fetchAll(db, sql: """
+                SELECT u.username FROM users u JOIN user_roles r ON r.user_id = u.id AND r.role = 'veterinario'
+                WHERE NOT EXISTS (SELECT 1 FROM vet_schedules s WHERE s.vet_id = u.id)
+                """)
+            #expect(vetsWithoutSchedule.isEmpty)
+            let first = AgendaTime.iso(AgendaTime.instant(today.adding(days: -7), minute: 0))
+            let last = AgendaTime.iso(AgendaTime.instant(today.adding(days: 8), minute: 0))
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM appointments WHERE starts_at < ? OR starts_at >= ?", arguments: [first, last]) == 0)
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM appointments a JOIN users u ON u.id = a.vet_id WHERE u.username = 'veterinario'") ?? 0 > 20)
+            let todayStart = AgendaTime.iso(AgendaTime.instant(today, minute: 0))
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM appointments WHERE starts_at >= ? AND status IN ('atendida', 'no_asistio')", arguments: [todayStart]) == 0)
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM appointments WHERE starts_at < ? AND status = 'atendida'", arguments: [todayStart]) ?? 0 > 0)
+            // No vet or room is double-booked.
+            #expect(try Int.fetchOne(db, sql: """
+                SELECT count(*) FROM appointments x JOIN appointments y ON x.id < y.id AND (x.vet_id = y.vet_id OR x.room_id = y.room_id)
+                WHERE x.status NOT IN ('cancelada', 'no_asistio') AND y.status NOT IN ('cancelada', 'no_asistio')
+                  AND x.starts_at < y.ends_at AND y.starts_at < x.ends_at
+                """) == 0)
+        }
+    }
+}

@@ -27,7 +27,7 @@ import VetTestSupport
         #expect(screen.contains("Agenda · miércoles 18/11/2026"), "\(screen)")
         #expect(screen.contains("Dr. Carlos Mendoza") && screen.contains("Dra. Milagros Rojas") && screen.contains("libre"), "\(screen)")
         h.type("x")
-        #expect(h.screen().contains("Próximo libre: 18/11/2026"))
+        #expect(h.screen().contains("Próximo libre (consulta): 18/11/2026"))
         let pet = try firstPet(h)
         h.press(.enter)
         #expect(h.screen().contains("Nueva cita"))

@@ -52,19 +52,21 @@ extension SedeStore {
         LEFT JOIN rooms r ON r.id = a.room_id
         """
 
+    /// Reads a row of `itemSelect` by column position (much faster than by name for big days).
     static func item(_ row: Row) -> AgendaItem {
-        let alerts: String = row["alerts"] ?? ""
-        let first: String = row["first_names"] ?? "", last: String = row["last_names"] ?? ""
+        let alerts: String = row[14] ?? ""
+        let first: String = row[15] ?? "", last: String = row[16] ?? ""
+        let phone: String? = row[17]
+        let checkedIn: String? = row[9], called: String? = row[10]
         return AgendaItem(
-            id: row["id"], petID: row["pet_id"], petName: row["pet_name"], species: row["species"] ?? "",
-            ownerName: (first + " " + last).trimmingCharacters(in: .whitespaces), phone: (row["phone"] as String?).map(PhoneRules.display) ?? "",
-            alerts: alerts.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty },
-            vetID: row["vet_id"], vetName: row["vet_name"] ?? "", roomName: row["room_name"] ?? "", typeID: row["type_id"],
-            typeName: row["type_name"] ?? "", typeColor: row["color"] ?? "", start: AgendaTime.parse(row["starts_at"]) ?? .distantPast,
-            end: AgendaTime.parse(row["ends_at"]) ?? .distantPast,
-            status: AppointmentStatus(rawValue: row["status"]) ?? .reservada, walkIn: row["walk_in"], reason: row["reason"] ?? "",
-            checkedInAt: (row["checked_in_at"] as String?).flatMap(AgendaTime.parse), calledAt: (row["called_at"] as String?).flatMap(AgendaTime.parse),
-            cancelReason: row["cancel_reason"])
+            id: row[0], petID: row[1], petName: row[12], species: row[13] ?? "",
+            ownerName: last.isEmpty ? first : first + " " + last, phone: phone.map(PhoneRules.display) ?? "",
+            alerts: alerts.isEmpty ? [] : alerts.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty },
+            vetID: row[2], vetName: row[20] ?? "", roomName: row[21] ?? "", typeID: row[3],
+            typeName: row[18] ?? "", typeColor: row[19] ?? "", start: AgendaTime.parse(row[4]) ?? .distantPast,
+            end: AgendaTime.parse(row[5]) ?? .distantPast,
+            status: AppointmentStatus(rawValue: row[6]) ?? .reservada, walkIn: row[7], reason: row[8] ?? "",
+            checkedInAt: checkedIn.flatMap(AgendaTime.parse), calledAt: called.flatMap(AgendaTime.parse), cancelReason: row[11])
     }
 
     /// The day view's data: every vet of the sede, their working spans and the day's appointments.

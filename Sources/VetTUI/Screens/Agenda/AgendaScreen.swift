@@ -23,6 +23,8 @@ public struct AgendaScreen: Screen {
     var placedCursor = false
     /// The minute to select once the day being loaded arrives (`Próximo libre` on another day).
     var pendingMinute: Int?
+    /// The appointment type `Próximo libre` looks for (`T` cycles).
+    var freeType = 0
 
     static let columnWidth = 20
     static let timeWidth = 6
@@ -49,12 +51,12 @@ public struct AgendaScreen: Screen {
     }
 
     public var hints: [(key: String, label: String)] {
-        [("←→↑↓", "Mover"), ("Enter", "Reservar/abrir"), ("PgUp/PgDn", "Día"), ("H", "Hoy"), ("X", "Próximo libre"), ("S", "Semana"),
+        [("←→↑↓", "Mover"), ("Enter", "Reservar/abrir"), ("PgUp/PgDn", "Día"), ("H", "Hoy"), ("X/⇧X", "Próximo libre"), ("T", "Tipo"), ("S", "Semana"),
          ("W", "Sin cita"), ("E", "Sala de espera"), ("L", listMode ? "Cuadrícula" : "Lista"), ("Esc", "Volver")]
     }
 
     struct Loaded { let agenda: DayAgenda; let types: [AppointmentType] }
-    struct FoundFree { let vetID: String; let start: Date }
+    struct FoundFree { let vetID: String; let start: Date; let typeName: String }
 
     public func onAppear() -> Command { load(day) }
 
@@ -161,10 +163,10 @@ public struct AgendaScreen: Screen {
             if foundDay != agenda.day {
                 day = foundDay
                 pendingMinute = minute
-                return .batch([load(foundDay), .toast("Próximo libre: \(LimaTime.dayAndClock(found.start))", .info)])
+                return .batch([load(foundDay), .toast("Próximo libre (\(found.typeName.lowercased())): \(LimaTime.dayAndClock(found.start))", .info)])
             }
             row = max(0, (minute - range.start) / AgendaRules.slotMinutes)
-            return .toast("Próximo libre: \(LimaTime.dayAndClock(found.start))", .info)
+            return .toast("Próximo libre (\(found.typeName.lowercased())): \(LimaTime.dayAndClock(found.start))", .info)
         case .message(is ReloadRequest), .dataChanged:
             return load(day)
         case .message(let failure as PerformFailure):
@@ -199,7 +201,8 @@ public struct AgendaScreen: Screen {
             guard !listMode, let vet = selectedVet else { return .none }
             guard session.canBook else { return .toast("Su rol no permite reservar citas", .warning) }
             let start = AgendaTime.instant(agenda.day, minute: minute(ofRow: row))
-            return .push(BookingScreen(session: session, types: types, vets: agenda.vets, vetID: vet.id, start: start))
+            return .push(BookingScreen(session: session, types: types, vets: agenda.vets, vetID: vet.id, start: start,
+                                        typeID: types.indices.contains(freeType) ? types[freeType].id : nil))
         case .escape:
             return .ignored
         case .char(let raw):
@@ -216,17 +219,23 @@ public struct AgendaScreen: Screen {
             case "w":
                 guard session.canBook else { return .toast("Su rol no permite registrar llegadas", .warning) }
                 return .push(BookingScreen(session: session, types: types, vets: agenda.vets, walkIn: true))
+            case "t":
+                guard !types.isEmpty else { return .none }
+                freeType = (freeType + 1) % types.count
+                return .toast("Próximo libre para: \(types[freeType].name)", .info)
             case "x":
-                guard let type = types.first else { return .none }
-                let vetID = selectedVet?.id
+                guard types.indices.contains(freeType) else { return .none }
+                let type = types[freeType]
+                // x: the vet under the cursor; X: any vet.
+                let vetID = raw == "X" ? nil : selectedVet?.id
                 let cursor = AgendaTime.instant(agenda.day, minute: minute(ofRow: row))
                 let after = max(context.now, cursor)
                 let sedeID = session.sede.id
                 return .perform { services in
                     guard let found = try services.store.nextFreeSlot(typeID: type.id, vetID: vetID, sedeID: sedeID, after: after) else {
-                        throw StoreError.invalid("No hay horario libre en las próximas tres semanas")
+                        throw StoreError.invalid("No hay horario libre para \(type.name.lowercased()) en las próximas tres semanas")
                     }
-                    return FoundFree(vetID: found.vetID, start: found.start)
+                    return FoundFree(vetID: found.vetID, start: found.start, typeName: type.name)
                 }
             default:
                 return .ignored

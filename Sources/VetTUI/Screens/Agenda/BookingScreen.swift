@@ -23,14 +23,15 @@ public struct BookingScreen: Screen {
     static let anyVet = "Cualquiera"
     static let autoRoom = "Automático"
 
-    public init(session: Session, types: [AppointmentType], vets: [AgendaVet], vetID: String? = nil, start: Date? = nil, walkIn: Bool = false) {
+    public init(session: Session, types: [AppointmentType], vets: [AgendaVet], vetID: String? = nil, start: Date? = nil, typeID: String? = nil,
+                walkIn: Bool = false) {
         self.session = session
         self.types = types
         self.vets = vets
         self.walkIn = walkIn
         let vetNames = (walkIn ? [Self.anyVet] : []) + vets.map(\.fullName)
         var fields = [
-            Form.Field(id: "type", label: "Tipo", input: TextField(types.first?.name ?? ""), help: "← → cambia el tipo"),
+            Form.Field(id: "type", label: "Tipo", input: TextField((types.first { $0.id == typeID } ?? types.first)?.name ?? ""), help: "← → cambia el tipo"),
             Form.Field(id: "vet", label: "Veterinario", input: TextField(vets.first { $0.id == vetID }?.fullName ?? vetNames.first ?? ""),
                        help: "← → cambia el veterinario"),
         ]
