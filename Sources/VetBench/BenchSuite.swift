@@ -49,6 +49,7 @@ public enum BenchSuite {
     public static let all: [Benchmark] = [
         JournalBench.captureCost,
         StartupBench.coldStart,
+        AgendaBench.dayView,
         PatientSearchBench.keystroke,
         SyncBench.ingest,
     ]

@@ -7,7 +7,8 @@ struct VetDeskCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vetdesk",
         abstract: "VetDesk: recepción, historia clínica, farmacia y caja de una sede veterinaria.",
-        subcommands: [OpenCommand.self, InitCommand.self, DemoCommand.self, BenchCommand.self, LoadCommand.self, SyncCommand.self],
+        subcommands: [OpenCommand.self, InitCommand.self, DemoCommand.self, BenchCommand.self, LoadCommand.self, SyncCommand.self,
+                      AgendaCommand.self],
         defaultSubcommand: OpenCommand.self
     )
 }

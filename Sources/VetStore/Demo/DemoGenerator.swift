@@ -13,6 +13,8 @@ public struct DemoGenerator {
         public var sedeName = "VetDesk Miraflores"
         /// Rows per write transaction while filling owners and pets.
         public var chunk = 400
+        /// The day the demo agenda is built around; `nil` is today by the store's clock.
+        public var agendaToday: CivilDate?
         public init(pets: Int = 2_000, seed: UInt64 = 42) { self.pets = pets; self.seed = seed }
     }
 
@@ -133,6 +135,7 @@ public struct DemoGenerator {
             progress?(petsMade)
         }
         try PatientHistoryDemo.run(store: store, seed: options.seed, reference: referenceDate)
+        try AgendaDemo.fill(store: store, sedeID: sedeID, seed: options.seed, today: options.agendaToday ?? store.today)
         return Summary(owners: ownersMade, pets: petsMade, seconds: Date().timeIntervalSince(started))
     }
 

@@ -2,6 +2,8 @@
 public enum StyleRole: String, CaseIterable, Sendable {
     case normal, title, header, selection, field, fieldFocus, label, hint, key
     case warning, error, ok, alert, status, statusLinkUp, statusLinkDown, modal, dim
+    /// Appointment types in the agenda (`appointment_types.color` names one).
+    case agendaConsulta, agendaVacunacion, agendaControl, agendaCirugia, agendaGrooming, agendaEmergencia
 }
 
 public enum TermColor: String, Sendable, CaseIterable {

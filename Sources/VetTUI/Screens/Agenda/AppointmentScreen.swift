@@ -1,0 +1,245 @@
+import Foundation
+import VetCore
+import VetStore
+
+/// One appointment and what the desk does with it: `L` Llegó (check-in: alerts and due vaccines
+/// shown), `M` Mover, `C` Cancelar (reason required, then confirmed), `N` No asistió (confirmed),
+/// `H` the pet's history; vets also call in (`En consulta`) and mark `Atendida`.
+public struct AppointmentScreen: Screen {
+    let session: Session
+    let appointmentID: String
+    var item: AgendaItem?
+    var vets: [AgendaVet] = []
+    var notice: CheckInNotice?
+    var mode: Mode = .view
+    var reasonField = Form(fields: [Form.Field(id: "reason", label: "Motivo de la cancelación", input: TextField(maxLength: 120))], fieldWidth: 40)
+    var moveForm = Form(fields: [Form.Field(id: "day", label: "Fecha", input: TextField(mask: .date), help: "dd/mm/aaaa"),
+                                 Form.Field(id: "time", label: "Hora", input: TextField(maxLength: 5), help: "hh:mm"),
+                                 Form.Field(id: "vet", label: "Veterinario", input: TextField(), help: "← → cambia el veterinario")], fieldWidth: 34)
+    var modal: Modal?
+    var pendingAction: PendingAction?
+    var message: String?
+
+    enum Mode: Equatable { case view, cancelReason, move }
+    enum PendingAction: Equatable { case cancel(String), noShow }
+
+    public init(session: Session, appointmentID: String) {
+        self.session = session
+        self.appointmentID = appointmentID
+    }
+
+    public var title: String { item.map { "Cita · \($0.petName)" } ?? "Cita" }
+    public var hints: [(key: String, label: String)] {
+        switch mode {
+        case .cancelReason: return [("Enter", "Continuar"), ("Esc", "Volver")]
+        case .move: return [("Enter", "Siguiente / Mover"), ("Esc", "Volver")]
+        case .view:
+            var h: [(String, String)] = [("L", "Llegó"), ("M", "Mover"), ("C", "Cancelar"), ("N", "No asistió")]
+            if session.has(.veterinario) || session.has(.supervisor) { h += [("K", "En consulta"), ("A", "Atendida")] }
+            return h + [("H", "Historia"), ("Esc", "Volver")]
+        }
+    }
+
+    struct Loaded { let item: AgendaItem?; let vets: [AgendaVet] }
+    struct CheckedIn { let notice: CheckInNotice }
+    struct Done { let text: String }
+
+    public func onAppear() -> Command { load() }
+
+    func load() -> Command {
+        let id = appointmentID, sedeID = session.sede.id
+        return .perform { services in
+            guard let a = try services.store.appointment(id: id) else { return Loaded(item: nil, vets: []) }
+            let (day, _) = AgendaTime.dayAndMinute(a.start)
+            let agenda = try services.store.dayAgenda(day: day, sedeID: sedeID)
+            return Loaded(item: agenda.all.first { $0.id == id }, vets: agenda.vets)
+        }
+    }
+
+    public mutating func update(_ event: Event, _ context: ScreenContext) -> Command {
+        switch event {
+        case .key(let key):
+            if var m = modal {
+                let outcome = m.update(key)
+                modal = m
+                switch outcome {
+                case .pending: return .none
+                case .cancelled:
+                    modal = nil
+                    pendingAction = nil
+                    return .none
+                case .confirmed:
+                    modal = nil
+                    return runPending()
+                }
+            }
+            switch mode {
+            case .cancelReason: return cancelKey(key)
+            case .move: return moveKey(key)
+            case .view: return viewKey(key)
+            }
+        case .message(let loaded as Loaded):
+            item = loaded.item
+            vets = loaded.vets
+            if item == nil { message = "La cita ya no existe" }
+            return .none
+        case .message(let checked as CheckedIn):
+            notice = checked.notice
+            message = nil
+            return .batch([.toast("\(checked.notice.petName) está en la sala de espera", .ok), load()])
+        case .message(let done as Done):
+            message = nil
+            mode = .view
+            return .batch([.toast(done.text, .ok), load()])
+        case .message(let failure as PerformFailure):
+            message = failure.message
+            return .none
+        case .message(is ReloadRequest), .dataChanged:
+            return load()
+        default:
+            return .none
+        }
+    }
+
+    mutating func viewKey(_ key: Key) -> Command {
+        guard let item else { return key == .escape ? .ignored : .none }
+        guard case .char(let raw) = key else { return .ignored }
+        let id = appointmentID, session = self.session
+        switch Character(raw.lowercased()) {
+        case "l":
+            return .perform { services in CheckedIn(notice: try services.store.checkIn(appointmentID: id, by: session)) }
+        case "m":
+            guard item.status == .reservada, !item.walkIn else { return .toast("Solo se mueve una cita reservada", .warning) }
+            let (day, minute) = AgendaTime.dayAndMinute(item.start)
+            moveForm["day"] = day.display
+            moveForm["time"] = AgendaTime.clock(minute: minute)
+            moveForm["vet"] = item.vetName
+            moveForm.focus = 0
+            mode = .move
+        case "c":
+            guard item.status == .reservada || item.status == .enEspera else { return .toast("Esta cita ya no se puede cancelar", .warning) }
+            reasonField["reason"] = ""
+            mode = .cancelReason
+        case "n":
+            pendingAction = .noShow
+            modal = Modal(title: "No asistió", message: ["¿Marcar que \(item.petName) no asistió a la cita de las \(LimaTime.clock(item.start))?"])
+        case "k":
+            return .perform { services in
+                try services.store.callIn(appointmentID: id, by: session)
+                return Done(text: "\(item.petName) en consulta")
+            }
+        case "a":
+            return .perform { services in
+                try services.store.markAttended(appointmentID: id, by: session)
+                return Done(text: "\(item.petName): atendida")
+            }
+        case "h":
+            return .push(PetScreen(session: session, petID: item.petID))
+        default:
+            return .ignored
+        }
+        return .none
+    }
+
+    mutating func cancelKey(_ key: Key) -> Command {
+        if key == .escape { mode = .view; return .none }
+        switch reasonField.update(key) {
+        case .submit:
+            let reason = reasonField["reason"].trimmingCharacters(in: .whitespaces)
+            guard !reason.isEmpty else { reasonField.setError("reason", "Indique el motivo"); return .none }
+            guard let item else { return .none }
+            pendingAction = .cancel(reason)
+            modal = Modal(title: "Cancelar cita", message: ["¿Cancelar la cita de \(item.petName) del \(LimaTime.dayAndClock(item.start))?",
+                                                             "Motivo: \(reason)"])
+            return .none
+        default:
+            return .none
+        }
+    }
+
+    mutating func moveKey(_ key: Key) -> Command {
+        if key == .escape { mode = .view; return .none }
+        let names = vets.map(\.fullName)
+        if Choices(options: ["vet": names]).handle(key, form: &moveForm) { return .none }
+        guard moveForm.update(key) == .submit || key == .ctrl("s") else { return .none }
+        moveForm.clearErrors()
+        guard let day = CivilDate(display: moveForm["day"]) else { moveForm.setError("day", "Fecha inválida"); return .none }
+        guard let minute = AgendaTime.minute(parsing: moveForm["time"]) else { moveForm.setError("time", "Hora inválida"); return .none }
+        let vetID = vets.first { $0.fullName == moveForm["vet"] }?.id
+        let start = AgendaTime.instant(day, minute: minute)
+        let id = appointmentID, session = self.session
+        return .perform { services in
+            try services.store.move(appointmentID: id, to: start, vetID: vetID, by: session)
+            return Done(text: "Cita movida al \(LimaTime.dayAndClock(start))")
+        }
+    }
+
+    mutating func runPending() -> Command {
+        guard let action = pendingAction else { return .none }
+        pendingAction = nil
+        let id = appointmentID, session = self.session
+        switch action {
+        case .cancel(let reason):
+            return .perform { services in
+                try services.store.cancel(appointmentID: id, reason: reason, by: session)
+                return Done(text: "Cita cancelada")
+            }
+        case .noShow:
+            return .perform { services in
+                try services.store.markNoShow(appointmentID: id, by: session)
+                return Done(text: "Marcada como no asistida")
+            }
+        }
+    }
+
+    public func render(into canvas: inout Canvas, area: Rect, context: ScreenContext) {
+        let x = area.x + 2
+        var y = area.y + 1
+        guard let item else {
+            canvas.put(message ?? "Cargando…", x: x, y: y, style: message == nil ? .hint : .error)
+            return
+        }
+        canvas.put("\(item.petName) (\(item.species))", x: x, y: y, style: .header)
+        canvas.put(item.status.label + (item.walkIn ? " · sin cita" : ""), x: x + 40, y: y, style: StyleRole(rawValue: item.typeColor) ?? .label)
+        y += 1
+        if !item.alerts.isEmpty {
+            canvas.putPadded(" ⚠ ALERTAS: " + item.alerts.joined(separator: " · "), x: x, y: y, width: area.width - 4, style: .alert)
+            y += 1
+        }
+        let rows: [(String, String)] = [
+            ("Propietario", item.ownerName + (item.phone.isEmpty ? "" : " · " + item.phone)),
+            ("Tipo", item.typeName),
+            ("Fecha", LimaTime.day(item.start) + " " + LimaTime.clock(item.start) + "–" + LimaTime.clock(item.end)),
+            ("Veterinario", item.vetName.isEmpty ? "(el primero libre)" : item.vetName),
+            ("Ambiente", item.roomName.isEmpty ? "—" : item.roomName),
+            ("Motivo", item.reason.isEmpty ? "—" : item.reason),
+        ] + (item.checkedInAt.map { [("Llegó", LimaTime.clock($0) + " · espera " + WaitingRoomScreen.waited(since: $0, now: item.calledAt ?? context.now))] } ?? [])
+          + (item.cancelReason.map { [("Cancelada", $0)] } ?? [])
+        for (label, value) in rows {
+            y += 1
+            canvas.put(label, x: x, y: y, style: .label)
+            canvas.put(value, x: x + 14, y: y, maxWidth: area.width - 18)
+        }
+        y += 2
+        if let notice {
+            canvas.put("Al llegar:", x: x, y: y, style: .header)
+            y += 1
+            if notice.alerts.isEmpty && notice.dueVaccines.isEmpty { canvas.put("Sin alertas ni vacunas pendientes", x: x, y: y, style: .ok); y += 1 }
+            if !notice.alerts.isEmpty { canvas.put("⚠ " + notice.alerts.joined(separator: " · "), x: x, y: y, style: .alert, maxWidth: area.width - 4); y += 1 }
+            for due in notice.dueVaccines { canvas.put("Vacuna pendiente: " + due, x: x, y: y, style: .warning, maxWidth: area.width - 4); y += 1 }
+            y += 1
+        }
+        switch mode {
+        case .cancelReason:
+            reasonField.render(into: &canvas, x: x, y: y, width: area.width - 4)
+        case .move:
+            var shown = moveForm
+            if let i = shown.fields.firstIndex(where: { $0.id == "vet" }) { shown.fields[i].input = TextField("◂ " + moveForm["vet"] + " ▸") }
+            shown.render(into: &canvas, x: x, y: y, width: area.width - 4)
+        case .view:
+            break
+        }
+        if let message { canvas.put(message, x: x, y: area.y + area.height - 1, style: .error, maxWidth: area.width - 4) }
+        if let modal { modal.render(into: &canvas, area: area) }
+    }
+}

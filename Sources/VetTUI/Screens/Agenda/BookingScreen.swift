@@ -1,0 +1,201 @@
+import Foundation
+import VetCore
+import VetStore
+
+/// Books an appointment (or registers a walk-in, `sin cita`): first the pet, found with the
+/// patients search as you type (Ctrl+N registers a new owner), then type, vet, day, time, room
+/// and reason. A refusal (`Horario ocupado`, `Fuera del horario`) is shown and nothing is saved.
+public struct BookingScreen: Screen {
+    let session: Session
+    let types: [AppointmentType]
+    let vets: [AgendaVet]
+    let walkIn: Bool
+    var pet: PatientHit?
+    var query = TextField(maxLength: 60)
+    var hits: [PatientHit] = []
+    var results = Table(columns: [Table.Column("Mascota", width: 16), Table.Column("Especie", width: 8),
+                                  Table.Column("Propietario", width: 30), Table.Column("Teléfono", width: 11), Table.Column("Alertas", width: 30)])
+    var form: Form
+    var choices: Choices
+    var rooms: [Room] = []
+    var message: String?
+
+    static let anyVet = "Cualquiera"
+    static let autoRoom = "Automático"
+
+    public init(session: Session, types: [AppointmentType], vets: [AgendaVet], vetID: String? = nil, start: Date? = nil, typeID: String? = nil,
+                walkIn: Bool = false) {
+        self.session = session
+        self.types = types
+        self.vets = vets
+        self.walkIn = walkIn
+        let vetNames = (walkIn ? [Self.anyVet] : []) + vets.map(\.fullName)
+        var fields = [
+            Form.Field(id: "type", label: "Tipo", input: TextField((types.first { $0.id == typeID } ?? types.first)?.name ?? ""), help: "← → cambia el tipo"),
+            Form.Field(id: "vet", label: "Veterinario", input: TextField(vets.first { $0.id == vetID }?.fullName ?? vetNames.first ?? ""),
+                       help: "← → cambia el veterinario"),
+        ]
+        var options: [String: [String]] = ["type": types.map(\.name), "vet": vetNames]
+        if !walkIn {
+            let (day, minute) = start.map(AgendaTime.dayAndMinute) ?? (CivilDate(year: 2000, month: 1, day: 1)!, 0)
+            fields += [
+                Form.Field(id: "day", label: "Fecha", input: TextField(start == nil ? "" : day.display, mask: .date), help: "dd/mm/aaaa"),
+                Form.Field(id: "time", label: "Hora", input: TextField(start == nil ? "" : AgendaTime.clock(minute: minute), maxLength: 5), help: "hh:mm"),
+                Form.Field(id: "room", label: "Ambiente", input: TextField(Self.autoRoom), help: "← → elige; Automático toma uno libre"),
+            ]
+            options["room"] = [Self.autoRoom]
+        }
+        fields.append(Form.Field(id: "reason", label: "Motivo", input: TextField(maxLength: 120)))
+        if !walkIn && session.canOverrideSchedule {
+            fields.append(Form.Field(id: "override", label: "Fuera de horario", input: TextField("No"), help: "Sí: reserva aunque el veterinario no atienda"))
+            options["override"] = yesNo
+        }
+        form = Form(fields: fields, fieldWidth: 34)
+        choices = Choices(options: options)
+    }
+
+    public var title: String { walkIn ? "Llegada sin cita" : "Nueva cita" }
+    public var hints: [(key: String, label: String)] {
+        if pet == nil { return [("↑↓", "Elegir"), ("Enter", "Esta mascota"), ("^N", "Nuevo propietario"), ("Esc", "Volver")] }
+        return [("Enter", "Siguiente / Reservar"), ("Tab", "Campo"), ("^S", walkIn ? "Registrar" : "Reservar"), ("^P", "Otra mascota"), ("Esc", "Cancelar")]
+    }
+
+    struct Searched { let text: String; let result: PatientSearchResult }
+    struct RoomsLoaded { let rooms: [Room] }
+    struct Booked { let text: String }
+
+    public func onAppear() -> Command {
+        let sedeID = session.sede.id
+        return .perform { services in RoomsLoaded(rooms: try services.store.rooms(sedeID: sedeID)) }
+    }
+
+    public mutating func update(_ event: Event, _ context: ScreenContext) -> Command {
+        switch event {
+        case .key(let key):
+            return pet == nil ? searchKey(key) : formKey(key, context)
+        case .message(let done as Searched):
+            guard done.text == query.text else { return .none }
+            hits = done.result.hits.filter { $0.petID != nil }
+            results.selected = 0
+            results.offset = 0
+            results.setRows(hits.map { [($0.deceased ? "† " : "") + $0.petName, $0.species, $0.ownerName, $0.phone, $0.alerts.joined(separator: "; ")] })
+            results.alertRows = Set(hits.indices.filter { !hits[$0].alerts.isEmpty })
+            return .none
+        case .message(let loaded as RoomsLoaded):
+            rooms = loaded.rooms
+            return .none
+        case .message(let booked as Booked):
+            return popAndReload(booked.text)
+        case .message(let failure as PerformFailure):
+            message = failure.message
+            return .none
+        case .message(is ReloadRequest), .dataChanged:
+            return query.text.isEmpty || pet != nil ? .none : search()
+        default:
+            return .none
+        }
+    }
+
+    func search() -> Command {
+        let text = query.text
+        return .perform { services in Searched(text: text, result: try services.store.searchPatients(text)) }
+    }
+
+    mutating func searchKey(_ key: Key) -> Command {
+        switch key {
+        case .up, .down, .pageUp, .pageDown:
+            _ = results.update(key)
+            return .none
+        case .enter:
+            guard hits.indices.contains(results.selected) else { return .none }
+            let hit = hits[results.selected]
+            if hit.deceased { return .toast("\(hit.petName) falleció: no se reservan citas", .warning) }
+            pet = hit
+            message = nil
+            return .none
+        case .ctrl("n"):
+            return .push(OwnerFormScreen(session: session))
+        case .escape:
+            return .pop
+        default:
+            guard query.handle(key) else { return .ignored }
+            return search()
+        }
+    }
+
+    var roomOptions: [String] { [Self.autoRoom] + rooms.map(\.name) }
+
+    mutating func formKey(_ key: Key, _ context: ScreenContext) -> Command {
+        if key == .escape { return .pop }
+        if key == .ctrl("p") { pet = nil; return .none }
+        if key == .ctrl("s") { return submit(context) }
+        if !walkIn { choices.options["room"] = roomOptions }
+        if choices.handle(key, form: &form) { return .none }
+        switch form.update(key) {
+        case .submit: return submit(context)
+        case .edited: message = nil; return .none
+        case .moved: return .none
+        case .unhandled: return .ignored
+        }
+    }
+
+    mutating func submit(_ context: ScreenContext) -> Command {
+        form.clearErrors()
+        guard let pet, let petID = pet.petID else { return .none }
+        guard let type = types.first(where: { $0.name == form["type"] }) else { form.setError("type", "Elija un tipo"); return .none }
+        let vet = vets.first { $0.fullName == form["vet"] }
+        let reason = form["reason"]
+        let session = self.session
+        if walkIn {
+            let vetID = vet?.id
+            return .perform { services in
+                try services.store.addWalkIn(petID: petID, typeID: type.id, vetID: vetID, reason: reason, by: session)
+                return Booked(text: "\(pet.petName) pasó a la sala de espera")
+            }
+        }
+        guard let vet else { form.setError("vet", "Elija un veterinario"); return .none }
+        guard let day = CivilDate(display: form["day"]) else { form.setError("day", "Fecha inválida (dd/mm/aaaa)"); form.focus("day"); return .none }
+        guard let minute = AgendaTime.minute(parsing: form["time"]) else { form.setError("time", "Hora inválida (hh:mm)"); form.focus("time"); return .none }
+        let roomID = rooms.first { $0.name == form["room"] }?.id
+        let start = AgendaTime.instant(day, minute: minute)
+        let request = BookingRequest(petID: petID, typeID: type.id, vetID: vet.id, start: start, roomID: roomID, reason: reason,
+                                     overrideSchedule: form["override"] == "Sí")
+        return .perform { services in
+            try services.store.book(request, by: session)
+            return Booked(text: "Cita reservada: \(pet.petName), \(LimaTime.dayAndClock(start)) con \(vet.fullName)")
+        }
+    }
+
+    public func render(into canvas: inout Canvas, area: Rect, context: ScreenContext) {
+        let x = area.x + 2
+        guard let pet else {
+            canvas.put("Mascota:", x: x, y: area.y + 1, style: .label)
+            query.render(into: &canvas, x: x + 10, y: area.y + 1, width: min(50, area.width - 14), focused: true)
+            canvas.put("nombre, propietario, DNI, teléfono o microchip", x: x + 62, y: area.y + 1, style: .hint, maxWidth: max(0, area.width - 66))
+            var t = results
+            let tableArea = Rect(x: x, y: area.y + 3, width: area.width - 4, height: area.height - 5)
+            t.layout(height: tableArea.height)
+            t.render(into: &canvas, area: tableArea)
+            let status = query.text.isEmpty ? "Escriba para buscar la mascota · Ctrl+N registra un propietario nuevo"
+                : hits.isEmpty ? "Sin resultados · Ctrl+N registra un propietario nuevo" : "\(hits.count) resultados"
+            canvas.put(message ?? status, x: x, y: area.y + area.height - 1, style: message == nil ? .hint : .error, maxWidth: area.width - 4)
+            return
+        }
+        canvas.put("Mascota: ", x: x, y: area.y + 1, style: .label)
+        canvas.put("\(pet.petName) (\(pet.species)) · \(pet.ownerName)" + (pet.phone.isEmpty ? "" : " · \(pet.phone)"),
+                   x: x + 9, y: area.y + 1, style: .header, maxWidth: area.width - 12)
+        if !pet.alerts.isEmpty {
+            canvas.putPadded(" ⚠ ALERTAS: " + pet.alerts.joined(separator: " · "), x: x, y: area.y + 2, width: area.width - 4, style: .alert)
+        }
+        var shown = form
+        for (i, field) in shown.fields.enumerated() where choices.options[field.id] != nil {
+            shown.fields[i].input = TextField("◂ " + field.input.text + " ▸")
+        }
+        shown.render(into: &canvas, x: x, y: area.y + 4, width: area.width - 4)
+        if let type = types.first(where: { $0.name == form["type"] }) {
+            canvas.put("\(type.name): \(type.minutes) min · \(Room.kindLabel(type.roomKind).lowercased())", x: x,
+                       y: area.y + 4 + form.fields.count * 2, style: .hint, maxWidth: area.width - 4)
+        }
+        if let message { canvas.put(message, x: x, y: area.y + area.height - 1, style: .error, maxWidth: area.width - 4) }
+    }
+}
