@@ -85,10 +85,12 @@ enum AgendaBench {
         let types = try s.store.appointmentTypes()
         // Day view: query + layout, alternating with the empty day so both see the same cache.
         try renderDay(s, s.day, types: types); try renderDay(s, s.emptyDay, types: types)
-        var full: [Double] = [], empty: [Double] = []
+        var full: [Double] = [], empty: [Double] = [], query: [Double] = [], emptyQuery: [Double] = []
         for _ in 0..<renderRuns {
             full.append(try Stats.timeMs { try renderDay(s, s.day, types: types) })
             empty.append(try Stats.timeMs { try renderDay(s, s.emptyDay, types: types) })
+            query.append(try Stats.timeMs { _ = try s.store.dayAgenda(day: s.day, sedeID: s.desk.sede.id) })
+            emptyQuery.append(try Stats.timeMs { _ = try s.store.dayAgenda(day: s.emptyDay, sedeID: s.desk.sede.id) })
         }
         // Booking: every vet, every 15 minutes of days 2 and 3, alternating with plain inserts.
         var booking: [Double] = [], plain: [Double] = []
@@ -116,6 +118,7 @@ enum AgendaBench {
         context.log("bench: agenda: \(bookings - refused) reservas, \(refused) rechazadas (se espera 0)")
         return [
             BenchResult(name: "agenda.day_view.40x30", unit: "ms", samples: full, baselineSamples: empty, goal: "p99 < 16 ms"),
+            BenchResult(name: "agenda.day_view.40x30.query_only", unit: "ms", samples: query, baselineSamples: emptyQuery),
             BenchResult(name: "agenda.booking", unit: "ms", samples: booking, baselineSamples: plain, goal: "p99 < 10 ms"),
         ]
     }
