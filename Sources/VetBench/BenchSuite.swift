@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// What a benchmark may use: a scratch folder, the size of the large database, the path of the
 /// vetdesk executable (for whole-process measurements), and a log for progress lines.
@@ -68,10 +71,11 @@ public enum BenchSuite {
     }
 
     public static func table(_ results: [BenchResult]) -> String {
-        var lines = ["benchmark                                   unit      median        p99   baseline   ratio  goal"]
+        var lines = ["benchmark".padding(toLength: 44, withPad: " ", startingAt: 0) + "unit".padding(toLength: 12, withPad: " ", startingAt: 0)
+                     + "    median        p99   baseline   ratio  goal"]
         for r in results {
             lines.append(r.name.padding(toLength: 42, withPad: " ", startingAt: 0) + "  "
-                + r.unit.padding(toLength: 8, withPad: " ", startingAt: 0)
+                + r.unit.padding(toLength: 12, withPad: " ", startingAt: 0)
                 + String(format: "%10.3f %10.3f %10.3f %7.2f  ", r.median, r.p99, r.baseline, r.ratio) + (r.goal ?? ""))
         }
         return lines.joined(separator: "\n")
@@ -87,6 +91,19 @@ public enum Stats {
         let sorted = xs.sorted()
         let rank = Int((p / 100 * Double(sorted.count)).rounded(.up))
         return sorted[min(max(rank, 1), sorted.count) - 1]
+    }
+
+    /// Milliseconds of CPU this process spent in `body`: a cost measure that other load on the
+    /// machine does not inflate.
+    public static func cpuTimeMs(_ body: () throws -> Void) rethrows -> Double {
+        func now() -> Double {
+            var ts = timespec()
+            clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
+            return Double(ts.tv_sec) * 1000 + Double(ts.tv_nsec) / 1_000_000
+        }
+        let start = now()
+        try body()
+        return now() - start
     }
 
     /// Milliseconds spent in `body`.

@@ -91,14 +91,15 @@ import VetTestSupport
         #expect(try tmux.alternateScreen() == false)
     }
 
-    @Test func aTerminationSignalStillRestoresTheTerminal() throws {
+    @Test(arguments: [(SIGTERM, Int32(143)), (SIGSEGV, Int32(139)), (SIGHUP, Int32(129))])
+    func aSignalStillRestoresTheTerminal(signal: Int32, exitCode: Int32) throws {
         let dir = TempDir()
         let tmux = try Self.open(try Self.demo(dir))
         #expect(try tmux.waitFor("Usuario").found)
         let pids = try tmux.programPIDs()
         #expect(pids.count == 1)
-        for pid in pids { Foundation.kill(pid, SIGTERM) }
-        #expect(try tmux.waitForExit() == 143)
+        for pid in pids { Foundation.kill(pid, signal) }
+        #expect(try tmux.waitForExit() == exitCode)
         #expect(try tmux.alternateScreen() == false)
     }
 
@@ -143,12 +144,18 @@ import VetTestSupport
         let path = dir.file("nueva/sede.db")
         let bad = try runProcess(Binaries.vetdesk, ["init", "--db", path, "--sede", "lima 1", "--name", "X", "--admin-password", "clave1"])
         #expect(bad.status == 1 && bad.stderr.contains("código de sede"))
-        let ok = try runProcess(Binaries.vetdesk, ["init", "--db", path, "--sede", "LIM05", "--name", "VetDesk Surco", "--admin-password", "clave1"])
+        let ok = try runProcess(Binaries.vetdesk, ["init", "--db", path, "--sede", "LIM05", "--name", "VetDesk Surco", "--admin-password", "clave1",
+                                                   "--idle-minutes", "12"])
         #expect(ok.status == 0, "\(ok.stderr)")
+        #expect(try sqlite3Value(path, "SELECT value FROM settings WHERE key = 'idle_minutes'") == "12")
         let tmux = try Self.open(path)
         let login = try tmux.waitFor("VetDesk Surco (LIM05)")
         #expect(login.found && !login.screen.contains("Demo:"), "\(login.screen)")
         try tmux.type("admin"); try tmux.press("Enter"); try tmux.type("clave1"); try tmux.press("Enter")
         #expect(try tmux.waitFor("Inicio · Administrador").found)
+    }
+
+    func sqlite3Value(_ path: String, _ sql: String) throws -> String {
+        try runProcess("/usr/bin/sqlite3", [path, sql]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }

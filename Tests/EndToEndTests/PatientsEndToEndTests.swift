@@ -2,70 +2,6 @@ import Foundation
 import GRDB
 import Testing
 import VetTestSupport
-#if canImport(Glibc)
-import Glibc
-#endif
-
-/// A tmux session driven through `system(3)`. Foundation's `Process` never sees `tmux new-session`
-/// exit on this toolchain (the client forks the tmux server and the wait hangs), so these tests
-/// start and query tmux with a plain fork/exec/wait and read output from a file.
-final class ShellTmux: @unchecked Sendable {
-    struct StartFailure: Error {}
-    let socket = "vetdesk-pt-\(UUID().uuidString.prefix(8))"
-    let name = "pt"
-    let scratch = NSTemporaryDirectory() + "/vetdesk-pt-\(UUID().uuidString.prefix(8)).out"
-
-    init(_ command: String, width: Int = 120, height: Int = 40) throws {
-        let script = "\(command); echo \"[exit=$?]\"; sleep 600"
-        guard run(["new-session", "-d", "-s", name, "-x", "\(width)", "-y", "\(height)", script]) == 0 else {
-            throw StartFailure()
-        }
-    }
-
-    static func quote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
-
-    @discardableResult
-    func run(_ args: [String]) -> Int32 {
-        let line = "TERM=xterm-256color /usr/bin/tmux -L \(socket) " + args.map(Self.quote).joined(separator: " ")
-            + " </dev/null >\(Self.quote(scratch)) 2>/dev/null"
-        let status = system(line)
-        return status == -1 ? -1 : (status >> 8) & 0xFF
-    }
-
-    func type(_ text: String) throws { run(["send-keys", "-t", name, "-l", text]) }
-    func press(_ keys: String...) throws { run(["send-keys", "-t", name] + keys) }
-    func screen() throws -> String {
-        run(["capture-pane", "-p", "-t", name])
-        return (try? String(contentsOfFile: scratch, encoding: .utf8)) ?? ""
-    }
-
-    @discardableResult
-    func waitFor(_ text: String, seconds: Double = 10) throws -> (found: Bool, screen: String) {
-        var last = ""
-        let found = try waitUntil(seconds: seconds) {
-            last = try screen()
-            return last.contains(text)
-        }
-        return (found, last)
-    }
-
-    func waitForExit(seconds: Double = 10) throws -> Int32? {
-        var status: Int32?
-        _ = try waitUntil(seconds: seconds) {
-            let text = try screen()
-            guard let range = text.range(of: #"\[exit=(\d+)\]"#, options: .regularExpression) else { return false }
-            status = Int32(text[range].dropFirst(6).dropLast())
-            return true
-        }
-        return status
-    }
-
-    deinit {
-        run(["kill-server"])
-        try? FileManager.default.removeItem(atPath: scratch)
-    }
-}
-
 /// Patients through the real binary in tmux: a receptionist registers an owner and a pet, a vet
 /// finds the pet by the owner's name typed without accents, writes and signs a consultation and a
 /// vaccination, and the timeline shows both.
@@ -77,8 +13,8 @@ final class ShellTmux: @unchecked Sendable {
         return path
     }
 
-    static func login(_ db: String, _ user: String) throws -> ShellTmux {
-        let tmux = try ShellTmux("\(Binaries.vetdesk) --db \(db)", width: 120, height: 40)
+    static func login(_ db: String, _ user: String) throws -> TmuxSession {
+        let tmux = try TmuxSession("\(Binaries.vetdesk) --db \(db)", width: 120, height: 40)
         #expect(try tmux.waitFor("Clave").found)
         try tmux.type(user); try tmux.press("Enter")
         try tmux.type("1234"); try tmux.press("Enter")
@@ -96,7 +32,7 @@ final class ShellTmux: @unchecked Sendable {
     }
 
     /// Types `text` into the focused field and moves on with Enter.
-    static func fill(_ tmux: ShellTmux, _ values: [String]) throws {
+    static func fill(_ tmux: TmuxSession, _ values: [String]) throws {
         for value in values {
             if !value.isEmpty { try tmux.type(value) }
             try tmux.press("Enter")

@@ -168,6 +168,24 @@ struct PatientFixture {
         #expect(entry.details.last?.contains("Dra. Milagros Rojas") == true)
     }
 
+    @Test func timelineIsNewestFirstEvenInTheLimaEvening() throws {
+        let f = try PatientFixture()
+        defer { f.cleanup() }
+        // 21:00 in Lima on 20/11 is already 21/11 in UTC.
+        f.clock.set(Date(timeIntervalSince1970: 1_795_226_400 - 3 * 3600 + 2 * 3600))
+        let max = try f.pet("Max", owner: try f.owner())
+        var c = ConsultationInput()
+        c.reason = "Control"
+        _ = try f.store.saveConsultation(c, petID: max.id, sign: true, by: f.vet)
+        f.clock.advance(seconds: 600)
+        let today = f.store.today.display
+        _ = try f.store.recordVaccination(VaccinationInput(product: "Nobivac", lot: "L1", expiry: "01/01/2030", appliedOn: today),
+                                          petID: max.id, by: f.vet)
+        let entries = try f.store.timeline(petID: max.id, kinds: [.consultation, .vaccination])
+        #expect(entries.map(\.kind) == [.vaccination, .consultation])
+        #expect(entries.first?.sedeCode == "LIM01" && entries.first?.author == "Dr. Carlos Mendoza")
+    }
+
     @Test func draftCanBeSignedOnlyByItsAuthor() throws {
         let f = try PatientFixture()
         defer { f.cleanup() }
@@ -278,6 +296,27 @@ struct PatientFixture {
         #expect(try f.store.searchPatients("chispita").hits.first?.ownerName == "Gladys Ñahui")
         #expect(try f.store.searchPatients("zuniga").hits.map(\.petID) == [nil])
         #expect(try f.store.timeline(petID: "p-shell", kinds: [.ownerChange]).first?.summary == "De Víctor Zúñiga Ortiz a Gladys Ñahui")
+    }
+
+    @Test func rowsAppliedFromSyncAreSearchableAndNotEchoed() throws {
+        let f = try PatientFixture()
+        defer { f.cleanup() }
+        let before = try f.count("SELECT count(*) FROM journal")
+        try f.store.applyingRemote { db in
+            try db.execute(sql: """
+                INSERT INTO owners (id, doc_type, doc_number, first_names, last_names, phone, created_at, updated_at)
+                VALUES ('o-remote', 'dni', '77665544', 'Óscar', 'Cárdenas Ticona', '944444444', '2026-11-20T10:00:00Z', '2026-11-20T10:00:00Z');
+                INSERT INTO pets (id, owner_id, name, species, created_at, updated_at)
+                VALUES ('p-remote', 'o-remote', 'Canela', 'perro', '2026-11-20T10:00:00Z', '2026-11-20T10:00:00Z');
+                INSERT INTO consultations (id, pet_id, sede_id, vet_id, seen_at, reason, signed_at, created_at, updated_at)
+                VALUES ('c-remote', 'p-remote', 'sede-aqp', 'vet-aqp', '2026-11-19T10:00:00Z', 'Control', '2026-11-19T10:30:00Z',
+                        '2026-11-19T10:00:00Z', '2026-11-19T10:30:00Z');
+                UPDATE consultations SET plan = 'Corrección de la sede que la escribió' WHERE id = 'c-remote';
+                """)
+        }
+        #expect(try f.store.searchPatients("cardenas canela").hits.map(\.petID) == ["p-remote"])
+        #expect(try f.count("SELECT count(*) FROM journal") == before)
+        #expect(try f.store.timeline(petID: "p-remote").first?.details.last == "Plan: Corrección de la sede que la escribió")
     }
 
     @Test func mergeOwnersAndPetsKeepsEverything() throws {

@@ -77,6 +77,64 @@ import VetTestSupport
         #expect(try count(h, "SELECT count(*) FROM owners WHERE doc_number = '45678912'") == 1)
     }
 
+    @Test func aPetChangesOwnerAndTheHistoryKeepsIt() throws {
+        var h = try Harness()
+        h.login("recepcion")
+        registerOwner(&h, dni: "11223344", first: "Ana", last: "Ríos")
+        h.press(.escape); h.press(.escape)
+        registerOwner(&h)
+        h.type("n"); fill(&h, ["Garabato", "", "", "", "", "", "2a", "", "", ""]); h.press(.enter)
+        h.type("m")
+        #expect(h.screen().contains("Cambiar propietario · Garabato"))
+        h.type("99999999"); h.press(.enter)
+        #expect(h.screen().contains("No hay propietario con ese documento"), "\(h.screen())")
+        h.press(.ctrl("u")); h.type("11223344"); h.press(.enter)
+        #expect(h.screen().contains("→ Ana Ríos"), "\(h.screen())")
+        h.press(.enter)
+        #expect(h.screen().contains("Garabato pasa a Ana Ríos"))
+        h.type("s")
+        let screen = h.screen()
+        #expect(screen.contains("Propietario: Ana Ríos"), "\(screen)")
+        #expect(screen.contains("Cambio de propietario") && screen.contains("De Ximena Ñahuincopa Zúñiga a Ana Ríos"), "\(screen)")
+    }
+
+    @Test func vetIssuesAPrescriptionAndPrintsIt() throws {
+        var h = try Harness()
+        h.login("recepcion")
+        registerOwner(&h)
+        h.type("n"); fill(&h, ["Garabato", "", "", "", "", "", "2a", "", "", "12"]); h.press(.enter)
+        h.press(.escape); h.press(.escape); h.press(.escape); h.press(.escape)
+        h.login("veterinario")
+        h.press(.function(2)); h.type("garabato"); h.press(.enter)
+        h.type("r")
+        fill(&h, ["Amoxicilina 250 mg", "1 tableta", "cada 12 h", "7 días"])
+        h.press(.ctrl("a"))
+        fill(&h, ["Omeprazol 10 mg", "1/2 tableta", "cada 24 h", "5 días", "En ayunas"])
+        #expect(h.screen().contains("Receta emitida"), "\(h.screen())")
+        #expect(h.screen().contains("Amoxicilina 250 mg, Omeprazol 10 mg"))
+        h.type("i")
+        let screen = h.screen()
+        #expect(screen.contains("Receta lista para imprimir"), "\(screen)")
+        let folder = (h.model.services.store.path as NSString).deletingLastPathComponent + "/recetas"
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder)
+        #expect(files.count == 1)
+        let text = try String(contentsOfFile: folder + "/" + files[0], encoding: .utf8)
+        #expect(text.contains("2. Omeprazol 10 mg") && text.contains("Indicaciones: En ayunas") && text.contains("Dr. Carlos Mendoza Ríos"))
+        #expect(text.split(separator: "\n").allSatisfy { $0.count <= 80 })
+    }
+
+    @Test func longFormsFitIn80x24() throws {
+        var h = try Harness()
+        h.login("recepcion")
+        h.press(.function(4)); h.press(.ctrl("n"))
+        let owner = h.screen(width: 80, height: 24)
+        #expect(owner.contains("Recordatorios por correo") && owner.contains("F10 Salir"), "\(owner)")
+        registerOwner(&h)
+        h.type("n")
+        let pet = h.screen(width: 80, height: 24)
+        #expect(pet.contains("Alertas") && pet.contains("Microchip"), "\(pet)")
+    }
+
     @Test func searchUpdatesWithEachKeyAccentInsensitive() throws {
         var h = try Harness()
         h.login("recepcion")

@@ -88,6 +88,18 @@ import Testing
         #expect(table.selected == 49)
     }
 
+    @Test func columnsShrinkToFitANarrowTerminal() {
+        let table = Table(columns: [Table.Column("Usuario", width: 14), Table.Column("Nombre", width: 30),
+                                    Table.Column("Roles", width: 30), Table.Column("Estado", width: 8)],
+                          rows: [["admin", "Ana Torres Salazar", "Supervisor, Administrador", "Activo"]])
+        #expect(table.fittedWidths(78).reduce(0, +) + 3 <= 78)
+        #expect(table.fittedWidths(78).last == 8)
+        var canvas = Canvas(width: 78, height: 3)
+        table.render(into: &canvas, area: Rect(x: 0, y: 0, width: 78, height: 3))
+        #expect(canvas.lines[0].hasSuffix("Estado"))
+        #expect(canvas.lines[1].hasSuffix("Activo"))
+    }
+
     @Test func themesParseAndBadLinesAreExplained() throws {
         for name in ["default", "alto-contraste", "mono"] {
             let theme = try Theme.load(name)

@@ -29,7 +29,7 @@ public struct PatientSearchResult: Sendable, Equatable {
 /// and the pet's name weighs more than the owner's, which weighs more than numbers.
 public enum PatientSearch {
     /// At most this many matches are read and ranked per keystroke; beyond it the user should keep typing.
-    public static let rankLimit = 300
+    public static let rankLimit = 150
 
     /// The words of what the user typed (`+51` dropped), or empty when there is nothing to search.
     public static func words(_ text: String) -> [String] {
@@ -38,11 +38,13 @@ public enum PatientSearch {
         return t.split(whereSeparator: { !($0.isLetter || $0.isNumber) }).map(String.init)
     }
 
-    /// The FTS5 query for what the user typed: every word is a prefix, all must match.
+    /// The FTS5 query for what the user typed: all words must match; the last one (still being
+    /// typed) as a prefix, the others as whole words (`pena r` → `"pena" "r"*`), which FTS5 can
+    /// intersect without reading every row of a common surname.
     public static func ftsQuery(_ text: String) -> String? {
         let w = words(text)
         guard !w.isEmpty else { return nil }
-        return w.map { "\"\($0)\"*" }.joined(separator: " ")
+        return w.enumerated().map { i, word in i == w.count - 1 ? "\"\(word)\"*" : "\"\(word)\"" }.joined(separator: " ")
     }
 
     /// The digits typed when the search is a number of 4 digits or more (spaces allowed), else `nil`.
@@ -55,59 +57,83 @@ public enum PatientSearch {
 
     static let weights: [Int] = [10, 6, 4, 4, 4]
 
-    static let accents: [UInt32: Unicode.Scalar] = {
-        var map: [UInt32: Unicode.Scalar] = [:]
-        for (accented, plain) in zip("áàäâãåéèëêíìïîóòöôõúùüûñçýÿÁÀÄÂÃÅÉÈËÊÍÌÏÎÓÒÖÔÕÚÙÜÛÑÇÝ".unicodeScalars,
-                                     "aaaaaaeeeeiiiiooooouuuuncyyaaaaaaeeeeiiiiooooouuuuncy".unicodeScalars) {
-            map[accented.value] = plain
-        }
-        return map
-    }()
+    /// Letters U+00C0…U+00FF (UTF-8 `C3 80`…`C3 BF`) without their accents; `_` separates words.
+    static let latin1: [UInt8] = Array("aaaaaaaceeeeiiiidnooooo_ouuuuytsaaaaaaaceeeeiiiidnooooo_ouuuuyty".utf8)
 
-    /// Lower case without accents, as the FTS5 tokenizer sees it (`Núñez` → `nunez`); fast enough
-    /// to run over every candidate row on every keystroke.
-    static func fold(_ text: String) -> String {
-        var out = String.UnicodeScalarView()
-        for u in text.unicodeScalars {
-            if u.isASCII {
-                out.append(u.value >= 65 && u.value <= 90 ? Unicode.Scalar(UInt8(u.value + 32)) : u)
-            } else if let plain = accents[u.value] {
-                out.append(plain)
-            } else if u.properties.generalCategory != .nonspacingMark {
-                out.append(contentsOf: u.properties.lowercaseMapping.unicodeScalars)
+    /// The UTF-8 bytes of `text` in lower case without accents, as the FTS5 tokenizer sees it
+    /// (`Núñez` → `nunez`); `0` separates words. Runs over every candidate row on every keystroke,
+    /// so it works on bytes and allocates nothing but `out`.
+    static func foldBytes(_ text: String, into out: inout [UInt8]) {
+        out.removeAll(keepingCapacity: true)
+        var lead: UInt8 = 0
+        for b in text.utf8 {
+            if lead == 0xC3 {
+                let m = latin1[Int(b & 0x3F)]
+                out.append(m == UInt8(ascii: "_") ? 0 : m)
+                lead = 0
+            } else if lead == 0xCC || lead == 0xCD {
+                lead = 0   // a combining accent: dropped
+            } else if b >= 0x80 {
+                if b == 0xC3 || b == 0xCC || b == 0xCD { lead = b } else { out.append(b) }
+            } else if (b >= 0x30 && b <= 0x39) || (b >= 0x61 && b <= 0x7A) {
+                out.append(b)
+            } else if b >= 0x41 && b <= 0x5A {
+                out.append(b + 32)
+            } else {
+                out.append(0)
             }
         }
-        return String(out)
     }
 
-    /// Score of one row's columns (pet, owner, doc, phone, chip) for the folded query words.
-    static func score(_ columns: [String], words: [String]) -> Int {
-        let columnWords = columns.map { fold($0).split(whereSeparator: { !($0.isLetter || $0.isNumber) }) }
-        var total = 0
-        for w in words {
-            var best = 0
-            for (i, list) in columnWords.enumerated() {
-                for word in list where word.hasPrefix(w) {
-                    best = max(best, weights[i] * (word.count == w.count ? 3 : 2))
+    /// `text` folded as the search compares it, words separated by single spaces.
+    static func fold(_ text: String) -> String {
+        var bytes: [UInt8] = []
+        foldBytes(text, into: &bytes)
+        return String(decoding: Array(bytes.split(separator: 0).joined(separator: [UInt8(ascii: " ")])), as: UTF8.self)
+    }
+
+    /// Score of one row's columns (pet, owner, doc, phone, chip) for the folded query words: per
+    /// word, the best column where a word of it starts with the query word (whole word scores more).
+    static func score(_ columns: [String], words: [[UInt8]], buffer: inout [UInt8]) -> Int {
+        var best = [Int](repeating: 0, count: words.count)
+        for (c, column) in columns.enumerated() {
+            foldBytes(column, into: &buffer)
+            var start = 0
+            let n = buffer.count
+            while start < n {
+                var end = start
+                while end < n && buffer[end] != 0 { end += 1 }
+                let length = end - start
+                if length > 0 {
+                    for (q, word) in words.enumerated() where word.count <= length {
+                        var i = 0
+                        while i < word.count && buffer[start + i] == word[i] { i += 1 }
+                        if i == word.count { best[q] = max(best[q], weights[c] * (length == word.count ? 3 : 2)) }
+                    }
                 }
+                start = end + 1
             }
-            total += best
         }
-        return total
+        return best.reduce(0, +)
     }
 
     static func matchIDs(_ text: String, limit: Int, _ db: Database) throws -> (ids: [Int64], truncated: Bool, matched: Int) {
         if let digits = number(text) { return try numberIDs(digits, limit: limit, db) }
         guard let query = ftsQuery(text) else { return ([], false, 0) }
-        let rows = try Row.fetchAll(db, sql: """
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(64)
+        let folded = words(text).map { word -> [UInt8] in foldBytes(word, into: &buffer); return buffer.filter { $0 != 0 } }
+        var scored: [(id: Int64, score: Int, name: String)] = []
+        let rows = try Row.fetchCursor(db, sql: """
             SELECT rowid, pet, owner, doc, phone, chip FROM patient_search WHERE patient_search MATCH ? LIMIT ?
             """, arguments: [query, rankLimit + 1])
-        let folded = words(text).map(fold)
-        let scored = rows.map { row -> (id: Int64, score: Int, name: String) in
+        while let row = try rows.next() {
             let columns: [String] = (1...5).map { (row[$0] as String?) ?? "" }
-            return (row[0], score(columns, words: folded), columns[0] + " " + columns[1])
-        }.sorted { ($0.score, $1.name) > ($1.score, $0.name) }
-        return (scored.prefix(limit).map(\.id), rows.count > rankLimit, rows.count)
+            scored.append((row[0], score(columns, words: folded, buffer: &buffer), columns[0] + " " + columns[1]))
+        }
+        let count = scored.count
+        scored.sort { ($0.score, $1.name) > ($1.score, $0.name) }
+        return (scored.prefix(limit).map(\.id), count > rankLimit, count)
     }
 
     /// A number: microchips first, then documents, then phones, each by prefix through its index.

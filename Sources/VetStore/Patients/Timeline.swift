@@ -75,7 +75,7 @@ extension SedeStore {
                         details.append("  ↳ Adenda \(when) · \(try sede(a.sedeId)) · \(try user(a.authorId)): \(a.text)")
                     }
                     let signed = c.signedAt.flatMap(LimaTime.parseISO8601)
-                    let status = signed == nil ? "borrador" : (now.timeIntervalSince(signed!) >= ClinicalRules.lockSeconds ? "bloqueada" : "firmada")
+                    let status = signed.map { now.timeIntervalSince($0) >= ClinicalRules.lockSeconds ? "bloqueada" : "firmada" } ?? "borrador"
                     entries.append(TimelineEntry(kind: .consultation, id: c.id, at: c.seenAt, sedeCode: try sede(c.sedeId), author: try user(c.vetId),
                                                  summary: c.reason + ((c.dxDefinitive ?? c.dxPresumptive).map { " — Dx: " + $0 } ?? ""),
                                                  details: details, status: status, mergedPetName: merged(c.petId)))
@@ -87,8 +87,9 @@ extension SedeStore {
                     guard kinds.contains(kind) else { continue }
                     var details = ["Lote \(v.lot) · vence \(CivilDate(iso: v.expiry)?.display ?? v.expiry)"]
                     if let next = v.nextDue { details.append("Próxima dosis: \(CivilDate(iso: next)?.display ?? next)") }
-                    // Same day as applied, after anything else that day: sort by creation time.
-                    entries.append(TimelineEntry(kind: kind, id: v.id, at: v.appliedOn == String(v.createdAt.prefix(10)) ? v.createdAt : v.appliedOn,
+                    // Recorded the day it was applied (in Lima): placed by when it was recorded; else by its day.
+                    let recordedDay = LimaTime.parseISO8601(v.createdAt).map { CivilDate(limaDayOf: $0).iso }
+                    entries.append(TimelineEntry(kind: kind, id: v.id, at: v.appliedOn == recordedDay ? v.createdAt : v.appliedOn,
                                                  sedeCode: try sede(v.sedeId), author: try user(v.vetId),
                                                  summary: v.product, details: details, mergedPetName: merged(v.petId)))
                 }

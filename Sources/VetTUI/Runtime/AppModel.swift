@@ -154,10 +154,18 @@ public struct AppModel {
     private func renderHints(into canvas: inout Canvas, y: Int) {
         canvas.fill(x: 0, y: y, width: canvas.width, height: 1, style: .normal)
         var x = 1
-        let all = top.hints + [("F1", "Ayuda"), ("F10", "Salir")]
-        for hint in all {
-            let needed = CellWidth.of(hint.key) + 1 + CellWidth.of(hint.label) + 2
-            if x + needed > canvas.width { break }
+        let global: [(key: String, label: String)] = [("F1", "Ayuda"), ("F10", "Salir")]
+        func width(_ hint: (key: String, label: String)) -> Int { CellWidth.of(hint.key) + 1 + CellWidth.of(hint.label) + 2 }
+        // The screen's hints take what is left after F1 and F10, which always show.
+        let reserved = global.reduce(0) { $0 + width($1) }
+        var shown: [(key: String, label: String)] = []
+        for hint in top.hints {
+            if x + width(hint) > canvas.width - reserved { break }
+            shown.append(hint)
+            x += width(hint)
+        }
+        x = 1
+        for hint in shown + global where x + width(hint) <= canvas.width {
             x += canvas.put(hint.key, x: x, y: y, style: .key)
             x += canvas.put(" " + hint.label + "  ", x: x, y: y, style: .hint)
         }

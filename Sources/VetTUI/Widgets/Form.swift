@@ -17,6 +17,8 @@ public struct Form: Sendable, Equatable {
     public var fields: [Field]
     public var focus: Int = 0
     public var fieldWidth: Int
+    /// Rows per field: 2 leaves a blank line between fields; 1 fits long forms in short terminals.
+    public var rowsPerField = 2
 
     public init(fields: [Field], fieldWidth: Int = 30) {
         self.fields = fields
@@ -70,7 +72,7 @@ public struct Form: Sendable, Equatable {
         let lw = labelWidth
         let fw = max(4, min(fieldWidth, width - lw - 1))
         for (i, field) in fields.enumerated() {
-            let row = y + i * 2
+            let row = y + i * rowsPerField
             canvas.put(field.label, x: x, y: row, style: .label, maxWidth: lw)
             field.input.render(into: &canvas, x: x + lw, y: row, width: fw, focused: focused && i == focus)
             let noteX = x + lw + fw + 2

@@ -47,7 +47,19 @@ public struct Table: Sendable, Equatable {
         if selected >= offset + pageSize { offset = selected - pageSize + 1 }
     }
 
+    /// Column widths that fit `width`: the widest columns give up cells first, down to 6 each.
+    public func fittedWidths(_ width: Int) -> [Int] {
+        var widths = columns.map(\.width)
+        let gaps = max(0, columns.count - 1)
+        while widths.reduce(0, +) + gaps > width, let widest = widths.indices.max(by: { widths[$0] < widths[$1] }), widths[widest] > 6 {
+            widths[widest] -= 1
+        }
+        return widths
+    }
+
     public func render(into canvas: inout Canvas, area: Rect, focused: Bool = true) {
+        let widths = fittedWidths(area.width)
+        let columns = zip(self.columns, widths).map { Column($0.title, width: $1) }
         var x = area.x
         for column in columns {
             canvas.putPadded(column.title, x: x, y: area.y, width: min(column.width, area.x + area.width - x), style: .header)

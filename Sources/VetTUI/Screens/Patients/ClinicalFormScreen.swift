@@ -271,7 +271,9 @@ public struct ClinicalFormScreen: Screen {
             }
             y += 1
         }
-        form.render(into: &canvas, x: x, y: y, width: area.width - 4, focused: confirm == nil)
+        var shown = form
+        shown.rowsPerField = form.fields.count * 2 + 1 > area.y + area.height - y ? 1 : 2
+        shown.render(into: &canvas, x: x, y: y, width: area.width - 4, focused: confirm == nil)
         if let message { canvas.put(message, x: x, y: area.y + area.height - 1, style: .error, maxWidth: area.width - 4) }
         confirm?.render(into: &canvas, area: area)
     }

@@ -147,10 +147,11 @@ public struct OwnerFormScreen: Screen {
         for (i, field) in shown.fields.enumerated() where choices.options[field.id] != nil {
             shown.fields[i].input = TextField("◂ " + field.input.text + " ▸")
         }
+        shown.rowsPerField = form.fields.count * 2 + 2 > area.height ? 1 : 2
         shown.render(into: &canvas, x: area.x + 2, y: area.y + 1, width: area.width - 4)
-        let districtRow = area.y + 1 + 2 * (form.fields.firstIndex { $0.id == "district" } ?? 0) + 1
+        let districtRow = area.y + 1 + shown.rowsPerField * (form.fields.firstIndex { $0.id == "district" } ?? 0) + 1
         let text = form["district"]
-        if !text.trimmingCharacters(in: .whitespaces).isEmpty, form.fields.first(where: { $0.id == "district" })?.error == nil {
+        if shown.rowsPerField == 2, !text.trimmingCharacters(in: .whitespaces).isEmpty, form.fields.first(where: { $0.id == "district" })?.error == nil {
             let matches = Ubigeo.matches(text)
             let note = matches.count == 1 ? "→ \(matches[0].label) · \(matches[0].code)"
                 : matches.isEmpty ? "" : "→ " + matches.prefix(4).map(\.label).joined(separator: " · ")

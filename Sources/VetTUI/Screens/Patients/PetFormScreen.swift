@@ -117,13 +117,14 @@ public struct PetFormScreen: Screen {
         for (i, field) in shown.fields.enumerated() where choices.options[field.id] != nil {
             shown.fields[i].input = TextField("◂ " + field.input.text + " ▸")
         }
+        shown.rowsPerField = form.fields.count * 2 + 2 > area.height ? 1 : 2
         shown.render(into: &canvas, x: area.x + 2, y: area.y + 1, width: area.width - 4)
-        if form.fields.indices.contains(form.focus), form.fields[form.focus].id == "breed", form.fields[form.focus].error == nil {
+        if shown.rowsPerField == 2, form.fields.indices.contains(form.focus), form.fields[form.focus].id == "breed", form.fields[form.focus].error == nil {
             let breeds = species.breeds
             if !breeds.isEmpty {
                 let typed = Ubigeo.fold(form["breed"])
                 let list = breeds.filter { typed.isEmpty || Ubigeo.fold($0).hasPrefix(typed) }
-                let row = area.y + 1 + 2 * form.focus + 1
+                let row = area.y + 1 + shown.rowsPerField * form.focus + 1
                 canvas.put("Razas: " + (list.isEmpty ? "(otra: se guarda como la escriba)" : list.joined(separator: ", ")),
                            x: area.x + 2 + form.labelWidth, y: row, style: .hint, maxWidth: area.width - form.labelWidth - 4)
             }

@@ -29,7 +29,8 @@ public struct PetScreen: Screen {
             h += [("C", "Consulta"), ("V", "Vacuna"), ("D", "Desparasitación"), ("R", "Receta"), ("A", "Adjunto"), ("N", "Adenda/corregir")]
         }
         h.append(("I", "Imprimir receta"))
-        if session.canEditPatients { h += [("E", "Editar"), ("P", "Peso"), ("O", "Propietario")] }
+        if session.canEditPatients { h += [("E", "Editar"), ("P", "Peso"), ("M", "Cambiar propietario")] }
+        h.append(("O", "Propietario"))
         if session.canMergePatients { h.append(("F", "Fusionar")) }
         h.append(("Esc", "Volver"))
         return h
@@ -104,6 +105,9 @@ public struct PetScreen: Screen {
                 return .push(ClinicalFormScreen(session: session, pet: pet, kind: .weight))
             case "o":
                 return .push(OwnerScreen(session: session, ownerID: pet.ownerId))
+            case "m":
+                guard session.canEditPatients else { return .toast("Su rol no permite cambiar el propietario", .warning) }
+                return .push(ChangeOwnerScreen(session: session, pet: pet))
             case "f":
                 guard session.canMergePatients else { return .toast("Solo un supervisor fusiona mascotas", .warning) }
                 return .push(MergePetScreen(session: session, kept: pet))
