@@ -60,6 +60,7 @@ import VetTestSupport
         #expect(reports.count == 2)
         guard reports.count == 2 else { return }
         #expect(reports.allSatisfy { $0.errors.isEmpty }, "\(reports.map(\.errors))")
+        print("agenda race: \(reports.map { "\($0.writer) won \($0.won.count)" }.joined(separator: ", ")) of \(rounds) rounds")
         for round in 0..<rounds {
             let winners = reports.filter { $0.won.contains(round) }.count
             let refused = reports.filter { $0.refused.contains(round) }.count
