@@ -85,13 +85,19 @@ enum AgendaBench {
         let types = try s.store.appointmentTypes()
         // Day view: query + layout, alternating with the empty day so both see the same cache.
         try renderDay(s, s.day, types: types); try renderDay(s, s.emptyDay, types: types)
-        var full: [Double] = [], empty: [Double] = []
+        var full: [Double] = [], empty: [Double] = [], query: [Double] = [], emptyQuery: [Double] = []
+        var fullCPU: [Double] = [], emptyCPU: [Double] = []
         for _ in 0..<renderRuns {
-            full.append(try Stats.timeMs { try renderDay(s, s.day, types: types) })
-            empty.append(try Stats.timeMs { try renderDay(s, s.emptyDay, types: types) })
+            var cpu = 0.0
+            full.append(try Stats.timeMs { cpu = try Stats.cpuTimeMs { try renderDay(s, s.day, types: types) } })
+            fullCPU.append(cpu)
+            empty.append(try Stats.timeMs { cpu = try Stats.cpuTimeMs { try renderDay(s, s.emptyDay, types: types) } })
+            emptyCPU.append(cpu)
+            query.append(try Stats.timeMs { _ = try s.store.dayAgenda(day: s.day, sedeID: s.desk.sede.id) })
+            emptyQuery.append(try Stats.timeMs { _ = try s.store.dayAgenda(day: s.emptyDay, sedeID: s.desk.sede.id) })
         }
         // Booking: every vet, every 15 minutes of days 2 and 3, alternating with plain inserts.
-        var booking: [Double] = [], plain: [Double] = []
+        var booking: [Double] = [], plain: [Double] = [], bookingCPU: [Double] = [], plainCPU: [Double] = []
         var refused = 0
         for n in 0..<bookings {
             let vet = s.vetIDs[n % vets]
@@ -99,10 +105,12 @@ enum AgendaBench {
             let day = s.day.adding(days: 2 + slot / 40)
             let start = AgendaTime.instant(day, minute: 8 * 60 + (slot % 40) * 15)
             let request = BookingRequest(petID: s.petIDs[n % s.petIDs.count], typeID: s.typeID, vetID: vet, start: start, reason: "Control")
-            booking.append(Stats.timeMs {
+            var cpu = 0.0
+            booking.append(Stats.timeMs { cpu = Stats.cpuTimeMs {
                 do { try s.store.book(request, by: s.desk) } catch { refused += 1 }
-            })
-            plain.append(try Stats.timeMs {
+            } })
+            bookingCPU.append(cpu)
+            plain.append(try Stats.timeMs { cpu = try Stats.cpuTimeMs {
                 try s.store.write(user: s.desk.userID) { db in
                     let now = s.store.nowText
                     try db.execute(sql: """
@@ -111,12 +119,16 @@ enum AgendaBench {
                         """, arguments: [s.store.newID(), s.desk.sede.id, request.petID, vet, s.typeID, AgendaTime.iso(start.addingTimeInterval(86_400 * 30)),
                                          AgendaTime.iso(start.addingTimeInterval(86_400 * 30 + 900)), s.desk.userID, now, now])
                 }
-            })
+            } })
+            plainCPU.append(cpu)
         }
         context.log("bench: agenda: \(bookings - refused) reservas, \(refused) rechazadas (se espera 0)")
         return [
             BenchResult(name: "agenda.day_view.40x30", unit: "ms", samples: full, baselineSamples: empty, goal: "p99 < 16 ms"),
+            BenchResult(name: "agenda.day_view.40x30.cpu", unit: "ms cpu", samples: fullCPU, baselineSamples: emptyCPU, goal: "p99 < 16 ms"),
+            BenchResult(name: "agenda.day_view.40x30.query_only", unit: "ms", samples: query, baselineSamples: emptyQuery),
             BenchResult(name: "agenda.booking", unit: "ms", samples: booking, baselineSamples: plain, goal: "p99 < 10 ms"),
+            BenchResult(name: "agenda.booking.cpu", unit: "ms cpu", samples: bookingCPU, baselineSamples: plainCPU, goal: "p99 < 10 ms"),
         ]
     }
 }

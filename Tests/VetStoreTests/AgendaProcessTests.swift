@@ -60,6 +60,7 @@ import VetTestSupport
         #expect(reports.count == 2)
         guard reports.count == 2 else { return }
         #expect(reports.allSatisfy { $0.errors.isEmpty }, "\(reports.map(\.errors))")
+        print("agenda race: \(reports.map { "\($0.writer) won \($0.won.count)" }.joined(separator: ", ")) of \(rounds) rounds")
         for round in 0..<rounds {
             let winners = reports.filter { $0.won.contains(round) }.count
             let refused = reports.filter { $0.refused.contains(round) }.count
@@ -145,5 +146,41 @@ import VetTestSupport
         // An unknown vet: a Spanish message and exit code 1.
         let bad = try runProcess(Binaries.vetdesk, ["agenda", "ics", "--db", dir.file("sede.db"), "--vet", "nadie"])
         #expect(bad.status == 1 && bad.stderr.contains("No existe el usuario nadie"))
+    }
+}
+
+@Suite struct AgendaCommandTests {
+    /// A real sede sets its schedules, exceptions and rooms from the command line.
+    @Test func schedulesExceptionsAndRoomsFromTheCommandLine() throws {
+        let dir = TempDir()
+        let db = dir.file("sede.db")
+        let created = try runProcess(Binaries.vetdesk, ["init", "--db", db, "--sede", "LIM09", "--name", "Sede Real", "--admin-password", "secreta"])
+        #expect(created.status == 0, "\(created.stderr)")
+        let store = try SedeStore.open(path: db)
+        let sede = try store.localSede()
+        try store.addUser(username: "vet.ana", fullName: "Dra. Ana Ríos", password: "1234", roles: [.veterinario], passwordHash: "x")
+        try store.close()
+        func vetdesk(_ args: [String]) throws -> ProcessResult { try runProcess(Binaries.vetdesk, ["agenda"] + args + ["--db", db]) }
+        var r = try vetdesk(["schedule", "--vet", "vet.ana", "--block", "1-5 08:00-13:00", "--block", "6 09:00-12:30", "--by", "admin"])
+        #expect(r.status == 0 && r.stdout.contains("6 bloques"), "\(r.stderr)")
+        r = try vetdesk(["exception", "--vet", "vet.ana", "--day", "24/11/2026", "--kind", "vacaciones", "--by", "admin"])
+        #expect(r.status == 0, "\(r.stderr)")
+        r = try vetdesk(["exception", "--day", "08/12/2026", "--kind", "feriado", "--note", "Inmaculada Concepción", "--by", "admin"])
+        #expect(r.status == 0, "\(r.stderr)")
+        r = try vetdesk(["room", "--name", "Consultorio 1", "--kind", "consultorio", "--by", "admin"])
+        #expect(r.status == 0, "\(r.stderr)")
+        r = try vetdesk(["schedule", "--vet", "vet.ana", "--block", "1-5 13:00-08:00", "--by", "admin"])
+        #expect(r.status == 1 && r.stderr.contains("horario inválido"), "\(r.stderr)")
+        r = try vetdesk(["room", "--name", "Consultorio 2", "--kind", "consultorio", "--by", "vet.ana"])
+        #expect(r.status == 1 && r.stderr.contains("Solo un supervisor"), "\(r.stderr)")
+
+        let reopened = try SedeStore.open(path: db)
+        defer { try? reopened.close() }
+        let vetID = try reopened.trustedSession(username: "vet.ana").userID
+        #expect(try reopened.workingSpans(vetID: vetID, sedeID: sede.id, day: CivilDate(year: 2026, month: 11, day: 23)!) == [MinuteSpan(480, 780)])
+        #expect(try reopened.workingSpans(vetID: vetID, sedeID: sede.id, day: CivilDate(year: 2026, month: 11, day: 28)!) == [MinuteSpan(540, 750)])
+        #expect(try reopened.workingSpans(vetID: vetID, sedeID: sede.id, day: CivilDate(year: 2026, month: 11, day: 24)!).isEmpty)
+        #expect(try reopened.workingSpans(vetID: vetID, sedeID: sede.id, day: CivilDate(year: 2026, month: 12, day: 8)!).isEmpty)
+        #expect(try reopened.rooms(sedeID: sede.id).map(\.name) == ["Consultorio 1"])
     }
 }

@@ -298,6 +298,27 @@ struct PatientFixture {
         #expect(try f.store.timeline(petID: "p-shell", kinds: [.ownerChange]).first?.summary == "De Víctor Zúñiga Ortiz a Gladys Ñahui")
     }
 
+    @Test func rowsAppliedFromSyncAreSearchableAndNotEchoed() throws {
+        let f = try PatientFixture()
+        defer { f.cleanup() }
+        let before = try f.count("SELECT count(*) FROM journal")
+        try f.store.applyingRemote { db in
+            try db.execute(sql: """
+                INSERT INTO owners (id, doc_type, doc_number, first_names, last_names, phone, created_at, updated_at)
+                VALUES ('o-remote', 'dni', '77665544', 'Óscar', 'Cárdenas Ticona', '944444444', '2026-11-20T10:00:00Z', '2026-11-20T10:00:00Z');
+                INSERT INTO pets (id, owner_id, name, species, created_at, updated_at)
+                VALUES ('p-remote', 'o-remote', 'Canela', 'perro', '2026-11-20T10:00:00Z', '2026-11-20T10:00:00Z');
+                INSERT INTO consultations (id, pet_id, sede_id, vet_id, seen_at, reason, signed_at, created_at, updated_at)
+                VALUES ('c-remote', 'p-remote', 'sede-aqp', 'vet-aqp', '2026-11-19T10:00:00Z', 'Control', '2026-11-19T10:30:00Z',
+                        '2026-11-19T10:00:00Z', '2026-11-19T10:30:00Z');
+                UPDATE consultations SET plan = 'Corrección de la sede que la escribió' WHERE id = 'c-remote';
+                """)
+        }
+        #expect(try f.store.searchPatients("cardenas canela").hits.map(\.petID) == ["p-remote"])
+        #expect(try f.count("SELECT count(*) FROM journal") == before)
+        #expect(try f.store.timeline(petID: "p-remote").first?.details.last == "Plan: Corrección de la sede que la escribió")
+    }
+
     @Test func mergeOwnersAndPetsKeepsEverything() throws {
         let f = try PatientFixture()
         defer { f.cleanup() }

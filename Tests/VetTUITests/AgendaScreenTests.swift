@@ -152,3 +152,22 @@ import VetTestSupport
         #expect(screen.contains("Agenda · miércoles 18/11/2026 · lista") && screen.contains("Veterinario") && screen.contains("Reservada"), "\(screen)")
     }
 }
+
+@Suite struct AgendaSmallTerminalTests {
+    /// At 80×24 the day view shows three vets with the arrows to the others, and the booking form fits.
+    @Test func dayViewAndBookingFitEightyByTwentyFour() throws {
+        var h = try Harness()
+        h.login("supervisor")
+        h.press(.function(3))
+        var screen = h.screen(width: 80, height: 24)
+        #expect(screen.contains("Dr. Carlos Mendoza") && screen.contains("▸") && !screen.contains("Dra. Milagros Rojas"), "\(screen)")
+        for _ in 0..<3 { h.press(.right) }
+        screen = h.screen(width: 80, height: 24)
+        #expect(screen.contains("Dra. Milagros Rojas") && screen.contains("◂"), "\(screen)")
+        h.press(.enter)
+        h.type(try h.model.services.store.read { db in try String.fetchOne(db, sql: "SELECT name FROM pets ORDER BY name LIMIT 1")! })
+        h.press(.enter)
+        screen = h.screen(width: 80, height: 24)
+        #expect(screen.contains("Motivo") && screen.contains("Fuera de horario") && screen.contains("F10 Salir"), "\(screen)")
+    }
+}

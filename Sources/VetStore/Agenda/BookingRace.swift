@@ -21,7 +21,7 @@ public enum BookingRace {
         var report = Report(writer: writer, won: [], refused: [], errors: [])
         for round in 0..<rounds {
             let mark = barrier + "/\(round).\(writer)"
-            FileManager.default.createFile(atPath: mark, contents: nil)
+            _ = FileManager.default.createFile(atPath: mark, contents: nil)
             let deadline = Date().addingTimeInterval(30)
             while Date() < deadline {
                 let arrived = ((try? FileManager.default.contentsOfDirectory(atPath: barrier)) ?? []).filter { $0.hasPrefix("\(round).") }.count

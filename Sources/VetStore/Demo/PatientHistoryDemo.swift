@@ -68,8 +68,8 @@ enum PatientHistoryDemo {
                     let species: String = pet["species"]
                     let info = Species(loose: species) ?? .otro
                     var ms = refMs - 720 * dayMs + rng.next() % (200 * dayMs)
-                    var grams = info.plausibleGrams.lowerBound + Int64(rng.next() % UInt64(max(1, (info.plausibleGrams.upperBound - info.plausibleGrams.lowerBound) / 8)))
-                    grams = max(grams, info.plausibleGrams.lowerBound + 1)
+                    let typical = typicalGrams(info)
+                    var grams = typical.lowerBound + Int64(rng.next() % UInt64(typical.upperBound - typical.lowerBound))
                     if rng.next() % 100 < 6 {
                         let a = pick(alerts)
                         let b = rng.next() % 3 == 0 ? "; " + pick(alerts.filter { $0 != a }) : ""
@@ -81,7 +81,7 @@ enum PatientHistoryDemo {
                         guard ms < refMs else { break }
                         let vet = pick(vets), sede = pick(sedes)
                         let r = pick(reasons)
-                        grams = max(info.plausibleGrams.lowerBound, min(info.plausibleGrams.upperBound, grams + Int64(rng.next() % 600) - 250))
+                        grams = max(typical.lowerBound, min(typical.upperBound, grams + (grams / 20) * Int64(rng.next() % 3) - grams / 20))
                         let consultation = ids.make(unixMs: ms)
                         let signed = iso(ms + 25 * 60_000)
                         try db.cachedStatement(sql: """
@@ -123,6 +123,20 @@ enum PatientHistoryDemo {
                 }
             }
             index = chunkEnd
+        }
+    }
+
+    /// Adult weights a clinic sees most, in grams.
+    static func typicalGrams(_ species: Species) -> ClosedRange<Int64> {
+        switch species {
+        case .perro: 3_000...38_000
+        case .gato: 2_500...6_500
+        case .ave: 25...500
+        case .conejo: 1_000...3_500
+        case .huron: 600...2_000
+        case .cuy: 700...1_300
+        case .reptil: 50...6_000
+        case .otro: 100...5_000
         }
     }
 

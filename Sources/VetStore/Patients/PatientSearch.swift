@@ -38,11 +38,13 @@ public enum PatientSearch {
         return t.split(whereSeparator: { !($0.isLetter || $0.isNumber) }).map(String.init)
     }
 
-    /// The FTS5 query for what the user typed: every word is a prefix, all must match.
+    /// The FTS5 query for what the user typed: all words must match; the last one (still being
+    /// typed) as a prefix, the others as whole words (`pena r` → `"pena" "r"*`), which FTS5 can
+    /// intersect without reading every row of a common surname.
     public static func ftsQuery(_ text: String) -> String? {
         let w = words(text)
         guard !w.isEmpty else { return nil }
-        return w.map { "\"\($0)\"*" }.joined(separator: " ")
+        return w.enumerated().map { i, word in i == w.count - 1 ? "\"\(word)\"*" : "\"\(word)\"" }.joined(separator: " ")
     }
 
     /// The digits typed when the search is a number of 4 digits or more (spaces allowed), else `nil`.

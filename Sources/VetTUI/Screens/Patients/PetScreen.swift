@@ -24,11 +24,11 @@ public struct PetScreen: Screen {
 
     public var title: String { pet.map { "Historia clínica · \($0.name)" } ?? "Historia clínica" }
     public var hints: [(key: String, label: String)] {
-        var h: [(String, String)] = [("↑↓", "Entrada"), ("T", "Filtro")]
+        var h: [(String, String)] = []
         if session.canWriteClinical {
-            h += [("C", "Consulta"), ("V", "Vacuna"), ("D", "Desparasitación"), ("R", "Receta"), ("A", "Adjunto"), ("N", "Adenda/corregir")]
+            h += [("C", "Consulta"), ("V", "Vacuna"), ("D", "Desparasitar"), ("R", "Receta"), ("N", "Adenda"), ("A", "Adjunto")]
         }
-        h.append(("I", "Imprimir receta"))
+        h += [("I", "Imprimir receta"), ("T", "Filtro"), ("↑↓", "Entrada")]
         if session.canEditPatients { h += [("E", "Editar"), ("P", "Peso"), ("M", "Cambiar propietario")] }
         h.append(("O", "Propietario"))
         if session.canMergePatients { h.append(("F", "Fusionar")) }
