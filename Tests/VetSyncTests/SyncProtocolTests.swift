@@ -59,8 +59,9 @@ struct SyncProtocolTests {
         #expect(try central.metric("vetcentral_push_entries_total") == 3)
     }
 
-    @Test func syncOnceFailsClearlyWhenTheCentralIsUnreachable() throws {
-        let central = try CentralProcess()
+    @Test(arguments: backends)
+    func syncOnceFailsClearlyWhenTheCentralIsUnreachable(_ backend: Backend) throws {
+        let central = try CentralProcess(backend)
         let dir = try TempDir()
         let lim = try TestSede("LIM01", in: dir)
         try central.start()
