@@ -8,8 +8,9 @@ import VetStore
 /// Setting a sede up, running the daemon, and restoring a sede from a backup.
 @Suite(.serialized)
 struct LifecycleTests {
-    @Test func initWithCentralTakesCentralIdentityAndUsers() throws {
-        let central = try CentralProcess()
+    @Test(arguments: backends)
+    func initWithCentralTakesCentralIdentityAndUsers(_ backend: Backend) throws {
+        let central = try CentralProcess(backend)
         let dir = try TempDir()
         try central.start()
         let token = try central.addSede("TRU01", name: "Trujillo Centro")
@@ -31,8 +32,9 @@ struct LifecycleTests {
         #expect(try store.usersWithRoles().first?.roles == [.recepcionista])
     }
 
-    @Test func syncRunDaemonSyncsOnATimerAndStopsOnSIGTERM() throws {
-        let central = try CentralProcess()
+    @Test(arguments: backends)
+    func syncRunDaemonSyncsOnATimerAndStopsOnSIGTERM(_ backend: Backend) throws {
+        let central = try CentralProcess(backend)
         let dir = try TempDir()
         let lim = try TestSede("LIM01", in: dir)
         let are = try TestSede("ARE01", in: dir)
@@ -109,5 +111,44 @@ struct LifecycleTests {
         try are.sync()
         #expect(try are.count("SELECT count(*) FROM owners") == 3)
         #expect(try central.count("SELECT count(*) FROM changes WHERE origin IS NOT NULL") == 3)
+    }
+
+    /// Central restored from a backup has lost entries sedes think it holds and changes sedes
+    /// already pulled: pushes resume from what central has (409 seq_gap), pulls notice the cursor
+    /// points at nothing central knows (409 cursor_mismatch) and start over, and all converge.
+    @Test(arguments: backends)
+    func centralRestoredFromBackupGetsTheLostEntriesAgain(_ backend: Backend) throws {
+        let central = try CentralProcess(backend)
+        let dir = try TempDir()
+        let lim = try TestSede("LIM01", in: dir)
+        let are = try TestSede("ARE01", in: dir)
+        try central.start()
+        try lim.link(central)
+        try are.link(central)
+        let a = try lim.addOwner(doc: "20000001", first: "Antes del respaldo")
+        try lim.sync()
+        try are.sync()
+        central.stop()
+        try central.backup()
+        try central.start()
+        try lim.addOwner(doc: "20000002", first: "Perdido por la central")
+        try lim.setOwner(a, "phone", "999111222")
+        try lim.sync()
+        try are.addOwner(doc: "20000004", first: "También perdido")
+        try are.sync()
+        #expect(try are.count("SELECT count(*) FROM owners") == 3)
+        central.stop()
+        try central.restoreBackup()
+        try central.start()
+        try lim.addOwner(doc: "20000003", first: "Tras restaurar la central")
+        try lim.sync()
+        try are.sync()
+        try lim.sync()
+        #expect(try lim.sharedRows() == are.sharedRows())
+        #expect(try lim.count("SELECT count(*) FROM owners") == 4)
+        #expect(try lim.count("SELECT count(*) FROM owners WHERE phone = '999111222'") == 1)
+        let expected = Int(try lim.syncState().maxSeq + are.syncState().maxSeq)
+        #expect(try central.count("SELECT count(*) FROM changes WHERE origin IS NOT NULL") == expected)
+        #expect(try lim.count("SELECT count(*) FROM sync_rejects") + are.count("SELECT count(*) FROM sync_rejects") == 0)
     }
 }

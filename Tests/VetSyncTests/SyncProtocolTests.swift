@@ -59,8 +59,9 @@ struct SyncProtocolTests {
         #expect(try central.metric("vetcentral_push_entries_total") == 3)
     }
 
-    @Test func syncOnceFailsClearlyWhenTheCentralIsUnreachable() throws {
-        let central = try CentralProcess()
+    @Test(arguments: backends)
+    func syncOnceFailsClearlyWhenTheCentralIsUnreachable(_ backend: Backend) throws {
+        let central = try CentralProcess(backend)
         let dir = try TempDir()
         let lim = try TestSede("LIM01", in: dir)
         try central.start()
@@ -173,5 +174,59 @@ struct SyncProtocolTests {
         #expect(try are.count("SELECT count(*) FROM login_events") == 0)
         #expect(try central.count("SELECT count(*) FROM push_rejects") == 2)
         #expect(try SyncStatus.read(lim.store).rejects == 2)
+    }
+
+    @Test(arguments: backends)
+    func batchesAndPagesNeverSplitATransaction(_ backend: Backend) throws {
+        let central = try CentralProcess(backend)
+        let dir = try TempDir()
+        let lim = try TestSede("LIM01", in: dir)
+        let are = try TestSede("ARE01", in: dir)
+        try central.start()
+        try lim.link(central)
+        try are.link(central)
+        try are.sync()
+        try lim.addOwner(doc: "31000000")
+        try lim.store.write(user: nil) { db in
+            for i in 0..<30 {
+                try Owner(id: lim.store.newID(), docType: .dni, docNumber: String(format: "320000%02d", i), firstNames: "Lote", lastNames: "Único",
+                          createdAt: lim.store.nowText, updatedAt: lim.store.nowText).insert(db)
+            }
+        }
+        try lim.addOwner(doc: "33000000")
+        let engine = try lim.engine()
+        engine.pushBatchSize = 10
+        let first = try #require(try PushBatch.next(store: lim.store, sedeID: lim.sedeID, limit: 10))
+        #expect(first.fromSeq == 1 && first.toSeq == 31)
+        try engine.pushPending()
+        #expect(try central.metric("vetcentral_pushes_total") == 2)
+        let pullEngine = try are.engine()
+        pullEngine.pullPageSize = 10
+        #expect(try pullEngine.pullPage() == 31)
+        #expect(try are.count("SELECT count(*) FROM owners") == 31)
+        #expect(try pullEngine.pullPage() == 1)
+        #expect(try pullEngine.pullPage() == nil)
+    }
+
+    /// https is verified: a self-signed server is refused, and accepted with its CA given (--cacert).
+    @Test func httpsIsVerifiedAndAPrivateCAIsAccepted() throws {
+        let dir = try TempDir()
+        let made = try runProcess("/usr/bin/openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", dir.file("key.pem"),
+                                                       "-out", dir.file("cert.pem"), "-days", "1", "-subj", "/CN=127.0.0.1",
+                                                       "-addext", "subjectAltName=IP:127.0.0.1"])
+        #expect(made.status == 0, "\(made.stderr)")
+        let port = try PostgresServer.freePort()
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+        server.arguments = ["s_server", "-accept", "127.0.0.1:\(port)", "-cert", dir.file("cert.pem"), "-key", dir.file("key.pem"), "-www", "-quiet"]
+        server.standardOutput = FileHandle.nullDevice
+        server.standardError = FileHandle.nullDevice
+        try server.run()
+        // SIGKILL: openssl keeps the SIGTERM disposition it inherits from the test runner.
+        defer { kill(server.processIdentifier, SIGKILL); server.waitUntilExit() }
+        let trusted = try CurlHTTPClient(baseURL: "https://127.0.0.1:\(port)", caCertPath: dir.file("cert.pem"))
+        try waitUntil("servidor TLS listo") { try trusted.get("/").status == 200 }
+        let untrusted = try CurlHTTPClient(baseURL: "https://127.0.0.1:\(port)")
+        #expect(throws: TransportError.self) { try untrusted.get("/") }
     }
 }

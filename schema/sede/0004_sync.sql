@@ -26,3 +26,11 @@ CREATE TABLE col_versions (
 
 -- The local versions of one row: its journal entries.
 CREATE INDEX journal_row ON journal(tbl, row_id);
+
+-- The HLC of the change at pull_cursor, sent back with the next pull: if central no longer has
+-- that change there (it was restored from a backup), it says so and the sede pulls from zero.
+ALTER TABLE sync_state ADD COLUMN pull_check INTEGER;
+
+-- pushed_seq when the current epoch began: if central has no record of this epoch (it was
+-- restored from before the epoch's first push), everything after this goes again.
+ALTER TABLE sync_state ADD COLUMN epoch_base INTEGER NOT NULL DEFAULT 0;

@@ -25,11 +25,11 @@ public enum CentralServer {
         let metrics = CentralMetrics()
         let router = Router(context: BasicRequestContext.self)
         let api = CentralAPI(storage: storage, metrics: metrics, maxBodyBytes: options.maxBodyBytes)
-        router.get("/health") { _, _ in try await api.health() }
-        router.get("/metrics") { _, _ in try await api.metrics() }
-        router.get("/v1/sync/hello") { request, _ in try await api.hello(request) }
-        router.post("/v1/sync/push") { request, _ in try await api.push(request) }
-        router.get("/v1/sync/pull") { request, _ in try await api.pull(request) }
+        router.get("/health") { _, _ in await api.guarded { try await api.health() } }
+        router.get("/metrics") { _, _ in await api.guarded { try await api.metrics() } }
+        router.get("/v1/sync/hello") { request, _ in await api.guarded { try await api.hello(request) } }
+        router.post("/v1/sync/push") { request, _ in await api.guarded { try await api.push(request) } }
+        router.get("/v1/sync/pull") { request, _ in await api.guarded { try await api.pull(request) } }
         var logger = Logger(label: "vetcentral")
         logger.logLevel = .warning
         let portFile = options.portFile
@@ -53,6 +53,18 @@ struct CentralAPI: Sendable {
     let maxBodyBytes: Int
 
     var nowMs: Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
+
+    /// Storage failures (database down, constraint broken) become a logged 500 with a JSON body.
+    func guarded(_ body: () async throws -> Response) async -> Response {
+        do {
+            return try await body()
+        } catch let error as CentralError {
+            return failure(error)
+        } catch {
+            FileHandle.standardError.write(Data("vetcentral: error interno: \(String(reflecting: error))\n".utf8))
+            return failure(CentralError(500, "internal", "Error interno de la central; reintente más tarde"))
+        }
+    }
 
     func health() async throws -> Response {
         _ = try await storage.counts()
@@ -115,7 +127,8 @@ struct CentralAPI: Sendable {
             }
             let limit = min(max(query.get("limit", as: Int.self) ?? 1000, 1), 5_000)
             let epoch = query.get("epoch") ?? ""
-            let page = try await storage.pull(sede: sede.id, epoch: epoch, after: after, limit: limit)
+            let check = query.get("check", as: Int64.self)
+            let page = try await storage.pull(sede: sede.id, epoch: epoch, after: after, check: check, limit: limit)
             metrics.recordPull(changes: page.changes.count)
             return json(200, page.json(serverTimeMs: nowMs))
         } catch let error as CentralError { return failure(error) }

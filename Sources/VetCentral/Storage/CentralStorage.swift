@@ -45,7 +45,9 @@ public protocol CentralStorage: Sendable {
     /// The sede the token belongs to, or nil if unknown or revoked.
     func authenticate(tokenHash: String) async throws -> CentralSede?
     func push(sede: String, request: PushRequest, nowMs: Int64) async throws -> PushOutcome
-    func pull(sede: String, epoch: String, after: Int64, limit: Int) async throws -> PullPage
+    /// Throws `cursor_mismatch` (409) when `check` is given and the change at `after` is not the
+    /// one the sede saw there (central was restored from a backup).
+    func pull(sede: String, epoch: String, after: Int64, check: Int64?, limit: Int) async throws -> PullPage
 
     func addSede(id: String, code: String, name: String, tokenHash: String, nowText: String) async throws
     func listSedes() async throws -> [CentralSede]
@@ -63,6 +65,9 @@ enum CentralRules {
         "sedes": .central, "users": .central, "user_roles": .central,
         "login_events": .sede, "owners": .shared, "pets": .shared,
     ]
+
+    static let cursorMismatch = CentralError(409, "cursor_mismatch",
+        "La central no tiene el cambio en el que quedó esta sede (fue restaurada desde un respaldo): la sede debe volver a traer todo")
 
     static func ownerKey(_ tbl: String, _ rowID: String) -> String { tbl + "\u{1}" + rowID }
 
@@ -94,9 +99,13 @@ public struct PullPage: Sendable {
     public var nextAfter: Int64
     public var hasMore: Bool
     public var changes: [Change]
+    /// HLC of the change at `nextAfter`.
+    public var nextCheck: Int64?
+    /// What central holds of the sede's journal in its epoch.
+    public var ackedThrough: Int64?
 
     public func json(serverTimeMs: Int64) -> Data {
-        var out = "{\"after\":\(after),\"next_after\":\(nextAfter),\"has_more\":\(hasMore),\"server_time_ms\":\(serverTimeMs),\"changes\":["
+        var out = "{\"after\":\(after),\"next_after\":\(nextAfter),\"has_more\":\(hasMore),\"next_check\":\(nextCheck.map(String.init) ?? "null"),\"acked_through\":\(ackedThrough.map(String.init) ?? "null"),\"server_time_ms\":\(serverTimeMs),\"changes\":["
         out.reserveCapacity(changes.count * 420)
         for (i, c) in changes.enumerated() {
             if i > 0 { out += "," }

@@ -38,8 +38,18 @@ public final class PostgresCentralStorage: CentralStorage {
 
     public func close() async throws { runner.cancel() }
 
+    /// A transaction; a `CentralError` thrown inside comes out as itself, not wrapped.
+    func transaction<T: Sendable>(_ body: (PostgresConnection) async throws -> sending T) async throws -> sending T {
+        do {
+            return try await client.withTransaction(logger: logger) { conn in try await body(conn) }
+        } catch let error as PostgresTransactionError {
+            if let inner = error.closureError as? CentralError { throw inner }
+            throw error
+        }
+    }
+
     func migrate() async throws {
-        try await client.withTransaction(logger: logger) { conn in
+        try await transaction { conn in
             // Replicas starting together migrate one at a time.
             try await conn.query("SELECT pg_advisory_xact_lock(8640)", logger: logger)
             try await conn.query("CREATE TABLE IF NOT EXISTS central_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)", logger: logger)
@@ -89,7 +99,7 @@ public final class PostgresCentralStorage: CentralStorage {
     public func push(sede: String, request: PushRequest, nowMs: Int64) async throws -> PushOutcome {
         let nowText = LimaTime.iso8601(Date(timeIntervalSince1970: Double(nowMs) / 1000))
         let logger = logger
-        return try await client.withTransaction(logger: logger) { conn in
+        return try await transaction { conn in
             var last: Int64 = 0
             for try await value in try await conn.query("SELECT last_cseq FROM central_state WHERE id = 1 FOR UPDATE", logger: logger).decode(Int64.self) {
                 last = value
@@ -206,14 +216,22 @@ public final class PostgresCentralStorage: CentralStorage {
         return next
     }
 
-    public func pull(sede: String, epoch: String, after: Int64, limit: Int) async throws -> PullPage {
+    public func pull(sede: String, epoch: String, after: Int64, check: Int64?, limit: Int) async throws -> PullPage {
         let logger = logger
-        return try await client.withTransaction(logger: logger) { conn in
+        return try await transaction { conn in
             try await conn.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
             var last: Int64 = 0
             for try await value in try await conn.query("SELECT last_cseq FROM central_state WHERE id = 1", logger: logger).decode(Int64.self) { last = value }
+            func hlcAt(_ cseq: Int64) async throws -> Int64? {
+                for try await value in try await conn.query("SELECT hlc FROM changes WHERE cseq = \(cseq)", logger: logger).decode(Int64.self) { return value }
+                return nil
+            }
+            if let check, after > 0, try await hlcAt(after) != check { throw CentralRules.cursorMismatch }
+            var acked: Int64?
+            for try await value in try await conn.query(
+                "SELECT acked_through FROM sede_epochs WHERE sede_id = \(sede) AND epoch = \(epoch)", logger: logger).decode(Int64.self) { acked = value }
             guard after < last else {
-                return PullPage(after: after, nextAfter: after, hasMore: false, changes: [])
+                return PullPage(after: after, nextAfter: after, hasMore: false, changes: [], nextCheck: check, ackedThrough: acked)
             }
             var end = min(after + Int64(max(1, limit)), last)
             if end < last {
@@ -242,7 +260,7 @@ public final class PostgresCentralStorage: CentralStorage {
                 changes.append(PullPage.Change(cseq: cseq, origin: origin, originEpoch: originEpoch, txID: tx, hlc: hlc, tbl: tbl, rowID: rowID,
                                                op: op, colsJSON: cols, dataClass: cls))
             }
-            return PullPage(after: after, nextAfter: end, hasMore: end < last, changes: changes)
+            return PullPage(after: after, nextAfter: end, hasMore: end < last, changes: changes, nextCheck: try await hlcAt(end), ackedThrough: acked)
         }
     }
 
@@ -265,7 +283,7 @@ public final class PostgresCentralStorage: CentralStorage {
 
     public func addSede(id: String, code: String, name: String, tokenHash: String, nowText: String) async throws {
         let logger = logger
-        try await client.withTransaction(logger: logger) { conn in
+        try await transaction { conn in
             let (last, hlc) = try await Self.lockAndTick(conn, logger: logger)
             if try await Self.exists(conn, "SELECT count(*) FROM sedes WHERE code = \(code)", logger: logger) {
                 throw CentralError(409, "sede_exists", "Ya existe la sede \(code)")
@@ -291,7 +309,7 @@ public final class PostgresCentralStorage: CentralStorage {
 
     public func revokeSede(code: String, nowText: String) async throws {
         let logger = logger
-        try await client.withTransaction(logger: logger) { conn in
+        try await transaction { conn in
             var id: String?
             for try await value in try await conn.query("SELECT id FROM sedes WHERE code = \(code)", logger: logger).decode(String.self) { id = value }
             guard let id else { throw CentralError(404, "unknown_sede", "No existe la sede \(code)") }
@@ -302,7 +320,7 @@ public final class PostgresCentralStorage: CentralStorage {
     public func addUser(id: String, username: String, fullName: String, passHash: String,
                         roles: [(roleID: String, sedeCode: String, role: String)], nowText: String) async throws {
         let logger = logger
-        try await client.withTransaction(logger: logger) { conn in
+        try await transaction { conn in
             let (last, hlc) = try await Self.lockAndTick(conn, logger: logger)
             if try await Self.exists(conn, "SELECT count(*) FROM users WHERE username = \(username)", logger: logger) {
                 throw CentralError(409, "user_exists", "Ya existe el usuario \(username)")

@@ -132,11 +132,14 @@ public final class SQLiteCentralStorage: CentralStorage {
         try db.execute(sql: "UPDATE central_state SET last_cseq = ? WHERE id = 1", arguments: [last])
     }
 
-    public func pull(sede: String, epoch: String, after: Int64, limit: Int) async throws -> PullPage {
+    public func pull(sede: String, epoch: String, after: Int64, check: Int64?, limit: Int) async throws -> PullPage {
         try await pool.read { db in
             let last = try Int64.fetchOne(db, sql: "SELECT last_cseq FROM central_state WHERE id = 1") ?? 0
+            let hlcAt = { (cseq: Int64) in try Int64.fetchOne(db, sql: "SELECT hlc FROM changes WHERE cseq = ?", arguments: [cseq]) }
+            if let check, after > 0, try hlcAt(after) != check { throw CentralRules.cursorMismatch }
+            let acked = try Int64.fetchOne(db, sql: "SELECT acked_through FROM sede_epochs WHERE sede_id = ? AND epoch = ?", arguments: [sede, epoch])
             guard after < last else {
-                return PullPage(after: after, nextAfter: after, hasMore: false, changes: [])
+                return PullPage(after: after, nextAfter: after, hasMore: false, changes: [], nextCheck: check, ackedThrough: acked)
             }
             var end = min(after + Int64(max(1, limit)), last)
             // Never end a page inside a transaction.
@@ -157,7 +160,7 @@ public final class SQLiteCentralStorage: CentralStorage {
                 PullPage.Change(cseq: row["cseq"], origin: row["origin"], originEpoch: row["origin_epoch"], txID: row["tx_id"], hlc: row["hlc"],
                                 tbl: row["tbl"], rowID: row["row_id"], op: row["op"], colsJSON: row["cols"], dataClass: row["data_class"])
             }
-            return PullPage(after: after, nextAfter: end, hasMore: end < last, changes: changes)
+            return PullPage(after: after, nextAfter: end, hasMore: end < last, changes: changes, nextCheck: try hlcAt(end), ackedThrough: acked)
         }
     }
 

@@ -60,7 +60,7 @@ struct RemoteApplier {
             if maxHLC > 0 && (maxHLC >> 16) - now <= HLC.maxDriftMs {
                 try db.execute(sql: "UPDATE sync_state SET hlc = max(hlc, ?) WHERE id = 1", arguments: [maxHLC + 1])
             }
-            try db.execute(sql: "UPDATE sync_state SET pull_cursor = ? WHERE id = 1", arguments: [page.nextAfter])
+            try db.execute(sql: "UPDATE sync_state SET pull_cursor = ?, pull_check = ? WHERE id = 1", arguments: [page.nextAfter, page.nextCheck])
             return applied
         }
     }

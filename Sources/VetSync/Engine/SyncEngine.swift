@@ -51,7 +51,7 @@ public final class SyncEngine: @unchecked Sendable {
                 ON CONFLICT(id) DO UPDATE SET central_url = excluded.central_url, token = excluded.token,
                     cacert = excluded.cacert, link = NULL, link_at = NULL, link_error = NULL
                 """, arguments: [config.centralURL, config.token, config.caCertPath])
-            try db.execute(sql: "UPDATE sync_state SET epoch = ? WHERE id = 1 AND epoch IS NULL", arguments: [store.newID()])
+            try db.execute(sql: "UPDATE sync_state SET epoch = ?, epoch_base = pushed_seq WHERE id = 1 AND epoch IS NULL", arguments: [store.newID()])
         }
         return hello
     }
@@ -70,7 +70,7 @@ public final class SyncEngine: @unchecked Sendable {
     /// pushed again under the new epoch instead of being taken for duplicates.
     public func renewEpoch() throws {
         try store.applyingRemote { db in
-            try db.execute(sql: "UPDATE sync_state SET epoch = ? WHERE id = 1", arguments: [store.newID()])
+            try db.execute(sql: "UPDATE sync_state SET epoch = ?, epoch_base = pushed_seq WHERE id = 1", arguments: [store.newID()])
         }
     }
 
@@ -90,10 +90,17 @@ public final class SyncEngine: @unchecked Sendable {
     public func syncOnce() throws -> Summary {
         var summary = Summary()
         do {
-            summary = try pushPending()
-            while let applied = try pullPage() {
-                summary.pages += 1
-                summary.pulled += applied
+            // A pull can reveal that central lost entries it had acknowledged; then push again.
+            for _ in 0..<3 {
+                let pushed = try pushPending()
+                summary.batches += pushed.batches
+                summary.pushed += pushed.pushed
+                summary.rejected += pushed.rejected
+                while let applied = try pullPage() {
+                    summary.pages += 1
+                    summary.pulled += applied
+                }
+                if try SyncStatus.read(store).pending == 0 { break }
             }
             try recordLink(up: true, error: nil)
         } catch let error as SyncError {
@@ -177,20 +184,34 @@ public final class SyncEngine: @unchecked Sendable {
 
     /// Pulls and applies the next page; nil when central has nothing after the cursor.
     func pullPage() throws -> Int? {
-        let (cursor, epoch) = try store.read { db -> (Int64, String) in
-            let row = try Row.fetchOne(db, sql: "SELECT pull_cursor, coalesce(epoch, '') AS epoch FROM sync_state WHERE id = 1")
-            return (row?["pull_cursor"] ?? 0, row?["epoch"] ?? "")
+        let (cursor, epoch, check) = try store.read { db -> (Int64, String, Int64?) in
+            let row = try Row.fetchOne(db, sql: "SELECT pull_cursor, coalesce(epoch, '') AS epoch, pull_check FROM sync_state WHERE id = 1")
+            return (row?["pull_cursor"] ?? 0, row?["epoch"] ?? "", row?["pull_check"])
         }
         let response: HTTPResponse
         do {
-            response = try client.get("/v1/sync/pull?after=\(cursor)&limit=\(pullPageSize)&epoch=\(epoch)",
+            response = try client.get("/v1/sync/pull?after=\(cursor)&limit=\(pullPageSize)&epoch=\(epoch)" + (check.map { "&check=\($0)" } ?? ""),
                                       headers: ["Authorization": "Bearer \(config.token)"])
         } catch {
             throw SyncError.transport(error)
         }
+        if response.status == 409, (try? SyncCoding.decoder().decode(ErrorBody.self, from: response.body))?.code == "cursor_mismatch" {
+            // Central was restored and lost what this cursor points at: pull everything again
+            // (applying a change twice changes nothing).
+            try store.applyingRemote { db in
+                try db.execute(sql: "UPDATE sync_state SET pull_cursor = 0, pull_check = NULL WHERE id = 1")
+            }
+            return 0
+        }
         try Self.checkOK(response)
         let page = try Self.decode(PullResponse.self, response.body)
         guard page.nextAfter >= page.after else { throw SyncError.protocolViolation("next_after < after") }
+        // Central holds less of our journal than it acknowledged (it was restored): send it again.
+        // No record of this epoch at all means nothing after the epoch's start.
+        try store.applyingRemote { db in
+            try db.execute(sql: "UPDATE sync_state SET pushed_seq = coalesce(?, epoch_base) WHERE id = 1 AND pushed_seq > coalesce(?, epoch_base)",
+                           arguments: [page.ackedThrough, page.ackedThrough])
+        }
         if page.nextAfter == page.after && page.changes.isEmpty { return nil }
         let applied = try RemoteApplier(store: store).apply(page)
         if fault == "exit_after_pull_page" { exit(70) }

@@ -14,11 +14,12 @@ public enum SQLValue: Codable, Sendable, Hashable, CustomStringConvertible {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.singleValueContainer()
+        // Text first: it is the common case, and every failed attempt costs a thrown error.
         if c.decodeNil() { self = .null; return }
+        if let s = try? c.decode(String.self) { self = .text(s); return }
         if let i = try? c.decode(Int64.self) { self = .int(i); return }
         if let d = try? c.decode(Double.self) { self = .double(d); return }
-        if let b = try? c.decode(Bool.self) { self = .int(b ? 1 : 0); return }
-        self = .text(try c.decode(String.self))
+        self = .int(try c.decode(Bool.self) ? 1 : 0)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -166,14 +167,21 @@ public struct PullResponse: Codable, Sendable, Equatable {
     public var hasMore: Bool
     public var changes: [PulledChange]
     public var serverTimeMs: Int64
+    /// The HLC of central's change at `nextAfter`, to send back as `check` with the next pull.
+    public var nextCheck: Int64?
+    /// What central holds of this sede's journal in the epoch given; a sede that believes it
+    /// pushed more (central was restored) pushes again from here.
+    public var ackedThrough: Int64?
 
     enum CodingKeys: String, CodingKey {
         case after, changes
-        case nextAfter = "next_after", hasMore = "has_more", serverTimeMs = "server_time_ms"
+        case nextAfter = "next_after", hasMore = "has_more", serverTimeMs = "server_time_ms", nextCheck = "next_check"
+        case ackedThrough = "acked_through"
     }
 
-    public init(after: Int64, nextAfter: Int64, hasMore: Bool, changes: [PulledChange], serverTimeMs: Int64) {
-        self.after = after; self.nextAfter = nextAfter; self.hasMore = hasMore; self.changes = changes; self.serverTimeMs = serverTimeMs
+    public init(after: Int64, nextAfter: Int64, hasMore: Bool, changes: [PulledChange], serverTimeMs: Int64, nextCheck: Int64? = nil) {
+        self.after = after; self.nextAfter = nextAfter; self.hasMore = hasMore; self.changes = changes
+        self.serverTimeMs = serverTimeMs; self.nextCheck = nextCheck
     }
 }
 

@@ -98,7 +98,12 @@ final class CentralProcess: @unchecked Sendable {
         }
     }
 
-    deinit { stop() }
+    deinit {
+        stop()
+        if let keep = ProcessInfo.processInfo.environment["VETSYNC_KEEP_LOGS"] {
+            try? FileManager.default.copyItem(atPath: dir.file("serve.log"), toPath: keep + "/serve-\(UUID().uuidString.prefix(6)).log")
+        }
+    }
 
     /// `vetcentral ARGS --db …`; the last line of stdout.
     @discardableResult
@@ -154,6 +159,39 @@ final class CentralProcess: @unchecked Sendable {
     }
 
     func client() throws -> CurlHTTPClient { try CurlHTTPClient(baseURL: url) }
+
+    /// Copies central's database aside (central must be stopped).
+    func backup() throws {
+        switch backend {
+        case .sqlite:
+            for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: dir.file("central.db" + suffix)) {
+                try FileManager.default.copyItem(atPath: dir.file("central.db" + suffix), toPath: dir.file("backup.db" + suffix))
+            }
+        case .postgres:
+            let name = String(storageArgs[1].split(separator: "/").last ?? "")
+            let r = try PostgresServer.shared().psql("postgres", "CREATE DATABASE \(name)_bak TEMPLATE \(name)")
+            guard r.status == 0 else { throw TestFailure("respaldo: \(r.stderr)") }
+        }
+    }
+
+    /// Puts the backup back in place of central's database (central must be stopped).
+    func restoreBackup() throws {
+        switch backend {
+        case .sqlite:
+            for suffix in ["", "-wal", "-shm"] {
+                try? FileManager.default.removeItem(atPath: dir.file("central.db" + suffix))
+                if FileManager.default.fileExists(atPath: dir.file("backup.db" + suffix)) {
+                    try FileManager.default.copyItem(atPath: dir.file("backup.db" + suffix), toPath: dir.file("central.db" + suffix))
+                }
+            }
+        case .postgres:
+            let name = String(storageArgs[1].split(separator: "/").last ?? "")
+            for sql in ["DROP DATABASE \(name)", "CREATE DATABASE \(name) TEMPLATE \(name)_bak"] {
+                let r = try PostgresServer.shared().psql("postgres", sql)
+                guard r.status == 0 else { throw TestFailure("restaurar: \(r.stderr)") }
+            }
+        }
+    }
 
     /// A metric's value from `GET /metrics`.
     func metric(_ name: String) throws -> Double {
