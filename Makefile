@@ -5,7 +5,7 @@ BIN         = .build/debug/vetdesk
 CENTRAL_BIN = .build/debug/vetcentral
 RELEASE_BIN = .build/release/vetdesk
 # Debian packages the build, the tests and the benchmarks need.
-APT_PACKAGES = libncursesw5-dev libsqlite3-dev sqlite3 libcurl4-openssl-dev tmux procps postgresql python3-icalendar hyperfine
+APT_PACKAGES = libncursesw5-dev libsqlite3-dev sqlite3 libcurl4-openssl-dev tmux procps openssl postgresql python3-icalendar hyperfine
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: deps build run test bench clean

@@ -134,6 +134,13 @@ struct Harness {
         #expect(h.screen().contains("Inicio · Supervisor"))
     }
 
+    @Test func shortcutsNeverClash() {
+        let letters = Catalog.entries.map(\.letter)
+        #expect(Set(letters).count == letters.count, "\(letters)")
+        let keys = Catalog.entries.compactMap(\.functionKey)
+        #expect(Set(keys).count == keys.count && keys.allSatisfy { (2...8).contains($0) })
+    }
+
     @Test func f10ExitsWithCodeZero() throws {
         var h = try Harness()
         h.press(.function(10))

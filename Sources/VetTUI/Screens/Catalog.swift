@@ -33,7 +33,7 @@ public enum Catalog {
                      functionKey: nil, letter: "u", roles: [.supervisor, .administrador],
                      make: { _ in UsersScreen() }),
         CatalogEntry(id: "sync", title: "Sincronización", summary: "Rechazos de la central y conflictos de edición",
-                     functionKey: nil, letter: "s", roles: [.supervisor, .administrador],
+                     functionKey: nil, letter: "c", roles: [.supervisor, .administrador],
                      make: { _ in SyncScreen() }),
         CatalogEntry(id: "lock", title: "Bloquear terminal", summary: "Deja la sesión abierta y pide la clave al volver",
                      functionKey: nil, letter: "b", roles: Set(Role.allCases),
