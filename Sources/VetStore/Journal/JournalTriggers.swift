@@ -70,6 +70,13 @@ enum JournalTriggers {
     }
 }
 
+extension SedeStore {
+    /// Generates the journal triggers again from `synced_tables` (after a table is listed there by hand).
+    public func regenerateJournalTriggers() throws {
+        try pool.write { db in try JournalTriggers.regenerate(db) }
+    }
+}
+
 extension String {
     /// The string as an SQL string literal, single quotes doubled.
     var sqlQuotedLiteral: String { "'" + replacingOccurrences(of: "'", with: "''") + "'" }
