@@ -191,13 +191,15 @@ public struct AppModel {
                           sede.code + " │ " + clock]
         }
         candidates = candidates.map { " " + $0 + " " }
-        let linkText = " " + link.text(now: now) + " "
+        let fullLink = " " + link.text(now: now) + " "
+        let compactLink = " " + link.text(now: now, compact: true) + " "
         let linkStyle: StyleRole = link.state == .down ? .statusLinkDown : (link.state == .up ? .statusLinkUp : .status)
-        let minimumLink = min(CellWidth.of(linkText), 24)
+        let minimumLink = CellWidth.of(compactLink)
         let left = candidates.first { CellWidth.of($0) + minimumLink <= w } ?? candidates[candidates.count - 1]
         canvas.put(left, x: 0, y: y, style: .status, maxWidth: w)
         let room = w - CellWidth.of(left)
         if room > 3 {
+            let linkText = CellWidth.of(fullLink) <= room ? fullLink : compactLink
             let shown = CellWidth.fit(linkText, to: room)
             canvas.put(shown, x: w - CellWidth.of(shown), y: y, style: linkStyle)
         }

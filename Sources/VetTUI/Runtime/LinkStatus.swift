@@ -12,18 +12,19 @@ public struct LinkStatus: Equatable, Sendable {
 
     public static let unknown = LinkStatus(state: .notConfigured, pending: 0, lastOK: nil)
 
-    /// `Enlace: arriba · 3 por enviar · hace 2 min`.
-    public func text(now: Date) -> String {
+    /// `Enlace: arriba · 3 por enviar · hace 2 min`; compact: `Arriba · 3 pend. · 2 min`.
+    public func text(now: Date, compact: Bool = false) -> String {
         var parts: [String]
         switch state {
-        case .notConfigured: parts = ["Central: sin configurar"]
-        case .up: parts = ["Enlace: arriba"]
-        case .down: parts = ["Enlace: caído"]
+        case .notConfigured: parts = [compact ? "Sin central" : "Central: sin configurar"]
+        case .up: parts = [compact ? "Arriba" : "Enlace: arriba"]
+        case .down: parts = [compact ? "Caído" : "Enlace: caído"]
         }
-        parts.append(pending == 1 ? "1 por enviar" : "\(pending) por enviar")
+        parts.append(compact ? "\(pending) pend." : (pending == 1 ? "1 por enviar" : "\(pending) por enviar"))
         if let lastOK {
             let seconds = max(0, Int(now.timeIntervalSince(lastOK)))
-            parts.append(seconds < 60 ? "hace \(seconds) s" : seconds < 3600 ? "hace \(seconds / 60) min" : "hace \(seconds / 3600) h")
+            let age = seconds < 60 ? "\(seconds) s" : seconds < 3600 ? "\(seconds / 60) min" : "\(seconds / 3600) h"
+            parts.append(compact ? age : "hace " + age)
         }
         return parts.joined(separator: " · ")
     }
