@@ -104,6 +104,7 @@ struct CalendarFeedTests {
             try central.count("SELECT count(*) FROM changes WHERE tbl = 'appointments'") >= 4
         }
 
+        #expect(try central.count("SELECT count(*) FROM central_migrations WHERE name = '0002_calendar.sql'") == 1)
         let url = central.url + "/v1/calendars/LIM01/drsalas.ics"
         let got = try Self.fetch(url, token: token, into: dir.file("central.ics"))
         #expect(got.status == 200, "\(got.body)")
