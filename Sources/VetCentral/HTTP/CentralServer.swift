@@ -30,6 +30,11 @@ public enum CentralServer {
         router.get("/v1/sync/hello") { request, _ in await api.guarded { try await api.hello(request) } }
         router.post("/v1/sync/push") { request, _ in await api.guarded { try await api.push(request) } }
         router.get("/v1/sync/pull") { request, _ in await api.guarded { try await api.pull(request) } }
+        router.get("/v1/calendars/:sede/:file") { request, context in
+            await api.guarded {
+                try await api.calendar(request, sedeCode: context.parameters.get("sede") ?? "", file: context.parameters.get("file") ?? "")
+            }
+        }
         var logger = Logger(label: "vetcentral")
         logger.logLevel = .warning
         let portFile = options.portFile
@@ -131,6 +136,45 @@ struct CentralAPI: Sendable {
             let page = try await storage.pull(sede: sede.id, epoch: epoch, after: after, check: check, limit: limit)
             metrics.recordPull(changes: page.changes.count)
             return json(200, page.json(serverTimeMs: nowMs))
+        } catch let error as CentralError { return failure(error) }
+    }
+
+    /// `GET /v1/calendars/{sede}/{vet}.ics`: a vet's appointments at a sede as iCalendar, built from
+    /// the synced log. Only the sede's own token may read its calendars (the same Bearer check as
+    /// the sync routes); another sede's token is refused with 403. `from`/`to` (aaaa-mm-dd, Lima
+    /// days, both included) default to 30 days back and 90 ahead, as `vetdesk agenda ics` does.
+    func calendar(_ request: Request, sedeCode: String, file: String) async throws -> Response {
+        do {
+            let caller = try await authenticate(request)
+            guard file.hasSuffix(".ics"), file.count > 4 else {
+                throw CentralError(404, "not_found", "Use /v1/calendars/{sede}/{usuario}.ics")
+            }
+            let username = String(file.dropLast(4)).lowercased()
+            guard let sede = try await storage.listSedes().first(where: { $0.code == sedeCode.uppercased() }) else {
+                throw CentralError(404, "unknown_sede", "No existe la sede \(sedeCode)")
+            }
+            guard sede.id == caller.id else {
+                throw CentralError(403, "forbidden_sede", "El token de la sede \(caller.code) no puede leer los calendarios de la sede \(sede.code)")
+            }
+            guard let vet = try await storage.listUsers().first(where: { $0.username == username }),
+                  vet.roles.contains(where: { $0.hasPrefix(sede.code + ":") }) else {
+                throw CentralError(404, "unknown_vet", "No existe el usuario \(username) en la sede \(sede.code)")
+            }
+            let query = request.uri.queryParameters
+            func day(_ name: String, default value: CivilDate) throws -> CivilDate {
+                guard let text = query.get(name) else { return value }
+                guard let day = CivilDate(iso: text) else { throw CentralError(400, "invalid_date", "\(name): fecha inválida «\(text)» (use aaaa-mm-dd)") }
+                return day
+            }
+            let now = Date()
+            let today = CivilDate(limaDayOf: now)
+            let from = try day("from", default: today.adding(days: -30)), to = try day("to", default: today.adding(days: 90))
+            guard from <= to else { throw CentralError(400, "invalid_range", "from es posterior a to") }
+            let rows = try await storage.calendarChanges(sedeID: sede.id)
+            let text = CentralCalendar.document(rows: rows, sede: sede, vet: vet, from: from, to: to, stamp: now)
+            var response = Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: text)))
+            response.headers[.contentType] = "text/calendar; charset=utf-8"
+            return response
         } catch let error as CentralError { return failure(error) }
     }
 

@@ -54,9 +54,25 @@ public protocol CentralStorage: Sendable {
     func revokeSede(code: String, nowText: String) async throws
     func addUser(id: String, username: String, fullName: String, passHash: String, roles: [(roleID: String, sedeCode: String, role: String)], nowText: String) async throws
     func listUsers() async throws -> [CentralUser]
+    /// The log rows a sede's calendar feed folds, in cseq order: that sede's `appointments` and
+    /// `rooms`, every `pets` and `owners` change, and any `appointment_types` change central made.
+    func calendarChanges(sedeID: String) async throws -> [CalendarLogRow]
     /// Counts for `/metrics`: changes in the log and push rejects stored.
     func counts() async throws -> (changes: Int64, rejects: Int64)
     func close() async throws
+}
+
+/// One change of central's log as the calendar feed reads it.
+public struct CalendarLogRow: Sendable, Equatable {
+    public var tbl: String
+    public var rowID: String
+    public var op: String
+    public var colsJSON: String?
+    public var hlc: Int64
+    public var origin: String?
+    public init(tbl: String, rowID: String, op: String, colsJSON: String?, hlc: Int64, origin: String?) {
+        self.tbl = tbl; self.rowID = rowID; self.op = op; self.colsJSON = colsJSON; self.hlc = hlc; self.origin = origin
+    }
 }
 
 /// Shared helpers for both backends.
@@ -68,6 +84,14 @@ enum CentralRules {
 
     static let cursorMismatch = CentralError(409, "cursor_mismatch",
         "La central no tiene el cambio en el que quedó esta sede (fue restaurada desde un respaldo): la sede debe volver a traer todo")
+
+    /// Same text on SQLite and PostgreSQL; the one argument is the sede id.
+    static let calendarChangesSQL = """
+        SELECT tbl, row_id, op, cols, hlc, origin FROM changes
+        WHERE (tbl IN ('appointments', 'rooms') AND owner_sede = $1)
+           OR tbl IN ('pets', 'owners') OR (tbl = 'appointment_types' AND origin IS NULL)
+        ORDER BY cseq
+        """
 
     static func ownerKey(_ tbl: String, _ rowID: String) -> String { tbl + "\u{1}" + rowID }
 

@@ -354,6 +354,17 @@ public final class PostgresCentralStorage: CentralStorage {
         return out
     }
 
+    public func calendarChanges(sedeID: String) async throws -> [CalendarLogRow] {
+        var binds = PostgresBindings(capacity: 1)
+        binds.append(sedeID)
+        let rows = try await client.query(PostgresQuery(unsafeSQL: CentralRules.calendarChangesSQL, binds: binds), logger: logger)
+        var out: [CalendarLogRow] = []
+        for try await (tbl, rowID, op, cols, hlc, origin) in rows.decode((String, String, String, String?, Int64, String?).self) {
+            out.append(CalendarLogRow(tbl: tbl, rowID: rowID, op: op, colsJSON: cols, hlc: hlc, origin: origin))
+        }
+        return out
+    }
+
     public func counts() async throws -> (changes: Int64, rejects: Int64) {
         let rows = try await client.query("SELECT (SELECT last_cseq FROM central_state WHERE id = 1), (SELECT count(*) FROM push_rejects)", logger: logger)
         for try await row in rows.decode((Int64, Int64).self) { return row }

@@ -235,6 +235,14 @@ public final class SQLiteCentralStorage: CentralStorage {
         }
     }
 
+    public func calendarChanges(sedeID: String) async throws -> [CalendarLogRow] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: CentralRules.calendarChangesSQL.replacingOccurrences(of: "$1", with: "?"), arguments: [sedeID]).map {
+                CalendarLogRow(tbl: $0["tbl"], rowID: $0["row_id"], op: $0["op"], colsJSON: $0["cols"], hlc: $0["hlc"], origin: $0["origin"])
+            }
+        }
+    }
+
     public func counts() async throws -> (changes: Int64, rejects: Int64) {
         try await pool.read { db in
             (try Int64.fetchOne(db, sql: "SELECT last_cseq FROM central_state WHERE id = 1") ?? 0,

@@ -69,8 +69,8 @@ extension SedeStore {
             let type = types[typeID]
             out.append(AgendaItem(
                 id: row[0], petID: row[1], petName: row[13], species: row[14] ?? "",
-                ownerName: last.isEmpty ? first : first + " " + last, phone: phone.map(PhoneRules.display) ?? "",
-                alerts: alerts.isEmpty ? [] : alerts.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty },
+                ownerName: AppointmentCalendar.ownerName(first: first, last: last), phone: phone.map(PhoneRules.display) ?? "",
+                alerts: AppointmentCalendar.alerts(alerts),
                 vetID: vetID, vetName: vetID.flatMap { staff[$0] } ?? "", roomName: roomID.flatMap { rooms[$0] } ?? "", typeID: typeID,
                 typeName: type?.0 ?? "", typeColor: type?.1 ?? "", start: AgendaTime.parse(row[4]) ?? .distantPast,
                 end: AgendaTime.parse(row[5]) ?? .distantPast,
@@ -179,20 +179,15 @@ extension SedeStore {
             }
             let a = AgendaTime.iso(AgendaTime.instant(from, minute: 0)), b = AgendaTime.iso(AgendaTime.instant(to.adding(days: 1), minute: 0))
             let items = try Self.items(db, """
-                a.sede_id = ? AND a.vet_id = ? AND a.starts_at >= ? AND a.starts_at < ? AND a.status != 'no_asistio' ORDER BY a.starts_at
-                """, [sedeID, vetID, a, b])
-            let events = items.map { item -> CalendarEvent in
-                var description = ["Propietario: \(item.ownerName)" + (item.phone.isEmpty ? "" : " · \(item.phone)")]
-                if !item.reason.isEmpty { description.append("Motivo: \(item.reason)") }
-                if !item.alerts.isEmpty { description.append("Alertas: \(item.alerts.joined(separator: "; "))") }
-                if let why = item.cancelReason { description.append("Cancelada: \(why)") }
-                let location = (item.roomName.isEmpty ? "" : item.roomName + " · ") + sede.name
-                return CalendarEvent(uid: "\(item.id)@vetdesk", start: item.start, end: item.end,
-                                     summary: "\(item.typeName): \(item.petName) (\(item.species))",
-                                     description: description.joined(separator: "\n"), location: location,
-                                     cancelled: item.status == .cancelada, modified: nil)
+                a.sede_id = ? AND a.vet_id = ? AND a.starts_at >= ? AND a.starts_at < ? ORDER BY a.starts_at, a.id
+                """, [sedeID, vetID, a, b]).filter { AppointmentCalendar.isListed($0.status) }
+            let events = items.map { item in
+                AppointmentCalendar.event(AppointmentCalendar.Entry(
+                    id: item.id, start: item.start, end: item.end, status: item.status, typeName: item.typeName, petName: item.petName,
+                    species: item.species, ownerName: item.ownerName, phone: item.phone, reason: item.reason, alerts: item.alerts,
+                    cancelReason: item.cancelReason, roomName: item.roomName), sedeName: sede.name)
             }
-            return ICalendar.document(name: "VetDesk · \(vetName) · \(sede.code)", events: events, stamp: clock.now)
+            return ICalendar.document(name: AppointmentCalendar.name(vetName: vetName, sedeCode: sede.code), events: events, stamp: clock.now)
         }
     }
 }
