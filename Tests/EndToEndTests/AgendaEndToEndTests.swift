@@ -15,16 +15,6 @@ import VetTestSupport
         return try queue.read { try Row.fetchOne($0, sql: sql, arguments: args) }
     }
 
-    static func login(_ db: String, _ user: String) throws -> TmuxSession {
-        let tmux = try TmuxSession("\(Binaries.vetdesk) --db \(db)", width: 120, height: 40)
-        #expect(try tmux.waitFor("Clave").found)
-        try tmux.type(user); try tmux.press("Enter")
-        try tmux.type("1234"); try tmux.press("Enter")
-        let (found, screen) = try tmux.waitFor("Bienvenido")
-        #expect(found, "\(screen)")
-        return tmux
-    }
-
     @Test(.timeLimit(.minutes(3))) func deskBooksAndChecksInAndTheVetsWaitingRoomShowsItByItself() throws {
         let dir = TempDir()
         let db = dir.file("sede.db")
@@ -38,14 +28,14 @@ import VetTestSupport
         let petID: String = pet["id"], petName: String = pet["name"], chip: String = pet["microchip"], alerts: String = pet["alerts"]
 
         // The vet opens the waiting room and leaves the keyboard alone.
-        let vet = try Self.login(db, "veterinario")
+        let vet = try TmuxSession.signedIn(db: db, user: "veterinario")
         try vet.type("e")
         var step = try vet.waitFor("Sala de espera")
         #expect(step.found, "\(step.screen)")
         #expect(!step.screen.contains(petName + " "), "\(step.screen)")
 
         // The receptionist books the vet's next free slot for the pet and checks it in.
-        let desk = try Self.login(db, "recepcion")
+        let desk = try TmuxSession.signedIn(db: db, user: "recepcion")
         try desk.press("F3")
         step = try desk.waitFor("Agenda ·")
         #expect(step.found, "\(step.screen)")

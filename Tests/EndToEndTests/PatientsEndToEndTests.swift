@@ -13,16 +13,6 @@ import VetTestSupport
         return path
     }
 
-    static func login(_ db: String, _ user: String) throws -> TmuxSession {
-        let tmux = try TmuxSession("\(Binaries.vetdesk) --db \(db)", width: 120, height: 40)
-        #expect(try tmux.waitFor("Clave").found)
-        try tmux.type(user); try tmux.press("Enter")
-        try tmux.type("1234"); try tmux.press("Enter")
-        let (found, screen) = try tmux.waitFor("Bienvenido")
-        #expect(found, "\(screen)")
-        return tmux
-    }
-
     static func count(_ db: String, _ sql: String, _ args: StatementArguments = []) throws -> Int {
         var config = Configuration()
         config.readonly = true
@@ -44,7 +34,7 @@ import VetTestSupport
         let db = try Self.demo(dir)
 
         // Reception: a wrong DNI is refused next to its field and nothing is saved.
-        let desk = try Self.login(db, "recepcion")
+        let desk = try TmuxSession.signedIn(db: db, user: "recepcion")
         try desk.press("F4")
         #expect(try desk.waitFor("Buscar:").found)
         try desk.press("C-n")
@@ -81,7 +71,7 @@ import VetTestSupport
         #expect(try desk.waitForExit() == 0)
 
         // The vet finds the pet by the owner's name typed without accents.
-        let vet = try Self.login(db, "veterinario")
+        let vet = try TmuxSession.signedIn(db: db, user: "veterinario")
         try vet.press("F2")
         #expect(try vet.waitFor("Buscar:").found)
         try vet.type("nahuinco")

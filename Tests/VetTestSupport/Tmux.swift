@@ -27,6 +27,18 @@ public final class TmuxSession: @unchecked Sendable {
         try runProcess("/usr/bin/tmux", ["-L", socket] + args, environment: ["TERM": "xterm-256color"])
     }
 
+    /// Opens `vetdesk` on `db` at 120×40 and signs in as `user` with the demo clave; throws, with
+    /// the screen, if the home screen does not appear.
+    public static func signedIn(db: String, user: String, password: String = "1234") throws -> TmuxSession {
+        let tmux = try TmuxSession("\(Binaries.vetdesk) --db \(db)", width: 120, height: 40)
+        guard try tmux.waitFor("Clave").found else { throw TmuxError(message: "no apareció el ingreso:\n\(try tmux.screen())") }
+        try tmux.type(user); try tmux.press("Enter")
+        try tmux.type(password); try tmux.press("Enter")
+        let (found, screen) = try tmux.waitFor("Bienvenido")
+        guard found else { throw TmuxError(message: "\(user) no llegó al inicio:\n\(screen)") }
+        return tmux
+    }
+
     /// Types literal text.
     public func type(_ text: String) throws { try tmux(["send-keys", "-t", name, "-l", text]) }
 
