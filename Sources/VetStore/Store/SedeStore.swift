@@ -49,6 +49,9 @@ public final class SedeStore: Sendable {
         config.foreignKeysEnabled = true
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // Statement journals (every trigger-firing statement and every savepoint inside a
+            // transaction keeps one) stay in memory: on disk they cost a write per page touched.
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
         pool = try DatabasePool(path: path, configuration: config)
         try SedeMigrations.migrator.migrate(pool)

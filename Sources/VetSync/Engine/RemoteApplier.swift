@@ -15,6 +15,12 @@ struct RemoteApplier {
     let store: SedeStore
 
     /// Applies `page` if it starts at the saved cursor; returns how many changes it applied.
+    ///
+    /// Runs of inserts of rows this sede does not have (the bulk of a catch-up) go in as one
+    /// multi-row INSERT per table: each statement inside a transaction makes FTS5 write its
+    /// pending terms out, so row-at-a-time inserts into searchable tables cost a new index
+    /// segment per row. If a run fails, it is rolled back and applied change by change, so a bad
+    /// change is still rejected alone.
     func apply(_ page: PullResponse) throws -> Int {
         let now = store.clock.nowMs
         let localSede = try store.localSede().id
@@ -24,44 +30,141 @@ struct RemoteApplier {
             var columnsCache: [String: Set<String>] = [:]
             var applied = 0
             var maxHLC: Int64 = 0
+            var run = InsertRun()
+            func flush() throws {
+                applied += try flushRun(&run, db: db, localSede: localSede)
+            }
             for change in page.changes {
                 maxHLC = max(maxHLC, change.hlc)
-                try db.cachedStatement(sql: "SAVEPOINT apply_change").execute()
+                let columns: Set<String>
                 do {
-                    let columns: Set<String>
-                    if let cached = columnsCache[change.tbl] {
-                        columns = cached
-                    } else {
-                        guard try db.tableExists(change.tbl) else {
-                            throw ApplyProblem(code: "unknown_table", message: "Esta versión no conoce la tabla \(change.tbl); actualice vetdesk")
-                        }
-                        columns = Set(try db.columns(in: change.tbl).map(\.name))
-                        columnsCache[change.tbl] = columns
-                    }
-                    if let cols = change.cols, let unknown = cols.keys.first(where: { !columns.contains($0) }) {
-                        throw ApplyProblem(code: "unknown_column", message: "Esta versión no conoce la columna \(change.tbl).\(unknown); actualice vetdesk")
-                    }
-                    if change.dataClass == .shared {
-                        try applyShared(change, db: db, localSede: localSede)
-                    } else {
-                        try applyAsIs(change, db: db)
-                    }
-                    try db.cachedStatement(sql: "RELEASE apply_change").execute()
-                    applied += 1
-                } catch {
-                    try db.execute(sql: "ROLLBACK TO apply_change")
-                    try db.execute(sql: "RELEASE apply_change")
-                    let problem = error as? ApplyProblem
-                        ?? ApplyProblem(code: "apply_failed", message: "No se pudo aplicar el cambio recibido: \((error as? DatabaseError)?.message ?? "\(error)")")
+                    columns = try knownColumns(change, db: db, cache: &columnsCache)
+                } catch let problem as ApplyProblem {
+                    try flush()
                     try recordReject(change, problem, db: db)
+                    continue
                 }
+                if let cols = try freshInsert(change, columns: columns, db: db) {
+                    if !run.accepts(table: change.tbl, names: cols.keys.sorted()) { try flush() }
+                    run.add(change, cols)
+                    continue
+                }
+                try flush()
+                if try applyOne(change, db: db, localSede: localSede) { applied += 1 }
             }
+            try flush()
             // Merge the clock, unless the remote clock is too far ahead: one bad clock must not drag this sede.
             if maxHLC > 0 && (maxHLC >> 16) - now <= HLC.maxDriftMs {
                 try db.execute(sql: "UPDATE sync_state SET hlc = max(hlc, ?) WHERE id = 1", arguments: [maxHLC + 1])
             }
             try db.execute(sql: "UPDATE sync_state SET pull_cursor = ?, pull_check = ? WHERE id = 1", arguments: [page.nextAfter, page.nextCheck])
             return applied
+        }
+    }
+
+    /// The table's columns, after checking the change names no table or column this version lacks.
+    func knownColumns(_ change: PulledChange, db: Database, cache: inout [String: Set<String>]) throws -> Set<String> {
+        let columns: Set<String>
+        if let cached = cache[change.tbl] {
+            columns = cached
+        } else {
+            guard try db.tableExists(change.tbl) else {
+                throw ApplyProblem(code: "unknown_table", message: "Esta versión no conoce la tabla \(change.tbl); actualice vetdesk")
+            }
+            columns = Set(try db.columns(in: change.tbl).map(\.name))
+            cache[change.tbl] = columns
+        }
+        if let cols = change.cols, let unknown = cols.keys.first(where: { !columns.contains($0) }) {
+            throw ApplyProblem(code: "unknown_column", message: "Esta versión no conoce la columna \(change.tbl).\(unknown); actualice vetdesk")
+        }
+        return columns
+    }
+
+    /// The columns to insert when `change` inserts a row this sede has never had (no row, and for
+    /// shared rows no tombstone): then there is nothing to merge and the values go in as they are.
+    func freshInsert(_ change: PulledChange, columns: Set<String>, db: Database) throws -> [String: SQLValue]? {
+        guard change.op == "I", columns.contains("id") else { return nil }
+        let table = change.tbl.quotedDatabaseIdentifier
+        let exists = try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM \(table) WHERE id = ?)"), arguments: [change.rowID]) ?? false
+        if exists { return nil }
+        if change.dataClass == .shared, try hasTombstone(change.tbl, change.rowID, db: db) { return nil }
+        var cols = change.cols ?? [:]
+        cols["id"] = .text(change.rowID)
+        return cols
+    }
+
+    /// Consecutive fresh inserts into one table with the same columns.
+    struct InsertRun {
+        var table = ""
+        var names: [String] = []
+        var changes: [PulledChange] = []
+        var rows: [[String: SQLValue]] = []
+
+        func accepts(table: String, names: [String]) -> Bool { changes.isEmpty || (table == self.table && names == self.names) }
+
+        mutating func add(_ change: PulledChange, _ cols: [String: SQLValue]) {
+            if changes.isEmpty { table = change.tbl; names = cols.keys.sorted() }
+            changes.append(change)
+            rows.append(cols)
+        }
+    }
+
+    /// Inserts the run's rows with multi-row statements, or change by change if that fails.
+    /// Returns how many changes were applied.
+    func flushRun(_ run: inout InsertRun, db: Database, localSede: String) throws -> Int {
+        guard !run.changes.isEmpty else { return 0 }
+        defer { run = InsertRun() }
+        try db.cachedStatement(sql: "SAVEPOINT apply_run").execute()
+        do {
+            let table = run.table.quotedDatabaseIdentifier
+            let columnList = run.names.map(\.quotedDatabaseIdentifier).joined(separator: ", ")
+            let rowMarks = "(" + databaseQuestionMarks(count: run.names.count) + ")"
+            // SQLite binds at most 32,766 parameters per statement.
+            let perStatement = max(1, min(500, 32_000 / run.names.count))
+            var start = 0
+            while start < run.rows.count {
+                let chunk = run.rows[start..<min(start + perStatement, run.rows.count)]
+                let sql = "INSERT INTO \(table) (\(columnList)) VALUES " + Array(repeating: rowMarks, count: chunk.count).joined(separator: ", ")
+                let statement = chunk.count == perStatement ? try db.cachedStatement(sql: sql) : try db.makeStatement(sql: sql)
+                var values: [DatabaseValue] = []
+                values.reserveCapacity(chunk.count * run.names.count)
+                for row in chunk { for name in run.names { values.append(row[name]!.databaseValue) } }
+                try statement.execute(arguments: StatementArguments(values))
+                start += chunk.count
+            }
+            for change in run.changes where change.dataClass == .shared {
+                try setVersion(change, col: "", Version(hlc: change.hlc, sede: change.origin ?? ""), db: db)
+            }
+            try db.cachedStatement(sql: "RELEASE apply_run").execute()
+            return run.changes.count
+        } catch {
+            try db.execute(sql: "ROLLBACK TO apply_run")
+            try db.execute(sql: "RELEASE apply_run")
+        }
+        var applied = 0
+        for change in run.changes where try applyOne(change, db: db, localSede: localSede) { applied += 1 }
+        return applied
+    }
+
+    /// Applies one change in a savepoint; a change that fails is recorded in `sync_rejects` and
+    /// skipped. Returns whether it was applied.
+    func applyOne(_ change: PulledChange, db: Database, localSede: String) throws -> Bool {
+        try db.cachedStatement(sql: "SAVEPOINT apply_change").execute()
+        do {
+            if change.dataClass == .shared {
+                try applyShared(change, db: db, localSede: localSede)
+            } else {
+                try applyAsIs(change, db: db)
+            }
+            try db.cachedStatement(sql: "RELEASE apply_change").execute()
+            return true
+        } catch {
+            try db.execute(sql: "ROLLBACK TO apply_change")
+            try db.execute(sql: "RELEASE apply_change")
+            let problem = error as? ApplyProblem
+                ?? ApplyProblem(code: "apply_failed", message: "No se pudo aplicar el cambio recibido: \((error as? DatabaseError)?.message ?? "\(error)")")
+            try recordReject(change, problem, db: db)
+            return false
         }
     }
 
