@@ -160,3 +160,50 @@ func sqlite3(_ path: String, _ sql: String) throws -> ProcessResult {
         #expect(try store.read { db in try Int.fetchOne(db, sql: "SELECT app_tx FROM sync_state") } == 0)
     }
 }
+
+/// Migration 0005 rebuilds the journal table; a sede upgraded from 0004 keeps every entry and its
+/// seq counter, and its writes are journaled as before.
+struct JournalRebuildTests {
+    @Test func upgradingFrom0004KeepsEveryEntryAndTheSeqCounter() throws {
+        let dir = try TempDir()
+        let path = dir.file("old.db")
+        let pool = try DatabasePool(path: path)
+        try SedeMigrations.migrator.migrate(pool, upTo: "0004_sync")
+        let before: [[String?]] = try pool.write { db in
+            for i in 0..<3 {
+                try db.execute(sql: """
+                    INSERT INTO owners (id, doc_type, doc_number, first_names, last_names, created_at, updated_at)
+                    VALUES (?, 'dni', ?, 'Rosa', 'Quispe', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z')
+                    """, arguments: ["owner-\(i)", "5000000\(i)"])
+            }
+            try db.execute(sql: "DELETE FROM owners WHERE id = 'owner-2'")
+            return try Row.fetchAll(db, sql: "SELECT CAST(seq AS TEXT), CAST(tx_id AS TEXT), CAST(hlc AS TEXT), tbl, row_id, op, cols FROM journal ORDER BY seq").map { row in
+                (0..<row.count).map { row[$0] as String? }
+            }
+        }
+        #expect(before.count == 4)
+        try pool.close()
+
+        let store = try SedeStore.open(path: path)
+        try store.read { db in
+            let after = try Row.fetchAll(db, sql: "SELECT CAST(seq AS TEXT), CAST(tx_id AS TEXT), CAST(hlc AS TEXT), tbl, row_id, op, cols FROM journal ORDER BY seq").map { row in
+                (0..<row.count).map { row[$0] as String? }
+            }
+            #expect(after == before)
+            #expect(try Int.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'journal'") == 4)
+            #expect(try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'journal_row')") == true)
+        }
+        // Triggers are back: the next write is journaled with the next seq, and op stays checked.
+        try store.write(user: nil) { db in
+            try db.execute(sql: "UPDATE owners SET phone = '987654321' WHERE id = 'owner-0'")
+        }
+        let last = try journal(store, after: 4)
+        #expect(last.map(\.seq) == [5])
+        #expect(last.first?.op == "U")
+        #expect(throws: DatabaseError.self) {
+            try store.pool.write { db in
+                try db.execute(sql: "INSERT INTO journal (tx_id, hlc, tbl, row_id, op) VALUES (1, 1, 'owners', 'x', 'X')")
+            }
+        }
+    }
+}

@@ -10,8 +10,7 @@ enum JournalTriggers {
 
     /// Drops and recreates the journal triggers of every table listed in `synced_tables`.
     static func regenerate(_ db: Database) throws {
-        let existing = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'journal\\_%' ESCAPE '\\'")
-        for name in existing { try db.execute(sql: "DROP TRIGGER \(name.quotedDatabaseIdentifier)") }
+        try dropAll(db)
         let tables = try String.fetchAll(db, sql: "SELECT name FROM synced_tables ORDER BY name")
         for table in tables {
             let columns = try db.columns(in: table).map(\.name)
@@ -20,6 +19,12 @@ enum JournalTriggers {
             }
             for sql in triggers(table: table, columns: columns) { try db.execute(sql: sql) }
         }
+    }
+
+    /// Drops every journal trigger.
+    static func dropAll(_ db: Database) throws {
+        let existing = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'journal\\_%' ESCAPE '\\'")
+        for name in existing { try db.execute(sql: "DROP TRIGGER \(name.quotedDatabaseIdentifier)") }
     }
 
     static func triggers(table: String, columns: [String]) -> [String] {

@@ -1,8 +1,9 @@
 import GRDB
 
 /// The sede schema: numbered SQL files from `schema/sede/`, embedded at build time and applied in
-/// order. After each one the journal triggers are generated again from `synced_tables`, so a new
-/// column or table is journaled by the same migration that adds it.
+/// order. The journal triggers are dropped before each one (so a migration may rebuild any table,
+/// the journal included) and generated again from `synced_tables` after it, so a new column or
+/// table is journaled by the same migration that adds it.
 enum SedeMigrations {
     struct Migration {
         let number: Int
@@ -22,6 +23,7 @@ enum SedeMigrations {
         var migrator = DatabaseMigrator()
         for migration in all {
             migrator.registerMigration(migration.identifier) { db in
+                try JournalTriggers.dropAll(db)
                 try db.execute(sql: migration.sql)
                 try JournalTriggers.regenerate(db)
                 try db.execute(sql: "PRAGMA user_version = \(migration.number)")

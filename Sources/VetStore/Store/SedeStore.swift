@@ -49,8 +49,10 @@ public final class SedeStore: Sendable {
         config.foreignKeysEnabled = true
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
-            // Statement journals (every trigger-firing statement and every savepoint inside a
-            // transaction keeps one) stay in memory: on disk they cost a write per page touched.
+            // Statement journals stay in memory. SQLite keeps each trigger-firing statement's
+            // journal in memory up to 64 KiB, but once one statement on a connection goes past
+            // that (a migration, a pulled page) it writes every later one to a temporary file:
+            // about eight pwrite calls per journaled row.
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
         pool = try DatabasePool(path: path, configuration: config)

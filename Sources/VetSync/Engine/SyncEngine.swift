@@ -262,26 +262,27 @@ struct PushBatch {
                 SELECT j.seq, j.tx_id, j.hlc, j.tbl, j.row_id, j.op, j.cols, j.user_id, s.data_class
                 FROM journal j LEFT JOIN synced_tables s ON s.name = j.tbl
                 """
-            var rows = try Row.fetchAll(db, sql: select + " WHERE j.seq > ? ORDER BY j.seq LIMIT ?", arguments: [pushed, limit])
-            guard let last = rows.last else { return nil }
-            rows += try Row.fetchAll(db, sql: select + " WHERE j.seq > ? AND j.tx_id = ? ORDER BY j.seq",
-                                     arguments: [last["seq"] as Int64, last["tx_id"] as Int64])
-            let from: Int64 = rows[0]["seq"]
-            let to: Int64 = rows[rows.count - 1]["seq"]
-            var out = "{\"sede\":\(JSONText.quote(sedeID)),\"epoch\":\(JSONText.quote(epoch)),\"from_seq\":\(from),\"to_seq\":\(to),"
-            out += "\"schema_version\":\(SedeStore.knownSchemaVersion),\"entries\":["
-            out.reserveCapacity(rows.count * 400)
-            for (i, row) in rows.enumerated() {
-                if i > 0 { out += "," }
-                let seq: Int64 = row["seq"], tx: Int64 = row["tx_id"], hlc: Int64 = row["hlc"]
-                let cols: String? = row["cols"], user: String? = row["user_id"], cls: String? = row["data_class"]
-                out += "{\"seq\":\(seq),\"tx_id\":\(tx),\"hlc\":\(hlc),\"tbl\":\(JSONText.quote(row["tbl"])),"
-                out += "\"row_id\":\(JSONText.quote(row["row_id"])),\"op\":\(JSONText.quote(row["op"])),"
+            // A transaction's entries are consecutive in seq: read on past `limit` until it ends.
+            let rows = try Row.fetchCursor(db, sql: select + " WHERE j.seq > ? ORDER BY j.seq", arguments: [pushed])
+            var out = ""
+            out.reserveCapacity(limit * 400)
+            var from: Int64 = 0, to: Int64 = 0, lastTx: Int64 = 0, count = 0
+            while let row = try rows.next() {
+                let seq: Int64 = row[0], tx: Int64 = row[1], hlc: Int64 = row[2]
+                if count >= limit && tx != lastTx { break }
+                if count == 0 { from = seq } else { out += "," }
+                let cols: String? = row[6], user: String? = row[7], cls: String? = row[8]
+                out += "{\"seq\":\(seq),\"tx_id\":\(tx),\"hlc\":\(hlc),\"tbl\":\(JSONText.quote(row[3])),"
+                out += "\"row_id\":\(JSONText.quote(row[4])),\"op\":\(JSONText.quote(row[5])),"
                 out += "\"cols\":\(cols ?? "null"),\"user_id\":\(JSONText.quoteOrNull(user)),"
                 out += "\"data_class\":\(JSONText.quoteOrNull(cls))}"
+                to = seq; lastTx = tx; count += 1
             }
-            out += "]}"
-            return PushBatch(fromSeq: from, toSeq: to, count: rows.count, body: Data(out.utf8),
+            guard count > 0 else { return nil }
+            let head = "{\"sede\":\(JSONText.quote(sedeID)),\"epoch\":\(JSONText.quote(epoch)),\"from_seq\":\(from),\"to_seq\":\(to),"
+                + "\"schema_version\":\(SedeStore.knownSchemaVersion),\"entries\":["
+            out = head + out + "]}"
+            return PushBatch(fromSeq: from, toSeq: to, count: count, body: Data(out.utf8),
                              idempotencyKey: "\(sedeID):\(epoch):\(from)-\(to)")
         }
     }
