@@ -103,7 +103,7 @@ import VetTestSupport
         h.login("recepcion")
         registerOwner(&h)
         h.type("n"); fill(&h, ["Garabato", "", "", "", "", "", "2a", "", "", "12"]); h.press(.enter)
-        h.press(.escape); h.press(.escape); h.press(.escape); h.press(.escape)
+        h.signOut()
         h.login("veterinario")
         h.press(.function(2)); h.type("garabato"); h.press(.enter)
         h.type("r")
@@ -160,8 +160,7 @@ import VetTestSupport
         // Reception cannot write clinical entries.
         h.type("c")
         #expect(h.screen().contains("Solo un veterinario escribe en la historia clínica"))
-        h.press(.escape); h.press(.escape); h.press(.escape)
-        h.press(.escape)
+        h.signOut()
         h.login("veterinario")
         h.press(.function(2)); h.type("garabato"); h.press(.enter)
         h.type("c")

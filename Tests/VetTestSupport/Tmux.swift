@@ -34,7 +34,12 @@ public final class TmuxSession: @unchecked Sendable {
         guard try tmux.waitFor("Clave").found else { throw TmuxError(message: "no apareció el ingreso:\n\(try tmux.screen())") }
         try tmux.type(user); try tmux.press("Enter")
         try tmux.type(password); try tmux.press("Enter")
-        let (found, screen) = try tmux.waitFor("Bienvenido")
+        // Every role lands on its home menu, except reception, which starts on the agenda.
+        var screen = ""
+        let found = try waitUntil(seconds: 10) {
+            screen = try tmux.screen()
+            return screen.contains("Bienvenido") || screen.contains("VetDesk · Agenda ·")
+        }
         guard found else { throw TmuxError(message: "\(user) no llegó al inicio:\n\(screen)") }
         return tmux
     }

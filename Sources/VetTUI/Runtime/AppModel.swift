@@ -62,7 +62,7 @@ public struct AppModel {
         case .function(let n):
             guard let session, !top.isGate,
                   let entry = Catalog.available(to: session).first(where: { $0.functionKey == n }) else { return false }
-            apply(.push(entry.make(session)))
+            if top.catalogID != entry.id { apply(.push(entry.make(session))) }
             return true
         default:
             return false
@@ -114,6 +114,7 @@ public struct AppModel {
             lastActivity = now
             stack = [HomeScreen(session: newSession)]
             apply(top.onAppear())
+            if let landing = Catalog.landing(for: newSession) { apply(.push(landing.make(newSession))) }
         case .signOut:
             if let session { try? services.auth.recordLogout(session: session) }
             session = nil

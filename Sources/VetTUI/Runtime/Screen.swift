@@ -16,6 +16,8 @@ public protocol Screen {
     var hints: [(key: String, label: String)] { get }
     /// Whether the session lock and global navigation keys stay out of this screen (login, lock).
     var isGate: Bool { get }
+    /// The catalog entry this screen is (its F-key then does not open it a second time).
+    var catalogID: String? { get }
     /// Work to start when the screen is shown (typically loading its data).
     func onAppear() -> Command
     mutating func update(_ event: Event, _ context: ScreenContext) -> Command
@@ -24,6 +26,7 @@ public protocol Screen {
 
 extension Screen {
     public var isGate: Bool { false }
+    public var catalogID: String? { nil }
     public func onAppear() -> Command { .none }
 }
 

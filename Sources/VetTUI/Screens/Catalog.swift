@@ -40,6 +40,12 @@ public enum Catalog {
                      make: { session in LockScreen(session: session, byUser: true) }),
     ]
 
+    /// The screen a role starts on, over its home menu (Esc goes back to the menu): the agenda is
+    /// the receptionist's home.
+    public static func landing(for session: Session) -> CatalogEntry? {
+        session.mainRole == .recepcionista ? entries.first { $0.id == "agenda" } : nil
+    }
+
     public static func available(to session: Session) -> [CatalogEntry] {
         entries.filter { !$0.roles.isDisjoint(with: session.roles) }
     }

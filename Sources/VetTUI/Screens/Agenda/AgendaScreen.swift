@@ -7,6 +7,7 @@ import VetStore
 /// `L` switches to the list of the day's appointments. Changes made at other terminals appear
 /// by themselves.
 public struct AgendaScreen: Screen {
+    public var catalogID: String? { "agenda" }
     let session: Session
     var day: CivilDate?
     var agenda: DayAgenda?
