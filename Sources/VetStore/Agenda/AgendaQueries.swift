@@ -59,6 +59,7 @@ extension SedeStore {
         var rooms: [String: String] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT id, name FROM rooms") { rooms[row[0]] = row[1] }
         var out: [AgendaItem] = []
+        out.reserveCapacity(256)
         let cursor = try Row.fetchCursor(db, sql: itemSelect + " WHERE " + filter, arguments: arguments)
         while let row = try cursor.next() {
             let alerts: String = row[15] ?? ""
