@@ -42,7 +42,7 @@ public struct AppointmentScreen: Screen {
 
     struct Loaded { let item: AgendaItem?; let vets: [AgendaVet] }
     struct CheckedIn { let notice: CheckInNotice }
-    struct Done { let text: String }
+    typealias Done = AgendaActions.Done
 
     public func onAppear() -> Command { load() }
 
@@ -124,15 +124,9 @@ public struct AppointmentScreen: Screen {
             pendingAction = .noShow
             modal = Modal(title: "No asistió", message: ["¿Marcar que \(item.petName) no asistió a la cita de las \(LimaTime.clock(item.start))?"])
         case "k":
-            return .perform { services in
-                try services.store.callIn(appointmentID: id, by: session)
-                return Done(text: "\(item.petName) en consulta")
-            }
+            return AgendaActions.callIn(item, by: session)
         case "a":
-            return .perform { services in
-                try services.store.markAttended(appointmentID: id, by: session)
-                return Done(text: "\(item.petName): atendida")
-            }
+            return AgendaActions.markAttended(item, by: session)
         case "h":
             return .push(PetScreen(session: session, petID: item.petID))
         default:

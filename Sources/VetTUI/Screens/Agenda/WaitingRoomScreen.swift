@@ -24,7 +24,7 @@ public struct WaitingRoomScreen: Screen {
     }
 
     struct Loaded { let items: [AgendaItem] }
-    struct Done { let text: String }
+    typealias Done = AgendaActions.Done
 
     public func onAppear() -> Command { load() }
 
@@ -53,15 +53,9 @@ public struct WaitingRoomScreen: Screen {
             case .char(let raw):
                 switch Character(raw.lowercased()) {
                 case "k":
-                    return .perform { services in
-                        try services.store.callIn(appointmentID: id, by: session)
-                        return Done(text: "\(item.petName) en consulta")
-                    }
+                    return AgendaActions.callIn(item, by: session)
                 case "a":
-                    return .perform { services in
-                        try services.store.markAttended(appointmentID: id, by: session)
-                        return Done(text: "\(item.petName): Atendida")
-                    }
+                    return AgendaActions.markAttended(item, by: session)
                 case "h":
                     return .push(PetScreen(session: session, petID: item.petID))
                 default:
