@@ -3,6 +3,7 @@ import GRDB
 import Testing
 @testable import VetCore
 @testable import VetStore
+import VetTestSupport
 
 /// A sede store in a temp folder with a clock the test moves, a receptionist, two vets and a supervisor.
 struct PatientFixture {
@@ -381,5 +382,45 @@ struct PatientFixture {
         #expect(classes == ["shared"])
         // The search index is derived data and is not journaled.
         #expect(try f.count("SELECT count(*) FROM journal WHERE tbl LIKE 'patient_search%'") == 0)
+    }
+}
+
+/// Migration 0006 rebuilds `patient_search` with longer prefix indexes; an upgraded sede finds
+/// what it found before, and new rows are indexed by the same triggers.
+struct SearchPrefixMigrationTests {
+    @Test func upgradingFrom0005KeepsEveryRowSearchable() throws {
+        let dir = TempDir()
+        let path = dir.file("old.db")
+        let pool = try DatabasePool(path: path)
+        try SedeMigrations.migrator.migrate(pool, upTo: "0005_journal")
+        try pool.write { db in
+            try db.execute(sql: """
+                INSERT INTO owners (id, doc_type, doc_number, first_names, last_names, phone, created_at, updated_at) VALUES
+                    ('o1', 'dni', '45678912', 'Rosa', 'Núñez García', '987654321', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z'),
+                    ('o2', 'dni', '45678913', 'Luis', 'Flores Quispe', '987654322', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z');
+                INSERT INTO pets (id, owner_id, name, species, created_at, updated_at) VALUES
+                    ('p1', 'o1', 'Firulais', 'perro', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z');
+                """)
+        }
+        try pool.close()
+
+        let store = try SedeStore.open(path: path)
+        func found(_ q: String) throws -> [String] {
+            try store.searchPatients(q).hits.map { $0.petName.isEmpty ? $0.ownerName : $0.petName }
+        }
+        #expect(try found("nunez") == ["Firulais"])
+        #expect(try found("garcia") == ["Firulais"])
+        #expect(try found("firul") == ["Firulais"])
+        #expect(try found("flore") == ["Luis Flores Quispe"])
+        // The triggers write to the rebuilt table: a pet for Luis replaces his owner-only row.
+        try store.write(user: nil) { db in
+            try db.execute(sql: """
+                INSERT INTO pets (id, owner_id, name, species, created_at, updated_at)
+                VALUES ('p2', 'o2', 'Misha', 'gato', '2026-01-02T00:00:00.000Z', '2026-01-02T00:00:00.000Z')
+                """)
+        }
+        #expect(try found("flore") == ["Misha"])
+        #expect(try store.read { db in try String.fetchAll(db, sql: "SELECT sql FROM sqlite_master WHERE name = 'patient_search'") }
+            .first?.contains("prefix = '1 2 3 4 5 6'") == true)
     }
 }
