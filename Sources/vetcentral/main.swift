@@ -7,7 +7,7 @@ struct VetCentralCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vetcentral",
         abstract: "VetDesk central: recibe el diario de las sedes y les reparte los cambios.",
-        subcommands: [ServeCommand.self, SedeCommand.self, UserCommand.self]
+        subcommands: [ServeCommand.self, SedeCommand.self, UserCommand.self, CalendarCommand.self]
     )
 }
 
@@ -127,6 +127,44 @@ struct UserCommand: AsyncParsableCommand {
                 let store = try await storage.open()
                 for user in try await store.listUsers() { print("\(user.username)\t\(user.fullName)\t\(user.roles.joined(separator: ","))") }
                 try await store.close()
+            }
+        }
+    }
+}
+
+struct CalendarCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "calendar", abstract: "Suscripciones de solo lectura al calendario de un veterinario.",
+                                                    subcommands: [Add.self, Revoke.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Crea un enlace para suscribirse desde Google Calendar u Outlook e imprime su ruta en la última línea.")
+        @Option(help: "Código de la sede.") var sede: String
+        @Option(help: "Usuario del veterinario.") var vet: String
+        @Option(help: "Dirección pública de la central, para imprimir el enlace completo (https://…).") var urlBase: String?
+        @OptionGroup var storage: StorageOptions
+        func run() async throws {
+            try await reporting {
+                let store = try await storage.open()
+                let path = try await CentralAdmin.addCalendarToken(store, sedeCode: sede, username: vet)
+                try await store.close()
+                print("Enlace de calendario de \(vet.lowercased()) en \(sede.uppercased()) (solo lectura). Guárdelo: no se vuelve a mostrar.")
+                print((urlBase.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 } ?? "") + path)
+            }
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Anula los enlaces de calendario de un veterinario en una sede.")
+        @Option(help: "Código de la sede.") var sede: String
+        @Option(help: "Usuario del veterinario.") var vet: String
+        @OptionGroup var storage: StorageOptions
+        func run() async throws {
+            try await reporting {
+                let store = try await storage.open()
+                let count = try await CentralAdmin.revokeCalendarTokens(store, sedeCode: sede, username: vet)
+                try await store.close()
+                print(count == 1 ? "1 enlace anulado" : "\(count) enlaces anulados")
             }
         }
     }

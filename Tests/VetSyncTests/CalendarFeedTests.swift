@@ -132,6 +132,24 @@ struct CalendarFeedTests {
         #expect(sedeDoc.name == doc.name)
         #expect(sedeDoc.events == doc.events)
 
+        // A subscription link, as Google Calendar or Outlook use one: no header, read-only.
+        let link = try central.admin(["calendar", "add", "--sede", "lim01", "--vet", "DrSalas"])
+        #expect(link.hasPrefix("/v1/calendars/LIM01/drsalas.ics?token=vdc_"), "\(link)")
+        let subscribed = try Self.fetch(central.url + link, token: nil, into: dir.file("sub.ics"))
+        #expect(subscribed.status == 200 && subscribed.contentType == "text/calendar; charset=utf-8", "\(subscribed.body)")
+        #expect(try Self.parse(dir.file("sub.ics")).events == doc.events)
+        // It reads that vet at that sede and nothing else: not another calendar, not the sync API.
+        let linkToken = String(link.split(separator: "=").last ?? "")
+        let otherVet = try Self.fetch(central.url + "/v1/calendars/LIM01/rosa.ics?token=" + linkToken, token: nil, into: dir.file("e.json"))
+        #expect(otherVet.status == 403 && Self.errorCode(otherVet.body)?.code == "forbidden_calendar", "\(otherVet)")
+        let asSede = try Self.fetch(central.url + "/v1/sync/pull?after=0", token: linkToken, into: dir.file("e.json"))
+        #expect(asSede.status == 401 && Self.errorCode(asSede.body)?.code == "unauthorized", "\(asSede)")
+        let noRole = try runProcess(Binaries.vetcentral, ["calendar", "add", "--sede", "LIM01", "--vet", "drperez"] + central.storageArgs)
+        #expect(noRole.status != 0 && noRole.stderr.contains("No existe el usuario drperez en la sede LIM01"), "\(noRole.stderr)")
+        #expect(try central.admin(["calendar", "revoke", "--sede", "LIM01", "--vet", "drsalas"]) == "1 enlace anulado")
+        let ended = try Self.fetch(central.url + link, token: nil, into: dir.file("e.json"))
+        #expect(ended.status == 401 && Self.errorCode(ended.body)?.code == "unauthorized", "\(ended)")
+
         // Tokens: none, unknown, another sede's (403), then that one revoked (401); unknown sede or vet: 404.
         for (label, bad) in [("sin token", nil as String?), ("token desconocido", "vdk_malo")] {
             let r = try Self.fetch(url, token: bad, into: dir.file("e.json"))

@@ -48,6 +48,34 @@ public enum CentralAdmin {
         return (id, token)
     }
 
+    /// The sede and the user of a vet's calendar at that sede: the user must hold a role there.
+    static func calendarOwner(_ storage: any CentralStorage, sedeCode: String, username: String) async throws -> (sede: CentralSede, user: CentralUser) {
+        let code = sedeCode.uppercased(), name = username.lowercased()
+        guard let sede = try await storage.listSedes().first(where: { $0.code == code }) else {
+            throw CentralError(404, "unknown_sede", "No existe la sede \(code)")
+        }
+        guard let user = try await storage.listUsers().first(where: { $0.username == name }),
+              user.roles.contains(where: { $0.hasPrefix(sede.code + ":") }) else {
+            throw CentralError(404, "unknown_vet", "No existe el usuario \(name) en la sede \(sede.code)")
+        }
+        return (sede, user)
+    }
+
+    /// A read-only subscription to one vet's calendar at one sede; returns the path to subscribe to
+    /// (`/v1/calendars/SEDE/usuario.ics?token=…`), shown once: only the token's hash is stored.
+    public static func addCalendarToken(_ storage: any CentralStorage, sedeCode: String, username: String) async throws -> String {
+        let (sede, user) = try await calendarOwner(storage, sedeCode: sedeCode, username: username)
+        let token = "vdc_" + newToken().dropFirst("vdk_".count)
+        try await storage.addCalendarToken(tokenHash: hashToken(token), sedeID: sede.id, userID: user.id, nowText: nowText)
+        return "/v1/calendars/\(sede.code)/\(user.username).ics?token=\(token)"
+    }
+
+    /// Ends every calendar subscription of one vet at one sede; returns how many there were.
+    public static func revokeCalendarTokens(_ storage: any CentralStorage, sedeCode: String, username: String) async throws -> Int {
+        let (sede, user) = try await calendarOwner(storage, sedeCode: sedeCode, username: username)
+        return try await storage.revokeCalendarTokens(sedeID: sede.id, userID: user.id, nowText: nowText)
+    }
+
     static let roles: Set<String> = ["recepcionista", "veterinario", "farmacia", "supervisor", "administrador"]
 
     /// Adds a user with roles given as `SEDE:rol`.

@@ -140,27 +140,35 @@ struct CentralAPI: Sendable {
     }
 
     /// `GET /v1/calendars/{sede}/{vet}.ics`: a vet's appointments at a sede as iCalendar, built from
-    /// the synced log. Only the sede's own token may read its calendars (the same Bearer check as
-    /// the sync routes); another sede's token is refused with 403. `from`/`to` (aaaa-mm-dd, Lima
-    /// days, both included) default to 30 days back and 90 ahead, as `vetdesk agenda ics` does.
+    /// the synced log. Read with the sede's own Bearer token (another sede's is refused with 403), or
+    /// with `?token=` from `vetcentral calendar add`, which reads only that vet at that sede (how
+    /// Google Calendar and Outlook subscribe: they cannot send a header). `from`/`to` (aaaa-mm-dd,
+    /// Lima days, both included) default to 30 days back and 90 ahead, as `vetdesk agenda ics` does.
     func calendar(_ request: Request, sedeCode: String, file: String) async throws -> Response {
         do {
-            let caller = try await authenticate(request)
+            let query = request.uri.queryParameters
+            let subscription: (sedeID: String, userID: String)?
+            let caller: CentralSede?
+            if let token = query.get("token") {
+                guard let found = try await storage.calendarSubscription(tokenHash: CentralAdmin.hashToken(token)) else {
+                    throw CentralError(401, "unauthorized", "Enlace de calendario desconocido o anulado")
+                }
+                subscription = found
+                caller = nil
+            } else {
+                subscription = nil
+                caller = try await authenticate(request)
+            }
             guard file.hasSuffix(".ics"), file.count > 4 else {
                 throw CentralError(404, "not_found", "Use /v1/calendars/{sede}/{usuario}.ics")
             }
-            let username = String(file.dropLast(4)).lowercased()
-            guard let sede = try await storage.listSedes().first(where: { $0.code == sedeCode.uppercased() }) else {
-                throw CentralError(404, "unknown_sede", "No existe la sede \(sedeCode)")
+            if let caller, let asked = try await storage.listSedes().first(where: { $0.code == sedeCode.uppercased() }), asked.id != caller.id {
+                throw CentralError(403, "forbidden_sede", "El token de la sede \(caller.code) no puede leer los calendarios de la sede \(asked.code)")
             }
-            guard sede.id == caller.id else {
-                throw CentralError(403, "forbidden_sede", "El token de la sede \(caller.code) no puede leer los calendarios de la sede \(sede.code)")
+            let (sede, vet) = try await CentralAdmin.calendarOwner(storage, sedeCode: sedeCode, username: String(file.dropLast(4)))
+            if let subscription, subscription.sedeID != sede.id || subscription.userID != vet.id {
+                throw CentralError(403, "forbidden_calendar", "Este enlace es del calendario de otro veterinario o de otra sede")
             }
-            guard let vet = try await storage.listUsers().first(where: { $0.username == username }),
-                  vet.roles.contains(where: { $0.hasPrefix(sede.code + ":") }) else {
-                throw CentralError(404, "unknown_vet", "No existe el usuario \(username) en la sede \(sede.code)")
-            }
-            let query = request.uri.queryParameters
             func day(_ name: String, default value: CivilDate) throws -> CivilDate {
                 guard let text = query.get(name) else { return value }
                 guard let day = CivilDate(iso: text) else { throw CentralError(400, "invalid_date", "\(name): fecha inválida «\(text)» (use aaaa-mm-dd)") }

@@ -57,6 +57,12 @@ public protocol CentralStorage: Sendable {
     /// The log rows a sede's calendar feed folds, in cseq order: that sede's `appointments` and
     /// `rooms`, every `pets` and `owners` change, and any `appointment_types` change central made.
     func calendarChanges(sedeID: String) async throws -> [CalendarLogRow]
+    /// Stores a read-only calendar subscription token (its hash) for one user at one sede.
+    func addCalendarToken(tokenHash: String, sedeID: String, userID: String, nowText: String) async throws
+    /// The sede and user a calendar token reads, or nil if unknown, revoked or its sede inactive.
+    func calendarSubscription(tokenHash: String) async throws -> (sedeID: String, userID: String)?
+    /// Revokes every calendar token of one user at one sede; returns how many were active.
+    func revokeCalendarTokens(sedeID: String, userID: String, nowText: String) async throws -> Int
     /// Counts for `/metrics`: changes in the log and push rejects stored.
     func counts() async throws -> (changes: Int64, rejects: Int64)
     func close() async throws
