@@ -1,4 +1,5 @@
 import Foundation
+import VetTestSupport
 import Testing
 import VetCentral
 import VetCore
@@ -58,7 +59,7 @@ struct CalendarFeedTests {
     func vetCalendarIsServedFromSyncedAppointments(_ backend: Backend) throws {
         let started = Date()
         let central = try CentralProcess(backend)
-        let dir = try TempDir()
+        let dir = TempDir()
         try central.start()
         let token = try central.addSede("LIM01", name: "VetDesk Miraflores")
         let otherToken = try central.addSede("ARE01", name: "VetDesk Arequipa")

@@ -1,4 +1,5 @@
 import Foundation
+import VetTestSupport
 import Testing
 import VetCore
 @testable import VetCentral

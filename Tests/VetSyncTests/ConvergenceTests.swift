@@ -1,4 +1,5 @@
 import Foundation
+import VetTestSupport
 import GRDB
 import Testing
 import VetCore
@@ -27,7 +28,7 @@ struct ConvergenceTests {
     func threeSedesConvergeThroughARestartedCentral(_ backend: Backend) throws {
         var rng = SeededRandom(state: 20_261_121)
         let central = try CentralProcess(backend)
-        let dir = try TempDir()
+        let dir = TempDir()
         let sedes = try ["LIM01", "ARE01", "CUS01"].map { try TestSede($0, in: dir) }
         try central.start()
         for sede in sedes { try sede.link(central) }

@@ -1,4 +1,5 @@
 import Foundation
+import VetTestSupport
 import GRDB
 import Testing
 import VetCore
@@ -11,7 +12,7 @@ struct FaultInjectionTests {
     @Test(arguments: backends)
     func ackLostAfterCentralCommitsIsReAckedNotDuplicated(_ backend: Backend) throws {
         let central = try CentralProcess(backend)
-        let dir = try TempDir()
+        let dir = TempDir()
         let lim = try TestSede("LIM01", in: dir)
         try central.start()
         try lim.link(central)
@@ -37,7 +38,7 @@ struct FaultInjectionTests {
     @Test(arguments: backends)
     func sameBatchTwiceAndConcurrentlyIsStoredOnce(_ backend: Backend) throws {
         let central = try CentralProcess(backend)
-        let dir = try TempDir()
+        let dir = TempDir()
         let lim = try TestSede("LIM01", in: dir)
         try central.start()
         try lim.link(central)
@@ -81,7 +82,7 @@ struct FaultInjectionTests {
     @Test(arguments: backends)
     func replayedAndReorderedPullPagesChangeNothing(_ backend: Backend) throws {
         let central = try CentralProcess(backend)
-        let dir = try TempDir()
+        let dir = TempDir()
         let lim = try TestSede("LIM01", in: dir)
         let are = try TestSede("ARE01", in: dir)
         try central.start()
@@ -124,7 +125,7 @@ struct FaultInjectionTests {
     @Test(arguments: backends)
     func crashBetweenPagesResumesFromTheSavedCursor(_ backend: Backend) throws {
         let central = try CentralProcess(backend)
-        let dir = try TempDir()
+        let dir = TempDir()
         let lim = try TestSede("LIM01", in: dir)
         let are = try TestSede("ARE01", in: dir)
         try central.start()
@@ -157,7 +158,7 @@ struct FaultInjectionTests {
     @Test(arguments: backends)
     func skewedClocksAndFarFutureHLCs(_ backend: Backend) throws {
         let central = try CentralProcess(backend)
-        let dir = try TempDir()
+        let dir = TempDir()
         let ahead = ManualClock(Date().addingTimeInterval(3_600))
         let behind = ManualClock(Date().addingTimeInterval(-3_600))
         let fast = try TestSede("CUS01", in: dir, clock: ahead)
@@ -214,7 +215,7 @@ struct FaultInjectionTests {
     @Test(arguments: backends)
     func poisonEntriesNeverBlockEitherDirection(_ backend: Backend) throws {
         let central = try CentralProcess(backend)
-        let dir = try TempDir()
+        let dir = TempDir()
         let lim = try TestSede("LIM01", in: dir)
         let are = try TestSede("ARE01", in: dir)
         try central.start()
@@ -241,7 +242,7 @@ struct FaultInjectionTests {
     @Test(arguments: backends)
     func weekLongBacklogResumesWithoutStartingOver(_ backend: Backend) throws {
         let central = try CentralProcess(backend)
-        let dir = try TempDir()
+        let dir = TempDir()
         let lim = try TestSede("LIM01", in: dir)
         let are = try TestSede("ARE01", in: dir)
         try central.start()

@@ -1,4 +1,5 @@
 import Foundation
+import VetTestSupport
 import GRDB
 import Testing
 import VetCore
@@ -11,7 +12,7 @@ struct LifecycleTests {
     @Test(arguments: backends)
     func initWithCentralTakesCentralIdentityAndUsers(_ backend: Backend) throws {
         let central = try CentralProcess(backend)
-        let dir = try TempDir()
+        let dir = TempDir()
         try central.start()
         let token = try central.addSede("TRU01", name: "Trujillo Centro")
         try central.admin(["user", "add", "jorge", "--full-name", "Jorge Salas", "--password", "clave123", "--role", "TRU01:recepcionista"])
@@ -35,7 +36,7 @@ struct LifecycleTests {
     @Test(arguments: backends)
     func syncRunDaemonSyncsOnATimerAndStopsOnSIGTERM(_ backend: Backend) throws {
         let central = try CentralProcess(backend)
-        let dir = try TempDir()
+        let dir = TempDir()
         let lim = try TestSede("LIM01", in: dir)
         let are = try TestSede("ARE01", in: dir)
         try central.start()
@@ -79,7 +80,7 @@ struct LifecycleTests {
     @Test(arguments: backends)
     func sedeRestoredFromBackupStartsANewEpoch(_ backend: Backend) throws {
         let central = try CentralProcess(backend)
-        let dir = try TempDir()
+        let dir = TempDir()
         let lim = try TestSede("LIM01", in: dir)
         let are = try TestSede("ARE01", in: dir)
         try central.start()
@@ -119,7 +120,7 @@ struct LifecycleTests {
     @Test(arguments: backends)
     func centralRestoredFromBackupGetsTheLostEntriesAgain(_ backend: Backend) throws {
         let central = try CentralProcess(backend)
-        let dir = try TempDir()
+        let dir = TempDir()
         let lim = try TestSede("LIM01", in: dir)
         let are = try TestSede("ARE01", in: dir)
         try central.start()

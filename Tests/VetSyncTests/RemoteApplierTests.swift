@@ -1,4 +1,5 @@
 import Foundation
+import VetTestSupport
 import GRDB
 import Testing
 import VetCore
@@ -17,7 +18,7 @@ struct RemoteApplierTests {
     }
 
     @Test func aBadRowInARunOfNewRowsIsRejectedAloneAndTheRestAreSearchable() throws {
-        let dir = try TempDir()
+        let dir = TempDir()
         let store = try SedeStore.create(path: dir.file("s.db"))
         try store.initializeSede(code: "CUS01", name: "Cusco")
         var changes = (1...6).map { i in Self.ownerInsert(cseq: Int64(i), id: "owner-\(i)", doc: String(format: "4000000%d", i)) }

@@ -1,4 +1,5 @@
 import Foundation
+import VetTestSupport
 import GRDB
 import Testing
 import VetCore
@@ -14,7 +15,7 @@ struct SyncProtocolTests {
     @Test(arguments: backends)
     func sharedAndCentralDataReachEverySedeButSedeOwnedRowsStayHome(_ backend: Backend) throws {
         let central = try CentralProcess(backend)
-        let dir = try TempDir()
+        let dir = TempDir()
         let lim = try TestSede("LIM01", in: dir)
         let are = try TestSede("ARE01", in: dir)
         try central.start()
@@ -62,7 +63,7 @@ struct SyncProtocolTests {
     @Test(arguments: backends)
     func syncOnceFailsClearlyWhenTheCentralIsUnreachable(_ backend: Backend) throws {
         let central = try CentralProcess(backend)
-        let dir = try TempDir()
+        let dir = TempDir()
         let lim = try TestSede("LIM01", in: dir)
         try central.start()
         try lim.link(central)
@@ -87,7 +88,7 @@ struct SyncProtocolTests {
         #expect(throws: TransportError.self) { try CurlHTTPClient(baseURL: "http://192.168.1.10:8640") }
         _ = try CurlHTTPClient(baseURL: "http://127.0.0.1:8640")
         _ = try CurlHTTPClient(baseURL: "https://central.example.pe")
-        let dir = try TempDir()
+        let dir = TempDir()
         let lim = try TestSede("LIM01", in: dir)
         let r = try runProcess(Binaries.vetdesk, ["sync", "configure", "--db", lim.path, "--central", "http://10.0.0.5:8640", "--token", "x"])
         #expect(r.status != 0)
@@ -143,7 +144,7 @@ struct SyncProtocolTests {
     @Test(arguments: backends)
     func writingAnotherSedesRowsOrCentralDataIsRejectedWithoutBlockingTheQueue(_ backend: Backend) throws {
         let central = try CentralProcess(backend)
-        let dir = try TempDir()
+        let dir = TempDir()
         let lim = try TestSede("LIM01", in: dir)
         let are = try TestSede("ARE01", in: dir)
         try central.start()
@@ -179,7 +180,7 @@ struct SyncProtocolTests {
     @Test(arguments: backends)
     func batchesAndPagesNeverSplitATransaction(_ backend: Backend) throws {
         let central = try CentralProcess(backend)
-        let dir = try TempDir()
+        let dir = TempDir()
         let lim = try TestSede("LIM01", in: dir)
         let are = try TestSede("ARE01", in: dir)
         try central.start()
@@ -210,7 +211,7 @@ struct SyncProtocolTests {
 
     /// https is verified: a self-signed server is refused, and accepted with its CA given (--cacert).
     @Test func httpsIsVerifiedAndAPrivateCAIsAccepted() throws {
-        let dir = try TempDir()
+        let dir = TempDir()
         let made = try runProcess("/usr/bin/openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", dir.file("key.pem"),
                                                        "-out", dir.file("cert.pem"), "-days", "1", "-subj", "/CN=127.0.0.1",
                                                        "-addext", "subjectAltName=IP:127.0.0.1"])

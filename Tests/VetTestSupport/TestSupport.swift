@@ -18,6 +18,7 @@ public final class TempDir: @unchecked Sendable {
 /// Where the built executables are: `$VETDESK_BIN` (set by `make test`), else next to the tests.
 public enum Binaries {
     public static var vetdesk: String { locate("vetdesk", env: "VETDESK_BIN") }
+    public static var vetcentral: String { locate("vetcentral", env: "VETCENTRAL_BIN") }
 
     public static func locate(_ name: String, env: String) -> String {
         if let path = ProcessInfo.processInfo.environment[env], !path.isEmpty { return path }
@@ -40,10 +41,11 @@ public struct ProcessResult: Sendable {
 
 /// Runs a program to completion and captures its output. It is spawned with `posix_spawn` and
 /// reaped with `waitpid`, and its output goes through files, so neither a daemon it leaves behind
-/// (tmux) nor a busy test thread pool can keep the caller waiting.
+/// (tmux) nor a busy test thread pool can keep the caller waiting. Past `timeout` seconds it is
+/// killed and the call throws.
 @discardableResult
 public func runProcess(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
-                       input: String? = nil) throws -> ProcessResult {
+                       input: String? = nil, timeout: Double = 120) throws -> ProcessResult {
     let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("vetdesk-run-\(UUID().uuidString)").path
     try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: scratch) }
@@ -80,7 +82,17 @@ public func runProcess(_ executable: String, _ arguments: [String], environment:
     let rc = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
     guard rc == 0 else { throw SpawnError(message: "no se pudo ejecutar \(executable): \(String(cString: strerror(rc)))") }
     var status: Int32 = 0
-    while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+    let deadline = Date().addingTimeInterval(timeout)
+    while true {
+        let reaped = waitpid(pid, &status, WNOHANG)
+        if reaped == pid || (reaped == -1 && errno != EINTR) { break }
+        if Date() > deadline {
+            kill(pid, SIGKILL)
+            while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+            throw SpawnError(message: "\(executable) \(arguments.joined(separator: " ")) no terminó en \(Int(timeout)) s")
+        }
+        usleep(2_000)
+    }
     let exitCode: Int32 = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
     return ProcessResult(status: exitCode,
                          stdout: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",

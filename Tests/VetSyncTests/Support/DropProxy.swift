@@ -1,4 +1,5 @@
 import Foundation
+import VetTestSupport
 
 /// A TCP proxy on 127.0.0.1 between a sede and central that can cut a connection after central
 /// has answered a push but before the sede reads the answer: the request reaches central (which

@@ -4,71 +4,18 @@ import Testing
 import VetCore
 import VetStore
 @testable import VetSync
-
-/// Paths of the built executables: `$VETCENTRAL_BIN` / `$VETDESK_BIN`, else `.build/debug/` of this package.
-enum Binaries {
-    static let debugDir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent(".build/debug").path
-    static var vetcentral: String { ProcessInfo.processInfo.environment["VETCENTRAL_BIN"] ?? debugDir + "/vetcentral" }
-    static var vetdesk: String { ProcessInfo.processInfo.environment["VETDESK_BIN"] ?? debugDir + "/vetdesk" }
-}
+import VetTestSupport
 
 struct TestFailure: Error, CustomStringConvertible {
     var description: String
     init(_ d: String) { description = d }
 }
 
-/// A scratch folder removed at deinit.
-final class TempDir: @unchecked Sendable {
-    let path: String
-    init() throws {
-        path = NSTemporaryDirectory() + "vetsync-" + UUID().uuidString.prefix(8)
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-    func file(_ name: String) -> String { path + "/" + name }
-}
-
-/// Output and exit status of a finished process.
-struct ProcessResult {
-    var status: Int32
-    var stdout: String
-    var stderr: String
-}
-
-/// Runs an executable to completion, its output captured in files.
-@discardableResult
-func runProcess(_ executable: String, _ args: [String], env: [String: String] = [:], timeout: TimeInterval = 120) throws -> ProcessResult {
-    let dir = NSTemporaryDirectory() + "vetsync-run-" + UUID().uuidString.prefix(8)
-    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(atPath: dir) }
-    FileManager.default.createFile(atPath: dir + "/out", contents: nil)
-    FileManager.default.createFile(atPath: dir + "/err", contents: nil)
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = args
-    process.environment = ProcessInfo.processInfo.environment.merging(env) { $1 }
-    process.standardOutput = FileHandle(forWritingAtPath: dir + "/out")
-    process.standardError = FileHandle(forWritingAtPath: dir + "/err")
-    try process.run()
-    let deadline = Date().addingTimeInterval(timeout)
-    while process.isRunning {
-        if Date() > deadline { process.terminate(); throw TestFailure("\(executable) \(args) no terminó en \(timeout) s") }
-        usleep(5_000)
-    }
-    return ProcessResult(status: process.terminationStatus,
-                         stdout: (try? String(contentsOfFile: dir + "/out", encoding: .utf8)) ?? "",
-                         stderr: (try? String(contentsOfFile: dir + "/err", encoding: .utf8)) ?? "")
-}
-
-/// Polls `condition` until it holds or the deadline passes.
+/// Polls `condition` until it holds; throws, naming what was awaited, when `timeout` passes.
 func waitUntil(_ what: String, timeout: TimeInterval = 30, _ condition: () throws -> Bool) throws {
-    let deadline = Date().addingTimeInterval(timeout)
-    while Date() < deadline {
-        if (try? condition()) == true { return }
-        usleep(20_000)
+    guard waitUntil(seconds: timeout, every: 0.02, { (try? condition()) == true }) else {
+        throw TestFailure("tiempo agotado esperando: \(what)")
     }
-    throw TestFailure("tiempo agotado esperando: \(what)")
 }
 
 /// Which storage a central under test uses.
@@ -89,7 +36,7 @@ final class CentralProcess: @unchecked Sendable {
     var url: String { "http://127.0.0.1:\(port)" }
 
     init(_ backend: Backend = .sqlite, extraServeArgs: [String] = []) throws {
-        dir = try TempDir()
+        dir = TempDir()
         self.backend = backend
         self.extraServeArgs = extraServeArgs
         switch backend {
@@ -247,7 +194,7 @@ final class TestSede: @unchecked Sendable {
 
     /// `vetdesk sync once` as a separate process.
     func syncProcess(env: [String: String] = [:]) throws -> ProcessResult {
-        try runProcess(Binaries.vetdesk, ["sync", "once", "--db", path], env: env)
+        try runProcess(Binaries.vetdesk, ["sync", "once", "--db", path], environment: env)
     }
 
     var sedeID: String { (try? store.localSede().id) ?? "" }

@@ -1,4 +1,5 @@
 import Foundation
+import VetTestSupport
 
 /// A throwaway PostgreSQL cluster for this test run: initdb in a temp dir, the server started on
 /// a free 127.0.0.1 port as a child process, stopped when the test process exits. Run as the `postgres` OS user when
