@@ -204,7 +204,10 @@ public final class SyncEngine: @unchecked Sendable {
             return 0
         }
         try Self.checkOK(response)
-        let page = try Self.decode(PullResponse.self, response.body)
+        let page: PullResponse
+        do { page = try PullResponse.parse(response.body) } catch {
+            throw SyncError.protocolViolation("PullResponse ilegible")
+        }
         guard page.nextAfter >= page.after else { throw SyncError.protocolViolation("next_after < after") }
         // Central holds less of our journal than it acknowledged (it was restored): send it again.
         // No record of this epoch at all means nothing after the epoch's start.
