@@ -96,7 +96,7 @@ public final class PostgresCentralStorage: CentralStorage {
         return nil
     }
 
-    public func push(sede: String, request: PushRequest, nowMs: Int64) async throws -> PushOutcome {
+    public func push(sede: String, request: ReceivedPush, nowMs: Int64) async throws -> PushOutcome {
         let nowText = LimaTime.iso8601(Date(timeIntervalSince1970: Double(nowMs) / 1000))
         let logger = logger
         return try await transaction { conn in
@@ -163,7 +163,7 @@ public final class PostgresCentralStorage: CentralStorage {
         }
     }
 
-    static func storedRejects(_ conn: PostgresConnection, _ sede: String, _ request: PushRequest, _ logger: Logger) async throws -> [PushReject] {
+    static func storedRejects(_ conn: PostgresConnection, _ sede: String, _ request: ReceivedPush, _ logger: Logger) async throws -> [PushReject] {
         var out: [PushReject] = []
         let rows = try await conn.query("""
             SELECT origin_seq, tbl, row_id, status, code, message FROM push_rejects

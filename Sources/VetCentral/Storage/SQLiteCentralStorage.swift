@@ -43,7 +43,7 @@ public final class SQLiteCentralStorage: CentralStorage {
         }
     }
 
-    public func push(sede: String, request: PushRequest, nowMs: Int64) async throws -> PushOutcome {
+    public func push(sede: String, request: ReceivedPush, nowMs: Int64) async throws -> PushOutcome {
         let nowText = LimaTime.iso8601(Date(timeIntervalSince1970: Double(nowMs) / 1000))
         return try await pool.write { db in
             let stored = try Int64.fetchOne(db, sql: "SELECT acked_through FROM sede_epochs WHERE sede_id = ? AND epoch = ?",
@@ -98,7 +98,7 @@ public final class SQLiteCentralStorage: CentralStorage {
         }
     }
 
-    static func storedRejects(_ db: Database, _ sede: String, _ request: PushRequest) throws -> [PushReject] {
+    static func storedRejects(_ db: Database, _ sede: String, _ request: ReceivedPush) throws -> [PushReject] {
         try Row.fetchAll(db, sql: """
             SELECT origin_seq, tbl, row_id, status, code, message FROM push_rejects
             WHERE origin = ? AND origin_epoch = ? AND origin_seq BETWEEN ? AND ? ORDER BY origin_seq
