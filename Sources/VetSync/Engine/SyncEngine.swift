@@ -247,16 +247,16 @@ public final class SyncEngine: @unchecked Sendable {
 }
 
 /// The next run of journal entries to push, as the exact request body.
-struct PushBatch {
-    var fromSeq: Int64
-    var toSeq: Int64
-    var count: Int
-    var body: Data
-    var idempotencyKey: String
+public struct PushBatch: Sendable {
+    public var fromSeq: Int64
+    public var toSeq: Int64
+    public var count: Int
+    public var body: Data
+    public var idempotencyKey: String
 
     /// Entries after `pushed_seq`, at most `limit` unless the last transaction is longer, extended
     /// so no transaction is split. The body is built by hand so `cols` goes out as stored.
-    static func next(store: SedeStore, sedeID: String, limit: Int) throws -> PushBatch? {
+    public static func next(store: SedeStore, sedeID: String, limit: Int) throws -> PushBatch? {
         try store.read { db in
             guard let state = try Row.fetchOne(db, sql: "SELECT pushed_seq, epoch FROM sync_state WHERE id = 1"),
                   let epoch: String = state["epoch"] else { throw SyncError.notConfigured }
