@@ -132,11 +132,12 @@ public final class SQLiteCentralStorage: CentralStorage {
                 """)
         }
         let full = try insert(rows: appendChunk), single = try insert(rows: 1)
+        let columns = 15
         var start = 0
         while start < changes.count {
             let chunk = changes[start..<min(start + appendChunk, changes.count)]
             var values: [(any DatabaseValueConvertible)?] = []
-            values.reserveCapacity(chunk.count * 15)
+            values.reserveCapacity(chunk.count * columns)
             for c in chunk {
                 last += 1
                 values += [last, c.origin, c.originEpoch, c.originSeq, c.origin == nil ? centralTx : c.txID, c.hlc,
@@ -145,7 +146,7 @@ public final class SQLiteCentralStorage: CentralStorage {
             if chunk.count == appendChunk {
                 try full.execute(arguments: StatementArguments(values))
             } else {
-                for row in 0..<chunk.count { try single.execute(arguments: StatementArguments(values[row * 15..<(row + 1) * 15])) }
+                for row in 0..<chunk.count { try single.execute(arguments: StatementArguments(values[row * columns..<(row + 1) * columns])) }
             }
             start += chunk.count
         }
