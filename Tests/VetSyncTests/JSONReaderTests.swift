@@ -40,6 +40,10 @@ struct JSONReaderTests {
         ]
         for bytes in bad {
             #expect(throws: JSONReader.Failure.self, "\(bytes)") { try scalar(bytes: bytes) }
+            // Also where strings are only checked, not decoded: columns kept verbatim, skipped values.
+            let inObject = Data(Array(#"{"k":"#.utf8) + bytes + [UInt8(ascii: "}")])
+            #expect(throws: JSONReader.Failure.self, "\(bytes)") { try JSONReader.read(inObject) { try $0.scalarObjectText(capture: []) } }
+            #expect(throws: JSONReader.Failure.self, "\(bytes)") { try JSONReader.read(inObject) { try $0.skipValue() } }
         }
     }
 
