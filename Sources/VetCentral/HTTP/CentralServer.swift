@@ -95,8 +95,8 @@ struct CentralAPI: Sendable {
         do {
             let sede = try await authenticate(request)
             let body = try await readBody(request)
-            let push: PushRequest
-            do { push = try SyncCoding.decoder().decode(PushRequest.self, from: body) } catch {
+            let push: ReceivedPush
+            do { push = try ReceivedPush.parse(body) } catch {
                 throw CentralError(400, "malformed_json", "El cuerpo no es un lote de sincronización JSON válido")
             }
             guard push.sede == sede.id else {

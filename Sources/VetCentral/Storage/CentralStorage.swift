@@ -44,7 +44,7 @@ public struct CentralError: Error, Sendable, CustomStringConvertible {
 public protocol CentralStorage: Sendable {
     /// The sede the token belongs to, or nil if unknown or revoked.
     func authenticate(tokenHash: String) async throws -> CentralSede?
-    func push(sede: String, request: PushRequest, nowMs: Int64) async throws -> PushOutcome
+    func push(sede: String, request: ReceivedPush, nowMs: Int64) async throws -> PushOutcome
     /// Throws `cursor_mismatch` (409) when `check` is given and the change at `after` is not the
     /// one the sede saw there (central was restored from a backup).
     func pull(sede: String, epoch: String, after: Int64, check: Int64?, limit: Int) async throws -> PullPage

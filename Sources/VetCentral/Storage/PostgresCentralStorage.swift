@@ -96,7 +96,7 @@ public final class PostgresCentralStorage: CentralStorage {
         return nil
     }
 
-    public func push(sede: String, request: PushRequest, nowMs: Int64) async throws -> PushOutcome {
+    public func push(sede: String, request: ReceivedPush, nowMs: Int64) async throws -> PushOutcome {
         let nowText = LimaTime.iso8601(Date(timeIntervalSince1970: Double(nowMs) / 1000))
         let logger = logger
         return try await transaction { conn in
@@ -143,12 +143,17 @@ public final class PostgresCentralStorage: CentralStorage {
             }
             let plan = PushPlanner.plan(sede: sede, request: request, acked: acked, classes: classes, owners: owners, nowMs: nowMs)
             last = try await Self.append(conn, plan.accepted, last: last, nowText: nowText, logger: logger)
-            for (key, owner) in plan.newOwners {
-                let parts = key.split(separator: "\u{1}", maxSplits: 1).map(String.init)
-                try await conn.query("""
-                    INSERT INTO row_owners (tbl, row_id, owner_sede, addressed_to) VALUES (\(parts[0]), \(parts[1]), \(owner.owner), \(owner.addressedTo))
+            if !plan.newOwners.isEmpty {
+                let owners = plan.newOwners.map { key, owner in (key.split(separator: "\u{1}", maxSplits: 1).map(String.init), owner) }
+                var binds = PostgresBindings(capacity: 4)
+                binds.append(owners.map { $0.0[0] })
+                binds.append(owners.map { $0.0[1] })
+                binds.append(owners.map { $0.1.owner })
+                try binds.append(NullableArray(owners.map { $0.1.addressedTo }))
+                try await conn.query(PostgresQuery(unsafeSQL: """
+                    INSERT INTO row_owners (tbl, row_id, owner_sede, addressed_to) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
                     ON CONFLICT (tbl, row_id) DO UPDATE SET addressed_to = excluded.addressed_to
-                    """, logger: logger)
+                    """, binds: binds), logger: logger)
             }
             for reject in plan.rejects {
                 let entry = plan.rejectedEntries[reject.seq]
@@ -163,7 +168,7 @@ public final class PostgresCentralStorage: CentralStorage {
         }
     }
 
-    static func storedRejects(_ conn: PostgresConnection, _ sede: String, _ request: PushRequest, _ logger: Logger) async throws -> [PushReject] {
+    static func storedRejects(_ conn: PostgresConnection, _ sede: String, _ request: ReceivedPush, _ logger: Logger) async throws -> [PushReject] {
         var out: [PushReject] = []
         let rows = try await conn.query("""
             SELECT origin_seq, tbl, row_id, status, code, message FROM push_rejects
@@ -175,43 +180,34 @@ public final class PostgresCentralStorage: CentralStorage {
         return out
     }
 
-    /// Appends with the next gapless cseqs, in multi-row INSERTs; returns the new last cseq.
-    /// The caller holds the `central_state` row lock.
+    /// Appends with the next gapless cseqs, in one INSERT over arrays (one statement to parse and
+    /// plan, whatever the batch size); returns the new last cseq. The caller holds the
+    /// `central_state` row lock.
     static func append(_ conn: PostgresConnection, _ changes: [LoggedChange], last: Int64, nowText: String, logger: Logger) async throws -> Int64 {
         guard !changes.isEmpty else { return last }
-        var next = last
         let centralTx = last + 1
-        let columnsPerRow = 15
-        for chunk in stride(from: 0, to: changes.count, by: 1_000).map({ changes[$0..<min($0 + 1_000, changes.count)] }) {
-            var binds = PostgresBindings(capacity: chunk.count * columnsPerRow)
-            var values: [String] = []
-            values.reserveCapacity(chunk.count)
-            for c in chunk {
-                next += 1
-                let base = binds.count
-                values.append("(" + (1...columnsPerRow).map { "$\(base + $0)" }.joined(separator: ",") + ")")
-                binds.append(next)
-                binds.append(c.origin)
-                binds.append(c.originEpoch)
-                binds.append(c.originSeq)
-                binds.append(c.origin == nil ? centralTx : c.txID)
-                binds.append(c.hlc)
-                binds.append(c.tbl)
-                binds.append(c.rowID)
-                binds.append(c.op)
-                binds.append(c.colsJSON)
-                binds.append(c.userID)
-                binds.append(c.dataClass.rawValue)
-                binds.append(c.ownerSede)
-                binds.append(c.addressedTo)
-                binds.append(nowText)
-            }
-            let sql = """
-                INSERT INTO changes (cseq, origin, origin_epoch, origin_seq, tx_id, hlc, tbl, row_id, op, cols, user_id, data_class, owner_sede, addressed_to, received_at)
-                VALUES \(values.joined(separator: ","))
-                """
-            try await conn.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
-        }
+        var binds = PostgresBindings(capacity: 15)
+        binds.append(Array(last + 1...last + Int64(changes.count)))
+        try binds.append(NullableArray(changes.map(\.origin)))
+        try binds.append(NullableArray(changes.map(\.originEpoch)))
+        try binds.append(NullableArray(changes.map(\.originSeq)))
+        binds.append(changes.map { $0.origin == nil ? centralTx : $0.txID })
+        binds.append(changes.map(\.hlc))
+        binds.append(changes.map(\.tbl))
+        binds.append(changes.map(\.rowID))
+        binds.append(changes.map(\.op))
+        try binds.append(NullableArray(changes.map(\.colsJSON)))
+        try binds.append(NullableArray(changes.map(\.userID)))
+        binds.append(changes.map(\.dataClass.rawValue))
+        try binds.append(NullableArray(changes.map(\.ownerSede)))
+        try binds.append(NullableArray(changes.map(\.addressedTo)))
+        binds.append(nowText)
+        try await conn.query(PostgresQuery(unsafeSQL: """
+            INSERT INTO changes (cseq, origin, origin_epoch, origin_seq, tx_id, hlc, tbl, row_id, op, cols, user_id, data_class, owner_sede, addressed_to, received_at)
+            SELECT c.*, $15 FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[], $7::text[], $8::text[],
+                                        $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[]) AS c
+            """, binds: binds), logger: logger)
+        let next = last + Int64(changes.count)
         try await conn.query("UPDATE central_state SET last_cseq = \(next) WHERE id = 1", logger: logger)
         return next
     }
@@ -369,5 +365,33 @@ public final class PostgresCentralStorage: CentralStorage {
         let rows = try await client.query("SELECT (SELECT last_cseq FROM central_state WHERE id = 1), (SELECT count(*) FROM push_rejects)", logger: logger)
         for try await row in rows.decode((Int64, Int64).self) { return row }
         return (0, 0)
+    }
+}
+
+/// A one-dimensional PostgreSQL array whose elements may be NULL (PostgresNIO encodes arrays of
+/// non-optional elements only), in the binary array format.
+struct NullableArray<Element: PostgresArrayEncodable>: PostgresEncodable {
+    var elements: [Element?]
+    init(_ elements: [Element?]) { self.elements = elements }
+
+    static var psqlType: PostgresDataType { Element.psqlArrayType }
+    static var psqlFormat: PostgresFormat { .binary }
+
+    func encode<JSONEncoder: PostgresJSONEncoder>(into buffer: inout ByteBuffer, context: PostgresEncodingContext<JSONEncoder>) throws {
+        buffer.writeInteger(elements.isEmpty ? 0 : 1, as: Int32.self)                  // dimensions
+        buffer.writeInteger(elements.contains { $0 == nil } ? 1 : 0, as: Int32.self)   // has NULLs
+        buffer.writeInteger(Element.psqlType.rawValue)
+        guard !elements.isEmpty else { return }
+        buffer.writeInteger(Int32(elements.count))
+        buffer.writeInteger(1, as: Int32.self)                                         // lower bound
+        for element in elements {
+            // Each element: its length in bytes (-1 for NULL), then its binary form.
+            let lengthAt = buffer.writerIndex
+            buffer.writeInteger(-1, as: Int32.self)
+            guard let element else { continue }
+            let start = buffer.writerIndex
+            try element.encode(into: &buffer, context: context)
+            buffer.setInteger(Int32(buffer.writerIndex - start), at: lengthAt)
+        }
     }
 }

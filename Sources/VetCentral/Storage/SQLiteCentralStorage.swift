@@ -43,7 +43,7 @@ public final class SQLiteCentralStorage: CentralStorage {
         }
     }
 
-    public func push(sede: String, request: PushRequest, nowMs: Int64) async throws -> PushOutcome {
+    public func push(sede: String, request: ReceivedPush, nowMs: Int64) async throws -> PushOutcome {
         let nowText = LimaTime.iso8601(Date(timeIntervalSince1970: Double(nowMs) / 1000))
         return try await pool.write { db in
             let stored = try Int64.fetchOne(db, sql: "SELECT acked_through FROM sede_epochs WHERE sede_id = ? AND epoch = ?",
@@ -77,20 +77,22 @@ public final class SQLiteCentralStorage: CentralStorage {
             }
             let plan = PushPlanner.plan(sede: sede, request: request, acked: acked, classes: classes, owners: owners, nowMs: nowMs)
             try Self.append(db, plan.accepted, nowText: nowText)
+            let ownerInsert = try db.cachedStatement(sql: """
+                INSERT INTO row_owners (tbl, row_id, owner_sede, addressed_to) VALUES (?, ?, ?, ?)
+                ON CONFLICT (tbl, row_id) DO UPDATE SET addressed_to = excluded.addressed_to
+                """)
             for (key, owner) in plan.newOwners {
                 let parts = key.split(separator: "\u{1}", maxSplits: 1).map(String.init)
-                try db.execute(sql: """
-                    INSERT INTO row_owners (tbl, row_id, owner_sede, addressed_to) VALUES (?, ?, ?, ?)
-                    ON CONFLICT (tbl, row_id) DO UPDATE SET addressed_to = excluded.addressed_to
-                    """, arguments: [parts[0], parts[1], owner.owner, owner.addressedTo])
+                try ownerInsert.execute(arguments: [parts[0], parts[1], owner.owner, owner.addressedTo])
             }
+            let rejectInsert = try db.cachedStatement(sql: """
+                INSERT INTO push_rejects (origin, origin_epoch, origin_seq, hlc, tbl, row_id, status, code, message, entry, at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+                """)
             for reject in plan.rejects {
                 let entry = plan.rejectedEntries[reject.seq]
-                try db.execute(sql: """
-                    INSERT INTO push_rejects (origin, origin_epoch, origin_seq, hlc, tbl, row_id, status, code, message, entry, at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
-                    """, arguments: [sede, request.epoch, reject.seq, entry?.hlc ?? 0, reject.tbl, reject.rowID, reject.status,
-                                     reject.code, reject.message, entry?.json ?? "{}", nowText])
+                try rejectInsert.execute(arguments: [sede, request.epoch, reject.seq, entry?.hlc ?? 0, reject.tbl, reject.rowID, reject.status,
+                                                     reject.code, reject.message, entry?.json ?? "{}", nowText])
             }
             try db.execute(sql: "UPDATE sede_epochs SET acked_through = ? WHERE sede_id = ? AND epoch = ?",
                            arguments: [plan.ackedThrough, sede, request.epoch])
@@ -98,7 +100,7 @@ public final class SQLiteCentralStorage: CentralStorage {
         }
     }
 
-    static func storedRejects(_ db: Database, _ sede: String, _ request: PushRequest) throws -> [PushReject] {
+    static func storedRejects(_ db: Database, _ sede: String, _ request: ReceivedPush) throws -> [PushReject] {
         try Row.fetchAll(db, sql: """
             SELECT origin_seq, tbl, row_id, status, code, message FROM push_rejects
             WHERE origin = ? AND origin_epoch = ? AND origin_seq BETWEEN ? AND ? ORDER BY origin_seq
@@ -115,19 +117,38 @@ public final class SQLiteCentralStorage: CentralStorage {
         return out
     }
 
+    /// Rows per multi-row INSERT into the log.
+    static let appendChunk = 64
+
     /// Appends to the log with the next gapless cseqs. Central's own changes share one tx_id.
     static func append(_ db: Database, _ changes: [LoggedChange], nowText: String) throws {
         guard !changes.isEmpty else { return }
         var last = try Int64.fetchOne(db, sql: "SELECT last_cseq FROM central_state WHERE id = 1") ?? 0
         let centralTx = last + 1
-        let statement = try db.cachedStatement(sql: """
-            INSERT INTO changes (cseq, origin, origin_epoch, origin_seq, tx_id, hlc, tbl, row_id, op, cols, user_id, data_class, owner_sede, addressed_to, received_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        for c in changes {
-            last += 1
-            try statement.execute(arguments: [last, c.origin, c.originEpoch, c.originSeq, c.origin == nil ? centralTx : c.txID, c.hlc,
-                                              c.tbl, c.rowID, c.op, c.colsJSON, c.userID, c.dataClass.rawValue, c.ownerSede, c.addressedTo, nowText])
+        func insert(rows: Int) throws -> Statement {
+            try db.cachedStatement(sql: """
+                INSERT INTO changes (cseq, origin, origin_epoch, origin_seq, tx_id, hlc, tbl, row_id, op, cols, user_id, data_class, owner_sede, addressed_to, received_at)
+                VALUES \(repeatElement("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ","))
+                """)
+        }
+        let full = try insert(rows: appendChunk), single = try insert(rows: 1)
+        let columns = 15
+        var start = 0
+        while start < changes.count {
+            let chunk = changes[start..<min(start + appendChunk, changes.count)]
+            var values: [(any DatabaseValueConvertible)?] = []
+            values.reserveCapacity(chunk.count * columns)
+            for c in chunk {
+                last += 1
+                values += [last, c.origin, c.originEpoch, c.originSeq, c.origin == nil ? centralTx : c.txID, c.hlc,
+                           c.tbl, c.rowID, c.op, c.colsJSON, c.userID, c.dataClass.rawValue, c.ownerSede, c.addressedTo, nowText]
+            }
+            if chunk.count == appendChunk {
+                try full.execute(arguments: StatementArguments(values))
+            } else {
+                for row in 0..<chunk.count { try single.execute(arguments: StatementArguments(values[row * columns..<(row + 1) * columns])) }
+            }
+            start += chunk.count
         }
         try db.execute(sql: "UPDATE central_state SET last_cseq = ? WHERE id = 1", arguments: [last])
     }

@@ -41,7 +41,7 @@ public enum PushPlanner {
     public static let addressColumn = "to_sede_id"
 
     /// Checks a batch's framing: contiguous seqs from `fromSeq` to `toSeq`.
-    public static func framingProblem(_ request: PushRequest) -> String? {
+    public static func framingProblem(_ request: ReceivedPush) -> String? {
         guard request.fromSeq >= 1, request.toSeq >= request.fromSeq else { return "from_seq y to_seq no forman un rango válido" }
         guard request.entries.count == Int(request.toSeq - request.fromSeq + 1) else { return "el lote no trae todas las entradas de from_seq a to_seq" }
         for (i, entry) in request.entries.enumerated() where entry.seq != request.fromSeq + Int64(i) {
@@ -53,21 +53,18 @@ public enum PushPlanner {
 
     /// Decides every entry after `acked`. `owners` holds the known owners of the sede-owned rows the
     /// batch touches (key `tbl\u{1}row_id`).
-    public static func plan(sede: String, request: PushRequest, acked: Int64, classes: [String: DataClass],
+    public static func plan(sede: String, request: ReceivedPush, acked: Int64, classes: [String: DataClass],
                             owners: [String: RowOwner], nowMs: Int64) -> PushPlan {
         var plan = PushPlan()
         plan.ackedThrough = max(acked, request.toSeq)
         var owners = owners
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         for entry in request.entries where entry.seq > acked {
             func reject(_ status: Int, _ code: String, _ message: String) {
                 plan.rejects.append(PushReject(seq: entry.seq, tbl: entry.tbl, rowID: entry.rowID, status: status, code: code, message: message))
-                let json = (try? encoder.encode(entry)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
-                plan.rejectedEntries[entry.seq] = (entry.hlc, json)
+                plan.rejectedEntries[entry.seq] = (entry.hlc, request.receivedJSON(entry))
             }
-            guard ["I", "U", "D"].contains(entry.op), !entry.tbl.isEmpty, !entry.rowID.isEmpty,
-                  entry.op == "D" || entry.cols != nil else {
+            guard entry.op == "I" || entry.op == "U" || entry.op == "D", !entry.tbl.isEmpty, !entry.rowID.isEmpty,
+                  entry.op == "D" || entry.colsJSON != nil else {
                 reject(422, "invalid_entry", "Entrada de diario inválida (op, tabla, id o columnas)")
                 continue
             }
@@ -87,7 +84,7 @@ public enum PushPlanner {
             var addressed: String? = nil
             if dataClass == .sede {
                 let key = entry.tbl + "\u{1}" + entry.rowID
-                let declared = entry.cols?["sede_id"]
+                let declared = entry.declaredSede
                 if let known = owners[key] {
                     guard known.owner == sede else {
                         reject(403, "other_sede", "La fila \(entry.tbl) \(entry.rowID) es de otra sede")
@@ -98,7 +95,7 @@ public enum PushPlanner {
                         continue
                     }
                     owner = known.owner
-                    addressed = entry.cols?[addressColumn]?.text ?? known.addressedTo
+                    addressed = entry.addressedTo?.text ?? known.addressedTo
                 } else {
                     guard let declared else {
                         reject(422, "unknown_row", "La central no conoce la fila \(entry.tbl) \(entry.rowID) ni su sede")
@@ -109,7 +106,7 @@ public enum PushPlanner {
                         continue
                     }
                     owner = sede
-                    addressed = entry.cols?[addressColumn]?.text
+                    addressed = entry.addressedTo?.text
                 }
                 if entry.op == "D" {
                     owners[key] = nil
@@ -119,10 +116,9 @@ public enum PushPlanner {
                     plan.newOwners[key] = value
                 }
             }
-            let colsJSON = entry.cols.map(JSONText.object)
             plan.accepted.append(LoggedChange(
                 origin: sede, originEpoch: request.epoch, originSeq: entry.seq, txID: entry.txID, hlc: entry.hlc,
-                tbl: entry.tbl, rowID: entry.rowID, op: entry.op, colsJSON: colsJSON, userID: entry.userID,
+                tbl: entry.tbl, rowID: entry.rowID, op: entry.op, colsJSON: entry.colsJSON, userID: entry.userID,
                 dataClass: dataClass, ownerSede: owner, addressedTo: addressed))
         }
         return plan

@@ -204,7 +204,10 @@ public final class SyncEngine: @unchecked Sendable {
             return 0
         }
         try Self.checkOK(response)
-        let page = try Self.decode(PullResponse.self, response.body)
+        let page: PullResponse
+        do { page = try PullResponse.parse(response.body) } catch {
+            throw SyncError.protocolViolation("PullResponse ilegible")
+        }
         guard page.nextAfter >= page.after else { throw SyncError.protocolViolation("next_after < after") }
         // Central holds less of our journal than it acknowledged (it was restored): send it again.
         // No record of this epoch at all means nothing after the epoch's start.
@@ -244,16 +247,16 @@ public final class SyncEngine: @unchecked Sendable {
 }
 
 /// The next run of journal entries to push, as the exact request body.
-struct PushBatch {
-    var fromSeq: Int64
-    var toSeq: Int64
-    var count: Int
-    var body: Data
-    var idempotencyKey: String
+public struct PushBatch: Sendable {
+    public var fromSeq: Int64
+    public var toSeq: Int64
+    public var count: Int
+    public var body: Data
+    public var idempotencyKey: String
 
     /// Entries after `pushed_seq`, at most `limit` unless the last transaction is longer, extended
     /// so no transaction is split. The body is built by hand so `cols` goes out as stored.
-    static func next(store: SedeStore, sedeID: String, limit: Int) throws -> PushBatch? {
+    public static func next(store: SedeStore, sedeID: String, limit: Int) throws -> PushBatch? {
         try store.read { db in
             guard let state = try Row.fetchOne(db, sql: "SELECT pushed_seq, epoch FROM sync_state WHERE id = 1"),
                   let epoch: String = state["epoch"] else { throw SyncError.notConfigured }

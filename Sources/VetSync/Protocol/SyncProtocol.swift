@@ -185,6 +185,76 @@ public struct PullResponse: Codable, Sendable, Equatable {
     }
 }
 
+extension PullResponse {
+    /// Reads a pull page with `JSONReader`: the same values `JSONDecoder` gives (required keys,
+    /// unknown keys ignored), with each change's `cols` read as an object of scalars.
+    public static func parse(_ data: Data) throws -> PullResponse {
+        try JSONReader.read(data) { r in
+            var after: Int64?, nextAfter: Int64?, hasMore: Bool?, changes: [PulledChange]?, serverTimeMs: Int64?
+            var nextCheck: Int64?, ackedThrough: Int64?
+            try r.beginObject()
+            var first = true
+            while let key = try r.nextKey(first: first) {
+                first = false
+                switch key {
+                case "after": after = try r.readInt64()
+                case "next_after": nextAfter = try r.readInt64()
+                case "has_more": hasMore = try r.readBool()
+                case "server_time_ms": serverTimeMs = try r.readInt64()
+                case "next_check": nextCheck = try r.readInt64OrNull()
+                case "acked_through": ackedThrough = try r.readInt64OrNull()
+                case "changes": changes = try readChanges(&r)
+                default: try r.skipValue()
+                }
+            }
+            guard let after, let nextAfter, let hasMore, let changes, let serverTimeMs else {
+                throw JSONReader.Failure(message: "faltan campos de la página", offset: r.offset)
+            }
+            var page = PullResponse(after: after, nextAfter: nextAfter, hasMore: hasMore, changes: changes, serverTimeMs: serverTimeMs, nextCheck: nextCheck)
+            page.ackedThrough = ackedThrough
+            return page
+        }
+    }
+
+    static func readChanges(_ r: inout JSONReader) throws -> [PulledChange] {
+        var changes: [PulledChange] = []
+        try r.beginArray()
+        var first = true
+        while try r.nextElement(first: first) {
+            first = false
+            var cseq: Int64?, origin: String?, originEpoch: String?, txID: Int64?, hlc: Int64?, tbl: String?, rowID: String?, op: String?
+            var cols: [String: SQLValue]?, dataClass: DataClass?
+            try r.beginObject()
+            var firstKey = true
+            while let key = try r.nextKey(first: firstKey) {
+                firstKey = false
+                switch key {
+                case "cseq": cseq = try r.readInt64()
+                case "origin": origin = try r.readStringOrNull()
+                case "origin_epoch": originEpoch = try r.readStringOrNull()
+                case "tx_id": txID = try r.readInt64()
+                case "hlc": hlc = try r.readInt64()
+                case "tbl": tbl = try r.readString()
+                case "row_id": rowID = try r.readString()
+                case "op": op = try r.readString()
+                case "cols": cols = try r.readNull() ? nil : try r.readScalarObject()
+                case "data_class":
+                    let name = try r.readString()
+                    guard let known = DataClass(rawValue: name) else { throw JSONReader.Failure(message: "data_class desconocida", offset: r.offset) }
+                    dataClass = known
+                default: try r.skipValue()
+                }
+            }
+            guard let cseq, let txID, let hlc, let tbl, let rowID, let op, let dataClass else {
+                throw JSONReader.Failure(message: "faltan campos del cambio", offset: r.offset)
+            }
+            changes.append(PulledChange(cseq: cseq, origin: origin, originEpoch: originEpoch, txID: txID, hlc: hlc, tbl: tbl, rowID: rowID,
+                                        op: op, cols: cols, dataClass: dataClass))
+        }
+        return changes
+    }
+}
+
 /// `GET /v1/sync/hello`: who the token belongs to, as central knows it.
 public struct HelloResponse: Codable, Sendable, Equatable {
     public var sedeID: String
