@@ -26,7 +26,7 @@ struct AgendaICSCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let store = try SedeStore.open(path: try database.resolvedPath())
+            let store = try openSede(try database.resolvedPath())
             let today = store.today
             let first = try from.map { try parseDay($0, option: "--from") } ?? today.adding(days: -30)
             let last = try to.map { try parseDay($0, option: "--to") } ?? today.adding(days: 90)
@@ -60,7 +60,7 @@ struct AgendaRaceCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let store = try SedeStore.open(path: try database.resolvedPath())
+            let store = try openSede(try database.resolvedPath())
             let session = try store.trustedSession(username: user)
             let vetSession = try store.trustedSession(username: vet)
             guard let start = AgendaTime.parse(first) else { throw UserFacingError("--first: instante inválido") }
@@ -94,7 +94,7 @@ struct AgendaScheduleCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let store = try SedeStore.open(path: try database.resolvedPath())
+            let store = try openSede(try database.resolvedPath())
             let session = try store.trustedSession(username: by)
             let vetSession = try store.trustedSession(username: vet)
             var parsed: [(weekday: Int, span: MinuteSpan)] = []
@@ -128,7 +128,7 @@ struct AgendaExceptionCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let store = try SedeStore.open(path: try database.resolvedPath())
+            let store = try openSede(try database.resolvedPath())
             let session = try store.trustedSession(username: by)
             guard let k = ScheduleExceptionKind(rawValue: kind) else {
                 throw UserFacingError("--kind: use vacaciones, descanso_medico, feriado o bloque_extra")
@@ -152,7 +152,7 @@ struct AgendaRoomCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let store = try SedeStore.open(path: try database.resolvedPath())
+            let store = try openSede(try database.resolvedPath())
             let room = try store.addRoom(name: name, kind: kind, by: try store.trustedSession(username: by))
             print("Ambiente \(room.name) agregado")
         }

@@ -14,7 +14,7 @@ struct LoadCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let store = try SedeStore.open(path: try database.resolvedPath())
+            let store = try openSede(try database.resolvedPath())
             let report = try LoadGenerator.run(store: store, seconds: seconds, writer: writer)
             let data = try JSONEncoder().encode(report)
             print(String(decoding: data, as: UTF8.self))

@@ -13,7 +13,7 @@ struct OpenCommand: ParsableCommand {
     func run() throws {
         let code = try reportingErrors { () -> Int32 in
             let path = try database.resolvedPath()
-            let store = try SedeStore.open(path: path)
+            let store = try openSede(path)
             _ = try store.localSede()
             let loadedTheme = try Theme.load(theme)
             if let idleMinutes, !(1...240).contains(idleMinutes) { throw UserFacingError("--idle-minutes va de 1 a 240") }

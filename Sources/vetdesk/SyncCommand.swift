@@ -14,7 +14,7 @@ struct SyncCommand: ParsableCommand {
         @OptionGroup var central: CentralOptions
         func run() throws {
             try reportingSyncErrors {
-                let store = try SedeStore.open(path: try database.resolvedPath())
+                let store = try openSede(try database.resolvedPath())
                 let hello = try SyncEngine.configure(store: store, config: try central.config())
                 print("Sede \(hello.code) \(hello.name) enlazada con \(central.central ?? "")")
             }
@@ -26,7 +26,7 @@ struct SyncCommand: ParsableCommand {
         @OptionGroup var database: DatabaseOptions
         func run() throws {
             try reportingSyncErrors {
-                let store = try SedeStore.open(path: try database.resolvedPath())
+                let store = try openSede(try database.resolvedPath())
                 let summary = try SyncEngine(store: store).syncOnce()
                 print("Sincronizado: \(summary.pushed) enviados, \(summary.rejected) rechazados, \(summary.pulled) recibidos")
             }
@@ -40,7 +40,7 @@ struct SyncCommand: ParsableCommand {
         @Option(help: "Espera máxima entre reintentos con el enlace caído, en segundos.") var maxBackoff: Double = 300
         func run() throws {
             try reportingSyncErrors {
-                let store = try SedeStore.open(path: try database.resolvedPath())
+                let store = try openSede(try database.resolvedPath())
                 let engine = try SyncEngine(store: store)
                 let daemon = SyncDaemon(engine: engine, interval: interval, maxBackoff: maxBackoff,
                                         log: { FileHandle.standardError.write(Data(("vetdesk sync: " + $0 + "\n").utf8)) })
@@ -55,7 +55,7 @@ struct SyncCommand: ParsableCommand {
         @Flag(help: "Salida JSON.") var json = false
         func run() throws {
             try reportingSyncErrors {
-                let store = try SedeStore.open(path: try database.resolvedPath())
+                let store = try openSede(try database.resolvedPath())
                 let status = try SyncStatus.read(store)
                 if json {
                     let encoder = JSONEncoder()

@@ -44,3 +44,9 @@ func reportingErrors<T>(_ body: () throws -> T) throws -> T {
         throw ExitCode(1)
     }
 }
+
+/// Opens the sede store, saying so on stderr first when it has to be upgraded (a minute on a
+/// large sede, before the screen appears).
+func openSede(_ path: String) throws -> SedeStore {
+    try SedeStore.open(path: path, notice: { FileHandle.standardError.write(Data(("vetdesk: " + $0 + "\n").utf8)) })
+}

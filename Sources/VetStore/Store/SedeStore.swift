@@ -16,9 +16,14 @@ public final class SedeStore: Sendable {
     /// The highest schema number this binary knows.
     public static var knownSchemaVersion: Int { SedeMigrations.latest }
 
-    /// Opens an existing sede store, applying any migrations it lacks.
-    public static func open(path: String, clock: any WallClock = SystemClock(), ids: UUIDv7Generator = UUIDv7Generator()) throws -> SedeStore {
-        try checkExisting(path: path)
+    /// Opens an existing sede store, applying any migrations it lacks. When it has some to apply,
+    /// `notice` gets a Spanish line to show first: on a large sede an upgrade can take a minute.
+    public static func open(path: String, clock: any WallClock = SystemClock(), ids: UUIDv7Generator = UUIDv7Generator(),
+                            notice: ((String) -> Void)? = nil) throws -> SedeStore {
+        let version = try checkExisting(path: path)
+        if version < SedeMigrations.latest, let notice {
+            notice("Actualizando la base de la sede (versión \(version) → \(SedeMigrations.latest)); en una sede grande puede tardar un minuto. No cierre el programa.")
+        }
         return try SedeStore(path: path, clock: clock, ids: ids)
     }
 
@@ -59,8 +64,10 @@ public final class SedeStore: Sendable {
         try SedeMigrations.migrator.migrate(pool)
     }
 
-    /// Reads an existing file without writing to it and refuses what this binary must not open.
-    static func checkExisting(path: String) throws {
+    /// Reads an existing file without writing to it and refuses what this binary must not open;
+    /// returns its schema version.
+    @discardableResult
+    static func checkExisting(path: String) throws -> Int {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw StoreError.missing(path: path) }
         if isDirectory.boolValue { throw StoreError.notADatabase(path: path) }
@@ -83,6 +90,7 @@ public final class SedeStore: Sendable {
             if version > SedeMigrations.latest {
                 throw StoreError.newerSchema(path: path, found: version, known: SedeMigrations.latest)
             }
+            return version
         } catch let error as DatabaseError {
             _ = error
             throw StoreError.notADatabase(path: path)
