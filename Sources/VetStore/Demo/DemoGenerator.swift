@@ -81,14 +81,8 @@ public struct DemoGenerator {
         let spanMs: UInt64 = 5 * 365 * 86_400_000
         while petsMade < options.pets {
             try store.write(user: nil) { db in
-                let ownerStatement = try db.makeStatement(sql: """
-                    INSERT INTO owners (id, doc_type, doc_number, first_names, last_names, phone, email, district, address, created_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """)
-                let petStatement = try db.makeStatement(sql: """
-                    INSERT INTO pets (id, owner_id, name, species, breed, sex, birth_date, microchip, created_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """)
+                // A chunk's owners, then its pets, each in multi-row INSERTs (see `insertRows`).
+                var owners: [[DatabaseValue]] = [], pets: [[DatabaseValue]] = []
                 var inChunk = 0
                 while inChunk < options.chunk && petsMade < options.pets {
                     let n = ownersMade
@@ -108,8 +102,8 @@ public struct DemoGenerator {
                     let district = pick(DemoData.districts, &rng)
                     let address = pick(DemoData.streets, &rng) + " " + String(100 + rng.next() % 2900)
                     let ownerID = ids.make(unixMs: createdMs)
-                    try ownerStatement.execute(arguments: [ownerID, docType, docNumber, first + second, last, phone, email,
-                                                           district, address, iso(createdMs), iso(createdMs)])
+                    owners.append([ownerID, docType, docNumber, first + second, last, phone, email,
+                                   district, address, iso(createdMs), iso(createdMs)].map(\.databaseValue))
                     let petCount = [1, 1, 1, 2, 2, 3][Int(rng.next() % 6)]
                     for p in 0..<petCount where petsMade < options.pets {
                         var roll = Int(rng.next() % UInt64(speciesTotal))
@@ -125,12 +119,16 @@ public struct DemoGenerator {
                         let chip: String? = (info.name == "perro" || info.name == "gato") && rng.next() % 10 < 6
                             ? "604" + LimaTime.pad(Int64((UInt64(petsMade) &* 7_919 &+ 12_345) % 1_000_000_000_000), 12) : nil
                         let petMs = createdMs + UInt64(p) * 1000
-                        try petStatement.execute(arguments: [ids.make(unixMs: petMs), ownerID, name, info.name, pick(info.breeds, &rng),
-                                                             rng.next() % 2 == 0 ? "M" : "H", String(birth), chip, iso(petMs), iso(petMs)])
+                        pets.append([ids.make(unixMs: petMs), ownerID, name, info.name, pick(info.breeds, &rng),
+                                     rng.next() % 2 == 0 ? "M" : "H", String(birth), chip, iso(petMs), iso(petMs)].map(\.databaseValue))
                         petsMade += 1
                         inChunk += 1
                     }
                 }
+                try db.insertRows(into: "owners", columns: ["id", "doc_type", "doc_number", "first_names", "last_names", "phone", "email",
+                                                            "district", "address", "created_at", "updated_at"], rows: owners)
+                try db.insertRows(into: "pets", columns: ["id", "owner_id", "name", "species", "breed", "sex", "birth_date", "microchip",
+                                                          "created_at", "updated_at"], rows: pets)
             }
             progress?(petsMade)
         }

@@ -105,7 +105,7 @@ public final class CurlHTTPClient: @unchecked Sendable {
             }
         }
         guard code == CURLE_OK else {
-            let detail = String(cString: errorText)
+            let detail = String(decoding: errorText.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
             throw .unreachable(detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail)
         }
         let data = buffer.data.map { Data(bytes: $0, count: buffer.length) } ?? Data()

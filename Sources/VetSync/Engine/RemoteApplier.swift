@@ -116,22 +116,7 @@ struct RemoteApplier {
         defer { run = InsertRun() }
         try db.cachedStatement(sql: "SAVEPOINT apply_run").execute()
         do {
-            let table = run.table.quotedDatabaseIdentifier
-            let columnList = run.names.map(\.quotedDatabaseIdentifier).joined(separator: ", ")
-            let rowMarks = "(" + databaseQuestionMarks(count: run.names.count) + ")"
-            // SQLite binds at most 32,766 parameters per statement.
-            let perStatement = max(1, min(500, 32_000 / run.names.count))
-            var start = 0
-            while start < run.rows.count {
-                let chunk = run.rows[start..<min(start + perStatement, run.rows.count)]
-                let sql = "INSERT INTO \(table) (\(columnList)) VALUES " + Array(repeating: rowMarks, count: chunk.count).joined(separator: ", ")
-                let statement = chunk.count == perStatement ? try db.cachedStatement(sql: sql) : try db.makeStatement(sql: sql)
-                var values: [DatabaseValue] = []
-                values.reserveCapacity(chunk.count * run.names.count)
-                for row in chunk { for name in run.names { values.append(row[name]!.databaseValue) } }
-                try statement.execute(arguments: StatementArguments(values))
-                start += chunk.count
-            }
+            try db.insertRows(into: run.table, columns: run.names, rows: run.rows.map { row in run.names.map { row[$0]!.databaseValue } })
             for change in run.changes where change.dataClass == .shared {
                 try setVersion(change, col: "", Version(hlc: change.hlc, sede: change.origin ?? ""), db: db)
             }
