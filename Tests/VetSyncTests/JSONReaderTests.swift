@@ -95,14 +95,20 @@ struct JSONReaderTests {
         let kept = try JSONReader.read(Data(ok.utf8)) { r -> Int64? in
             try r.beginObject()
             var found: Int64?
-            var first = true
-            while let key = try r.nextKey(first: first) {
-                first = false
+            while let key = try r.nextKey() {
                 if key == "keep" { found = try r.readInt64() } else { try r.skipValue() }
             }
             return found
         }
         #expect(kept == 7)
+        // Members after a nested value still need their comma.
+        let missingComma = #"{"skip":{"a":1}"keep":7}"#
+        #expect(throws: JSONReader.Failure.self) {
+            try JSONReader.read(Data(missingComma.utf8)) { r in
+                try r.beginObject()
+                while let key = try r.nextKey() { if key == "keep" { _ = try r.readInt64() } else { try r.skipValue() } }
+            }
+        }
         let deep = String(repeating: "[", count: 100) + String(repeating: "]", count: 100)
         for text in [#"{"a":[1,]}"#, #"{"a":[1 2]}"#, #"{"a":{"b"}}"#, deep] {
             #expect(throws: JSONReader.Failure.self, "\(text)") { try JSONReader.read(Data(text.utf8)) { try $0.skipValue() } }

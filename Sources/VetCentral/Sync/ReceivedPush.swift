@@ -46,9 +46,7 @@ public struct ReceivedPush: Sendable {
         try JSONReader.read(body) { r in
             var sede: String?, epoch: String?, fromSeq: Int64?, toSeq: Int64?, schemaVersion: Int64?, entries: [Entry]?
             try r.beginObject()
-            var first = true
-            while let key = try r.nextKey(first: first) {
-                first = false
+            while let key = try r.nextKey() {
                 switch key {
                 case "sede": sede = try r.readString()
                 case "epoch": epoch = try r.readString()
@@ -72,16 +70,12 @@ public struct ReceivedPush: Sendable {
     static func readEntries(_ r: inout JSONReader) throws -> [Entry] {
         var entries: [Entry] = []
         try r.beginArray()
-        var first = true
-        while try r.nextElement(first: first) {
-            first = false
+        while try r.nextElement() {
             let start = r.offset
             var seq: Int64?, txID: Int64?, hlc: Int64?, tbl: String?, rowID: String?, op: String?
             var cols: (text: String, captured: [SQLValue?])?, userID: String?, dataClass: DataClass?
             try r.beginObject()
-            var firstKey = true
-            while let key = try r.nextKey(first: firstKey) {
-                firstKey = false
+            while let key = try r.nextKey() {
                 switch key {
                 case "seq": seq = try r.readInt64()
                 case "tx_id": txID = try r.readInt64()

@@ -20,6 +20,8 @@ public struct JSONReader {
 
     let bytes: UnsafeBufferPointer<UInt8>
     public private(set) var offset = 0
+    /// True right after an object or array opens: its first member takes no comma.
+    var atStart = false
 
     public init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
@@ -42,27 +44,35 @@ public struct JSONReader {
     // MARK: Structure
 
     /// Consumes `{`.
-    public mutating func beginObject() throws { try expect(UInt8(ascii: "{"), "se esperaba un objeto") }
+    public mutating func beginObject() throws {
+        try expect(UInt8(ascii: "{"), "se esperaba un objeto")
+        atStart = true
+    }
 
     /// Consumes `[`.
-    public mutating func beginArray() throws { try expect(UInt8(ascii: "["), "se esperaba una lista") }
+    public mutating func beginArray() throws {
+        try expect(UInt8(ascii: "["), "se esperaba una lista")
+        atStart = true
+    }
 
     /// The next key of the object being read (and its `:`), or nil at its closing `}`.
-    /// `first` is true right after `beginObject`.
-    public mutating func nextKey(first: Bool) throws -> String? {
-        guard try nextMember(first: first, close: UInt8(ascii: "}")) else { return nil }
+    public mutating func nextKey() throws -> String? {
+        guard try nextMember(close: UInt8(ascii: "}")) else { return nil }
         let key = try readString()
         try expect(UInt8(ascii: ":"), "se esperaba «:» después de la clave")
         return key
     }
 
     /// True if the array being read has another element, false at its closing `]`.
-    /// `first` is true right after `beginArray`.
-    public mutating func nextElement(first: Bool) throws -> Bool {
-        try nextMember(first: first, close: UInt8(ascii: "]"))
+    public mutating func nextElement() throws -> Bool {
+        try nextMember(close: UInt8(ascii: "]"))
     }
 
-    mutating func nextMember(first: Bool, close: UInt8) throws -> Bool {
+    /// Steps to the next member of the object or array being read: past the comma unless it is the
+    /// first. False (and the closing bracket consumed) when there is none.
+    mutating func nextMember(close: UInt8) throws -> Bool {
+        let first = atStart
+        atStart = false
         skipSpace()
         guard offset < bytes.count else { throw fail("el texto termina antes de cerrar") }
         if bytes[offset] == close { offset += 1; return false }
@@ -146,9 +156,7 @@ public struct JSONReader {
     public mutating func readScalarObject() throws -> [String: SQLValue] {
         try beginObject()
         var out: [String: SQLValue] = [:]
-        var first = true
-        while let key = try nextKey(first: first) {
-            first = false
+        while let key = try nextKey() {
             out[key] = try readScalar()
         }
         return out
@@ -162,9 +170,7 @@ public struct JSONReader {
         let start = offset
         try beginObject()
         var captured = [SQLValue?](repeating: nil, count: capture.count)
-        var first = true
-        while try nextMember(first: first, close: UInt8(ascii: "}")) {
-            first = false
+        while try nextMember(close: UInt8(ascii: "}")) {
             guard offset < bytes.count, bytes[offset] == UInt8(ascii: "\"") else { throw fail("se esperaba una clave") }
             let keyStart = offset + 1
             let escaped = try scanString()
@@ -193,9 +199,8 @@ public struct JSONReader {
             guard depth < Self.maxDepth else { throw fail("anidamiento excesivo") }
             let isObject = bytes[offset] == UInt8(ascii: "{")
             offset += 1
-            var first = true
-            while try nextMember(first: first, close: isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) {
-                first = false
+            atStart = true
+            while try nextMember(close: isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) {
                 if isObject {
                     guard offset < bytes.count, bytes[offset] == UInt8(ascii: "\"") else { throw fail("se esperaba una clave") }
                     _ = try scanString()

@@ -193,9 +193,7 @@ extension PullResponse {
             var after: Int64?, nextAfter: Int64?, hasMore: Bool?, changes: [PulledChange]?, serverTimeMs: Int64?
             var nextCheck: Int64?, ackedThrough: Int64?
             try r.beginObject()
-            var first = true
-            while let key = try r.nextKey(first: first) {
-                first = false
+            while let key = try r.nextKey() {
                 switch key {
                 case "after": after = try r.readInt64()
                 case "next_after": nextAfter = try r.readInt64()
@@ -219,15 +217,11 @@ extension PullResponse {
     static func readChanges(_ r: inout JSONReader) throws -> [PulledChange] {
         var changes: [PulledChange] = []
         try r.beginArray()
-        var first = true
-        while try r.nextElement(first: first) {
-            first = false
+        while try r.nextElement() {
             var cseq: Int64?, origin: String?, originEpoch: String?, txID: Int64?, hlc: Int64?, tbl: String?, rowID: String?, op: String?
             var cols: [String: SQLValue]?, dataClass: DataClass?
             try r.beginObject()
-            var firstKey = true
-            while let key = try r.nextKey(first: firstKey) {
-                firstKey = false
+            while let key = try r.nextKey() {
                 switch key {
                 case "cseq": cseq = try r.readInt64()
                 case "origin": origin = try r.readStringOrNull()
