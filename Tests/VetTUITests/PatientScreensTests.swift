@@ -184,4 +184,46 @@ import VetTestSupport
         #expect(screen.contains("Adenda agregada") && screen.contains("bloqueada") && screen.contains("Dx definitivo: gastritis"), "\(screen)")
         #expect(try count(h, "SELECT count(*) FROM consultation_addenda") > 0)
     }
+
+    static let garabatoConsultations = "SELECT count(*) FROM consultations c JOIN pets p ON p.id = c.pet_id WHERE p.name = 'Garabato'"
+
+    @Test func aConsultationLeftWithEscIsKeptAsADraftAndSignedLater() throws {
+        var h = try Harness()
+        h.login("recepcion")
+        registerOwner(&h)
+        h.type("n"); fill(&h, ["Garabato", "", "", "", "", "", "2a", "", "", ""]); h.press(.enter)
+        h.signOut()
+        h.login("veterinario")
+        h.press(.function(2)); h.type("garabato"); h.press(.enter)
+        h.type("c")
+        h.type("Cojera"); h.press(.enter); h.type("Desde ayer, pata trasera")
+        // Esc with unsaved text asks; Esc again goes back to the form, nothing lost.
+        h.press(.escape)
+        #expect(h.screen().contains("Salir de la consulta") && h.screen().contains("Guardar borrador"), "\(h.screen())")
+        h.press(.escape)
+        #expect(h.screen().contains("Nueva consulta · Garabato") && h.screen().contains("Desde ayer, pata trasera"))
+        #expect(try count(h, Self.garabatoConsultations) == 0)
+        // Leaving for real keeps it as a draft, unsigned, marked in the history.
+        h.press(.escape); h.press(.enter)
+        var screen = h.screen()
+        #expect(screen.contains("Borrador guardado") && screen.contains("Historia clínica · Garabato") && screen.contains("Consulta*"), "\(screen)")
+        #expect(try count(h, "SELECT count(*) FROM consultations WHERE reason = 'Cojera' AND signed_at IS NULL") == 1)
+        // Its author picks it up with N, finishes it and signs it.
+        h.type("n")
+        screen = h.screen()
+        #expect(screen.contains("Borrador de consulta · Garabato") && screen.contains("Desde ayer, pata trasera"), "\(screen)")
+        for _ in 0..<9 { h.press(.tab) }
+        h.type("Esguince leve")
+        h.press(.ctrl("s"))
+        #expect(h.screen().contains("Firmar consulta"))
+        h.press(.enter)
+        #expect(h.screen().contains("Consulta firmada"), "\(h.screen())")
+        #expect(try count(h, "SELECT count(*) FROM consultations WHERE signed_at IS NOT NULL AND dx_presumptive = 'Esguince leve'") == 1)
+        #expect(try count(h, Self.garabatoConsultations) == 1)
+        // Discarding is an explicit choice.
+        h.type("c"); h.type("Control")
+        h.press(.escape); h.press(.right); h.press(.enter)
+        #expect(h.screen().contains("Historia clínica · Garabato"))
+        #expect(try count(h, Self.garabatoConsultations) == 1)
+    }
 }

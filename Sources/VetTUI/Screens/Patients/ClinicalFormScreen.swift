@@ -1,9 +1,10 @@
 import VetCore
 import VetStore
 
-/// The forms of the clinical record: consultation (signed on saving, after a confirmation),
-/// correction of one's own consultation within 24 h, addendum, vaccination, deworming,
-/// prescription (one or more drugs), attachment and weighing.
+/// The forms of the clinical record: consultation (signed on saving, after a confirmation, or kept
+/// as a draft to finish later), correction of one's own consultation within 24 h, addendum,
+/// vaccination, deworming, prescription (one or more drugs), attachment and weighing. Leaving a
+/// consultation with unsaved text asks whether to keep it as a draft: a note is never lost to Esc.
 public struct ClinicalFormScreen: Screen {
     public enum Kind: Equatable, Sendable {
         case consultation, vaccination, deworming, prescription, attachment, weight
@@ -17,7 +18,15 @@ public struct ClinicalFormScreen: Screen {
     var form: Form
     var items: [PrescriptionItemInput] = []
     var confirm: Modal?
+    /// What the open modal decides: signing, or leaving with unsaved text.
+    var pending: Pending = .sign
+    enum Pending { case sign, leave }
+    /// Something was typed since the form opened or was last saved as a draft.
+    var dirty = false
     var message: String?
+
+    /// A consultation not signed yet, being finished.
+    var isDraft: Bool { correcting.map { $0.signedAt == nil } ?? false }
 
     public init(session: Session, pet: Pet, kind: Kind, correcting: Consultation? = nil) {
         self.session = session
@@ -80,7 +89,8 @@ public struct ClinicalFormScreen: Screen {
 
     public var title: String {
         switch kind {
-        case .consultation: correcting == nil ? "Nueva consulta · \(pet.name)" : "Corregir consulta · \(pet.name)"
+        case .consultation: correcting == nil ? "Nueva consulta · \(pet.name)"
+            : isDraft ? "Borrador de consulta · \(pet.name)" : "Corregir consulta · \(pet.name)"
         case .vaccination: "Vacuna · \(pet.name)"
         case .deworming: "Desparasitación · \(pet.name)"
         case .prescription: "Receta · \(pet.name)"
@@ -92,6 +102,7 @@ public struct ClinicalFormScreen: Screen {
 
     public var hints: [(key: String, label: String)] {
         var h: [(String, String)] = [("Enter", "Siguiente / Guardar"), ("Tab", "Campo"), ("^S", kind == .consultation ? "Firmar" : "Guardar")]
+        if kind == .consultation && (correcting == nil || isDraft) { h.append(("^B", "Borrador")) }
         if kind == .prescription { h.append(("^A", "Otro medicamento")) }
         h.append(("Esc", "Cancelar"))
         return h
@@ -107,18 +118,31 @@ public struct ClinicalFormScreen: Screen {
 
     public mutating func update(_ event: Event, _ context: ScreenContext) -> Command {
         if var modal = confirm, case .key(let key) = event {
+            // Esc over "leave?" goes back to the form: only an explicit choice discards a note.
+            if pending == .leave && key == .escape { confirm = nil; return .none }
             switch modal.update(key) {
             case .pending: confirm = modal; return .none
-            case .cancelled: confirm = nil; return .none
+            case .cancelled:
+                confirm = nil
+                return pending == .leave ? .pop : .none
             case .confirmed:
                 confirm = nil
-                return save()
+                return pending == .leave ? saveDraft(context) : save()
             }
         }
         switch event {
         case .key(let key):
-            if key == .escape { return .pop }
+            if key == .escape {
+                guard kind == .consultation, dirty, correcting == nil || isDraft else { return .pop }
+                pending = .leave
+                confirm = Modal(title: "Salir de la consulta",
+                                message: ["Lo escrito no está guardado.", "¿Lo guarda como borrador para terminarlo después?"],
+                                confirmLabel: "Guardar borrador", cancelLabel: "Descartar")
+                confirm?.choice = true
+                return .none
+            }
             if key == .ctrl("s") { return submit(context) }
+            if key == .ctrl("b"), kind == .consultation, correcting == nil || isDraft { return saveDraft(context) }
             if key == .ctrl("a"), kind == .prescription {
                 let item = currentItem
                 let problems = item.problems()
@@ -131,7 +155,7 @@ public struct ClinicalFormScreen: Screen {
             }
             switch form.update(key) {
             case .submit: return submit(context)
-            case .edited: message = nil; return .none
+            case .edited: message = nil; dirty = true; return .none
             case .moved: return .none
             case .unhandled: return .ignored
             }
@@ -195,7 +219,8 @@ public struct ClinicalFormScreen: Screen {
             return .none
         }
         if kind == .consultation {
-            confirm = Modal(title: correcting == nil ? "Firmar consulta" : "Guardar corrección",
+            pending = .sign
+            confirm = Modal(title: correcting == nil || isDraft ? "Firmar consulta" : "Guardar corrección",
                             message: ["Se firma a nombre de \(session.fullName).",
                                       "Podrá corregirla durante 24 h; después solo con adendas."],
                             confirmLabel: "Firmar", cancelLabel: "Seguir editando")
@@ -205,14 +230,32 @@ public struct ClinicalFormScreen: Screen {
         return save()
     }
 
+    /// Keeps the consultation unsigned, with the same checks as signing it.
+    mutating func saveDraft(_ context: ScreenContext) -> Command {
+        let problems = consultationInput.problems(species: pet.speciesValue ?? .otro).filter { !$0.value.isEmpty }
+        if !problems.isEmpty {
+            form.show(problems)
+            message = "Revise los campos marcados; el borrador no se guardó"
+            return .none
+        }
+        let session = self.session, petID = pet.id, input = consultationInput, id = correcting?.id
+        return .perform { services in
+            switch try services.store.saveConsultation(input, petID: petID, id: id, sign: false, by: session) {
+            case .saved: Saved(problems: nil, done: "Borrador guardado: N sobre él, en la historia, lo retoma")
+            case .invalid(let p): Saved(problems: p, done: "")
+            case .existing: Saved(problems: nil, done: "")
+            }
+        }
+    }
+
     func save() -> Command {
         let session = self.session, petID = pet.id
         switch kind {
         case .consultation:
-            let input = consultationInput, id = correcting?.id
+            let input = consultationInput, id = correcting?.id, draft = isDraft
             return .perform { services in
                 switch try services.store.saveConsultation(input, petID: petID, id: id, sign: true, by: session) {
-                case .saved: Saved(problems: nil, done: id == nil ? "Consulta firmada" : "Consulta corregida")
+                case .saved: Saved(problems: nil, done: id == nil || draft ? "Consulta firmada" : "Consulta corregida")
                 case .invalid(let p): Saved(problems: p, done: "")
                 case .existing: Saved(problems: nil, done: "")
                 }

@@ -126,7 +126,14 @@ public struct PetScreen: Screen {
             return .none
         case .message(let open as OpenCorrection):
             guard let pet else { return .none }
-            if !open.locked && open.consultation.vetId == session.userID && open.consultation.signedAt != nil {
+            if open.consultation.signedAt == nil {
+                // A draft: only its author finishes it.
+                guard open.consultation.vetId == session.userID else {
+                    return .toast("Es un borrador de otro veterinario: solo su autor lo termina", .warning)
+                }
+                return .push(ClinicalFormScreen(session: session, pet: pet, kind: .consultation, correcting: open.consultation))
+            }
+            if !open.locked && open.consultation.vetId == session.userID {
                 return .push(ClinicalFormScreen(session: session, pet: pet, kind: .consultation, correcting: open.consultation))
             }
             return .push(ClinicalFormScreen(session: session, pet: pet, kind: .addendum(consultationID: open.consultation.id)))
