@@ -122,7 +122,7 @@ struct AgendaExceptionCommand: ParsableCommand {
     @Option(help: "Usuario del veterinario; sin él, toda la sede (feriado).") var vet: String?
     @Option(help: "Día (dd/mm/aaaa).") var day: String
     @Option(help: "vacaciones, descanso_medico, feriado o bloque_extra.") var kind: String
-    @Option(help: "Horas (08:00-10:00); sin ellas, todo el día.") var hours: String?
+    @Option(help: "Horas (08:00-10:00); sin ellas, el día entero.") var hours: String?
     @Option(help: "Nota.") var note: String?
     @Option(help: "Supervisor que lo registra.") var by: String
 

@@ -50,10 +50,15 @@ import VetTestSupport
     @Test func keysTypedBeforeTheScreenIsDrawnAreNotLost() throws {
         let dir = TempDir()
         let db = try Self.demo(dir)
-        // Everything typed at once, before the program has even started drawing.
-        let tmux = try TmuxSession("sleep 0.5; \(Binaries.vetdesk) --db \(db)", width: 100, height: 30)
+        // Everything typed before the program even starts: it waits on a FIFO the test opens last.
+        let gate = dir.file("gate")
+        #expect(mkfifo(gate, 0o600) == 0)
+        let tmux = try TmuxSession("read -r _ < \(gate); \(Binaries.vetdesk) --db \(db)", width: 100, height: 30)
         try tmux.type("supervisor"); try tmux.press("Enter"); try tmux.type("1234"); try tmux.press("Enter")
         try tmux.type("u")
+        let release = try #require(FileHandle(forWritingAtPath: gate))
+        release.write(Data("\n".utf8))
+        try release.close()
         let (found, screen) = try tmux.waitFor("Rosa Quispe Mamani")
         #expect(found, "\(screen)")
         #expect(screen.contains("Usuarios y roles"))

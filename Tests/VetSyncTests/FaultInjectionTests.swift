@@ -11,11 +11,8 @@ import VetStore
 struct FaultInjectionTests {
     @Test(arguments: backends)
     func ackLostAfterCentralCommitsIsReAckedNotDuplicated(_ backend: Backend) throws {
-        let central = try CentralProcess(backend)
-        let dir = TempDir()
-        let lim = try TestSede("LIM01", in: dir)
-        try central.start()
-        try lim.link(central)
+        let central = try CentralProcess.running(backend)
+        let lim = try TestSede.linked("LIM01", to: central)
         let proxy = try DropProxy(upstreamPort: central.port)
         try lim.repoint(proxy.url)
         for i in 0..<5 { try lim.addOwner(doc: String(format: "3000000%d", i)) }
@@ -37,11 +34,8 @@ struct FaultInjectionTests {
 
     @Test(arguments: backends)
     func sameBatchTwiceAndConcurrentlyIsStoredOnce(_ backend: Backend) throws {
-        let central = try CentralProcess(backend)
-        let dir = TempDir()
-        let lim = try TestSede("LIM01", in: dir)
-        try central.start()
-        try lim.link(central)
+        let central = try CentralProcess.running(backend)
+        let lim = try TestSede.linked("LIM01", to: central)
         for i in 0..<50 { try lim.addOwner(doc: String(format: "400000%02d", i)) }
         let batch = try #require(try PushBatch.next(store: lim.store, sedeID: lim.sedeID, limit: 1000))
         let headers = ["Authorization": "Bearer \(lim.token)", "Idempotency-Key": batch.idempotencyKey]
@@ -81,13 +75,9 @@ struct FaultInjectionTests {
 
     @Test(arguments: backends)
     func replayedAndReorderedPullPagesChangeNothing(_ backend: Backend) throws {
-        let central = try CentralProcess(backend)
-        let dir = TempDir()
-        let lim = try TestSede("LIM01", in: dir)
-        let are = try TestSede("ARE01", in: dir)
-        try central.start()
-        try lim.link(central)
-        try are.link(central)
+        let central = try CentralProcess.running(backend)
+        let lim = try TestSede.linked("LIM01", to: central)
+        let are = try TestSede.linked("ARE01", to: central, in: lim.dir)
         var owners: [String] = []
         for i in 0..<30 { owners.append(try lim.addOwner(doc: String(format: "500000%02d", i))) }
         for (i, id) in owners.enumerated() where i % 3 == 0 { try lim.setOwner(id, "phone", "9870000\(i)") }
@@ -124,13 +114,9 @@ struct FaultInjectionTests {
 
     @Test(arguments: backends)
     func crashBetweenPagesResumesFromTheSavedCursor(_ backend: Backend) throws {
-        let central = try CentralProcess(backend)
-        let dir = TempDir()
-        let lim = try TestSede("LIM01", in: dir)
-        let are = try TestSede("ARE01", in: dir)
-        try central.start()
-        try lim.link(central)
-        try are.link(central)
+        let central = try CentralProcess.running(backend)
+        let lim = try TestSede.linked("LIM01", to: central)
+        let are = try TestSede.linked("ARE01", to: central, in: lim.dir)
         try lim.store.write(user: nil) { db in
             for i in 0..<3_000 {
                 let now = lim.store.nowText
@@ -214,13 +200,9 @@ struct FaultInjectionTests {
 
     @Test(arguments: backends)
     func poisonEntriesNeverBlockEitherDirection(_ backend: Backend) throws {
-        let central = try CentralProcess(backend)
-        let dir = TempDir()
-        let lim = try TestSede("LIM01", in: dir)
-        let are = try TestSede("ARE01", in: dir)
-        try central.start()
-        try lim.link(central)
-        try are.link(central)
+        let central = try CentralProcess.running(backend)
+        let lim = try TestSede.linked("LIM01", to: central)
+        let are = try TestSede.linked("ARE01", to: central, in: lim.dir)
         let owner = try lim.addOwner(doc: "90000001")
         // Push side: an entry for a table nobody knows. Pull side: a column ARE01 does not have.
         try lim.store.pool.write { db in
@@ -241,13 +223,9 @@ struct FaultInjectionTests {
 
     @Test(arguments: backends)
     func weekLongBacklogResumesWithoutStartingOver(_ backend: Backend) throws {
-        let central = try CentralProcess(backend)
-        let dir = TempDir()
-        let lim = try TestSede("LIM01", in: dir)
-        let are = try TestSede("ARE01", in: dir)
-        try central.start()
-        try lim.link(central)
-        try are.link(central)
+        let central = try CentralProcess.running(backend)
+        let lim = try TestSede.linked("LIM01", to: central)
+        let are = try TestSede.linked("ARE01", to: central, in: lim.dir)
         // A week offline: 20,000 journal entries in transactions of 20.
         for t in 0..<1_000 {
             try lim.store.write(user: nil) { db in

@@ -35,13 +35,10 @@ struct LifecycleTests {
 
     @Test(arguments: backends)
     func syncRunDaemonSyncsOnATimerAndStopsOnSIGTERM(_ backend: Backend) throws {
-        let central = try CentralProcess(backend)
-        let dir = TempDir()
-        let lim = try TestSede("LIM01", in: dir)
-        let are = try TestSede("ARE01", in: dir)
-        try central.start()
-        try lim.link(central)
-        try are.link(central)
+        let central = try CentralProcess.running(backend)
+        let lim = try TestSede.linked("LIM01", to: central)
+        let are = try TestSede.linked("ARE01", to: central, in: lim.dir)
+        let dir = lim.dir
         let daemon = Process()
         daemon.executableURL = URL(fileURLWithPath: Binaries.vetdesk)
         daemon.arguments = ["sync", "run", "--db", lim.path, "--interval", "0.2"]
@@ -79,13 +76,10 @@ struct LifecycleTests {
     /// the different entries, the sede starts a new epoch, and nothing is lost either way.
     @Test(arguments: backends)
     func sedeRestoredFromBackupStartsANewEpoch(_ backend: Backend) throws {
-        let central = try CentralProcess(backend)
-        let dir = TempDir()
-        let lim = try TestSede("LIM01", in: dir)
-        let are = try TestSede("ARE01", in: dir)
-        try central.start()
-        try lim.link(central)
-        try are.link(central)
+        let central = try CentralProcess.running(backend)
+        let lim = try TestSede.linked("LIM01", to: central)
+        let are = try TestSede.linked("ARE01", to: central, in: lim.dir)
+        let dir = lim.dir
         try lim.addOwner(doc: "10000001", first: "Antes")
         try lim.sync()
         let backup = dir.file("backup.db")
@@ -119,13 +113,9 @@ struct LifecycleTests {
     /// points at nothing central knows (409 cursor_mismatch) and start over, and all converge.
     @Test(arguments: backends)
     func centralRestoredFromBackupGetsTheLostEntriesAgain(_ backend: Backend) throws {
-        let central = try CentralProcess(backend)
-        let dir = TempDir()
-        let lim = try TestSede("LIM01", in: dir)
-        let are = try TestSede("ARE01", in: dir)
-        try central.start()
-        try lim.link(central)
-        try are.link(central)
+        let central = try CentralProcess.running(backend)
+        let lim = try TestSede.linked("LIM01", to: central)
+        let are = try TestSede.linked("ARE01", to: central, in: lim.dir)
         let a = try lim.addOwner(doc: "20000001", first: "Antes del respaldo")
         try lim.sync()
         try are.sync()

@@ -14,13 +14,9 @@ let backends: [Backend] = Backend.allCases
 struct SyncProtocolTests {
     @Test(arguments: backends)
     func sharedAndCentralDataReachEverySedeButSedeOwnedRowsStayHome(_ backend: Backend) throws {
-        let central = try CentralProcess(backend)
-        let dir = TempDir()
-        let lim = try TestSede("LIM01", in: dir)
-        let are = try TestSede("ARE01", in: dir)
-        try central.start()
-        try lim.link(central)
-        try are.link(central)
+        let central = try CentralProcess.running(backend)
+        let lim = try TestSede.linked("LIM01", to: central)
+        let are = try TestSede.linked("ARE01", to: central, in: lim.dir)
         try central.admin(["user", "add", "rosa", "--full-name", "Rosa Díaz", "--password", "clave123", "--role", "LIM01:veterinario", "--role", "ARE01:supervisor"])
 
         try lim.sync()
@@ -62,11 +58,8 @@ struct SyncProtocolTests {
 
     @Test(arguments: backends)
     func syncOnceFailsClearlyWhenTheCentralIsUnreachable(_ backend: Backend) throws {
-        let central = try CentralProcess(backend)
-        let dir = TempDir()
-        let lim = try TestSede("LIM01", in: dir)
-        try central.start()
-        try lim.link(central)
+        let central = try CentralProcess.running(backend)
+        let lim = try TestSede.linked("LIM01", to: central)
         try lim.addOwner(doc: "11111111")
         central.stop()
         let result = try lim.syncProcess()
@@ -143,13 +136,9 @@ struct SyncProtocolTests {
 
     @Test(arguments: backends)
     func writingAnotherSedesRowsOrCentralDataIsRejectedWithoutBlockingTheQueue(_ backend: Backend) throws {
-        let central = try CentralProcess(backend)
-        let dir = TempDir()
-        let lim = try TestSede("LIM01", in: dir)
-        let are = try TestSede("ARE01", in: dir)
-        try central.start()
-        try lim.link(central)
-        try are.link(central)
+        let central = try CentralProcess.running(backend)
+        let lim = try TestSede.linked("LIM01", to: central)
+        let are = try TestSede.linked("ARE01", to: central, in: lim.dir)
         try lim.sync()
         // LIM01 writes central data (a user) and a login event that claims to be ARE01's.
         let userID = lim.store.newID()
@@ -179,13 +168,9 @@ struct SyncProtocolTests {
 
     @Test(arguments: backends)
     func batchesAndPagesNeverSplitATransaction(_ backend: Backend) throws {
-        let central = try CentralProcess(backend)
-        let dir = TempDir()
-        let lim = try TestSede("LIM01", in: dir)
-        let are = try TestSede("ARE01", in: dir)
-        try central.start()
-        try lim.link(central)
-        try are.link(central)
+        let central = try CentralProcess.running(backend)
+        let lim = try TestSede.linked("LIM01", to: central)
+        let are = try TestSede.linked("ARE01", to: central, in: lim.dir)
         try are.sync()
         try lim.addOwner(doc: "31000000")
         try lim.store.write(user: nil) { db in

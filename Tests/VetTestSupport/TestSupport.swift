@@ -82,16 +82,14 @@ public func runProcess(_ executable: String, _ arguments: [String], environment:
     let rc = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
     guard rc == 0 else { throw SpawnError(message: "no se pudo ejecutar \(executable): \(String(cString: strerror(rc)))") }
     var status: Int32 = 0
-    let deadline = Date().addingTimeInterval(timeout)
-    while true {
+    let ended = waitUntil(seconds: timeout, every: 0.002) {
         let reaped = waitpid(pid, &status, WNOHANG)
-        if reaped == pid || (reaped == -1 && errno != EINTR) { break }
-        if Date() > deadline {
-            kill(pid, SIGKILL)
-            while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-            throw SpawnError(message: "\(executable) \(arguments.joined(separator: " ")) no terminó en \(Int(timeout)) s")
-        }
-        usleep(2_000)
+        return reaped == pid || (reaped == -1 && errno != EINTR)
+    }
+    if !ended {
+        kill(pid, SIGKILL)
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        throw SpawnError(message: "\(executable) \(arguments.joined(separator: " ")) no terminó en \(Int(timeout)) s")
     }
     let exitCode: Int32 = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
     return ProcessResult(status: exitCode,

@@ -12,8 +12,9 @@ public final class TmuxSession: @unchecked Sendable {
         socket = "vetdesk-test-\(name)"
         var env = ""
         for (k, v) in environment { env += "\(k)=\(Self.quote(v)) " }
-        // Keep the pane after the program exits so its exit status can be read.
-        let script = "\(env)\(command); echo \"[exit=$?]\"; sleep 600"
+        // The shell prints the program's exit status and then idles (reading nothing from the
+        // terminal) so the pane, and the status on it, stay until the session is killed.
+        let script = "\(env)\(command); echo \"[exit=$?]\"; exec tail -f /dev/null"
         let result = try tmux(["new-session", "-d", "-s", name, "-x", "\(width)", "-y", "\(height)", script])
         guard result.status == 0 else { throw TmuxError(message: "tmux new-session failed: \(result.stderr)") }
     }

@@ -89,7 +89,7 @@ enum CentralRules {
     ]
 
     static let cursorMismatch = CentralError(409, "cursor_mismatch",
-        "La central no tiene el cambio en el que quedó esta sede (fue restaurada desde un respaldo): la sede debe volver a traer todo")
+        "La central no tiene el cambio en el que quedó esta sede (fue restaurada desde un respaldo): la sede debe volver a traer el registro completo")
 
     /// Same text on SQLite and PostgreSQL; the one argument is the sede id.
     static let calendarChangesSQL = """

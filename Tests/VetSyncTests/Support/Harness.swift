@@ -45,6 +45,13 @@ final class CentralProcess: @unchecked Sendable {
         }
     }
 
+    /// A central on `backend`, already serving.
+    static func running(_ backend: Backend) throws -> CentralProcess {
+        let central = try CentralProcess(backend)
+        try central.start()
+        return central
+    }
+
     deinit {
         stop()
         if let keep = ProcessInfo.processInfo.environment["VETSYNC_KEEP_LOGS"] {
@@ -91,8 +98,7 @@ final class CentralProcess: @unchecked Sendable {
     func stop() {
         guard let p = process, p.isRunning else { return }
         p.terminate()
-        let deadline = Date().addingTimeInterval(10)
-        while p.isRunning && Date() < deadline { usleep(10_000) }
+        _ = waitUntil(seconds: 10, every: 0.01) { !p.isRunning }
         if p.isRunning { kill(p.processIdentifier, SIGKILL); p.waitUntilExit() }
         process = nil
     }
@@ -163,18 +169,27 @@ final class CentralProcess: @unchecked Sendable {
     }
 }
 
-/// A sede store in a temp dir, linked to a central.
+/// A sede store in a temp dir, linked to a central. It keeps its folder alive while it is used.
 final class TestSede: @unchecked Sendable {
     let code: String
+    let dir: TempDir
     let path: String
     let store: SedeStore
     var token = ""
 
-    init(_ code: String, in dir: TempDir, clock: (any WallClock)? = nil) throws {
+    init(_ code: String, in dir: TempDir = TempDir(), clock: (any WallClock)? = nil) throws {
         self.code = code
+        self.dir = dir
         path = dir.file("\(code).db")
         store = try SedeStore.create(path: path, clock: clock ?? SystemClock())
         try store.initializeSede(code: code, name: "Sede \(code)")
+    }
+
+    /// A new sede registered at `central` and linked to it (the setup of most sync tests).
+    static func linked(_ code: String, to central: CentralProcess, in dir: TempDir = TempDir()) throws -> TestSede {
+        let sede = try TestSede(code, in: dir)
+        try sede.link(central)
+        return sede
     }
 
     func link(_ central: CentralProcess, token: String? = nil) throws {

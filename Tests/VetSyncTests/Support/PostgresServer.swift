@@ -64,8 +64,7 @@ final class PostgresServer: @unchecked Sendable {
         if let pidText = try? String(contentsOfFile: dir + "/data/postmaster.pid", encoding: .utf8),
            let pid = pidText.split(separator: "\n").first.flatMap({ Int32($0) }) {
             kill(pid, SIGINT)
-            let deadline = Date().addingTimeInterval(20)
-            while kill(pid, 0) == 0 && Date() < deadline { usleep(20_000) }
+            _ = waitUntil(seconds: 20, every: 0.02) { kill(pid, 0) != 0 }
         }
         process?.waitUntilExit()
         try? FileManager.default.removeItem(atPath: dir)

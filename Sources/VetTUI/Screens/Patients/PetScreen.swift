@@ -186,7 +186,7 @@ public struct PetScreen: Screen {
             canvas.putPadded(" ⚠ ALERTAS: " + pet.alertList.joined(separator: " · "), x: x, y: y, width: area.width - 4, style: .alert)
             y += 1
         }
-        let filterLabel = filter.map { $0 == .vaccination ? "Vacunas y desparasitaciones" : $0.label } ?? "Todo"
+        let filterLabel = filter.map { $0 == .vaccination ? "Vacunas y desparasitaciones" : $0.label } ?? "Todas las entradas"
         canvas.put("Historia (todas las sedes) · Filtro: \(filterLabel)", x: x, y: y + 1, style: .label)
         y += 2
         let detail = selectedEntry.map { [$0.kind.label + ($0.status.map { " · " + $0 } ?? "") + " · " + $0.displayTime + " · " + $0.sedeCode + " · " + $0.author]
