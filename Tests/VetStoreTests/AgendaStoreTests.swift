@@ -13,6 +13,8 @@ struct AgendaFixture {
     let types: [String: AppointmentType]
     let rooms: [Room]
     let max: Pet
+    /// A second pet of the same owner, for appointments at the same time as Max's.
+    let toby: Pet
     let owner: Owner
 
     init() throws {
@@ -33,19 +35,23 @@ struct AgendaFixture {
         guard case .saved(let p) = try f.store.savePet(PetInput(name: "Max", species: "perro", sex: "M", birthDate: "10/03/2020", alerts: "agresivo"),
                                                        ownerID: o.id, by: f.reception) else { throw StoreError.invalid("pet") }
         max = p
+        guard case .saved(let t) = try f.store.savePet(PetInput(name: "Toby", species: "perro", sex: "M"), ownerID: o.id, by: f.reception) else {
+            throw StoreError.invalid("pet")
+        }
+        toby = t
     }
 
     /// `hh:mm` of `day` (today by default) in Lima.
     func at(_ hour: Int, _ minute: Int = 0, day: Int = 0) -> Date { AgendaTime.instant(today.adding(days: day), minute: hour * 60 + minute) }
 
     func request(_ hour: Int, _ minute: Int = 0, day: Int = 0, type: String = "consulta", vet: Session? = nil, room: String? = nil,
-                 override: Bool = false) -> BookingRequest {
-        BookingRequest(petID: max.id, typeID: types[type]!.id, vetID: (vet ?? f.vet).userID, start: at(hour, minute, day: day), roomID: room,
+                 override: Bool = false, pet: Pet? = nil) -> BookingRequest {
+        BookingRequest(petID: (pet ?? max).id, typeID: types[type]!.id, vetID: (vet ?? f.vet).userID, start: at(hour, minute, day: day), roomID: room,
                        reason: "Control anual", overrideSchedule: override)
     }
 
     func refusal(_ body: () throws -> Void) -> String? {
-        do { try body() } catch let e as StoreError { return e.message } catch { return "\(error)" }
+        do { try body() } catch let e as StoreError { return e.message } catch let e as ConfirmationNeeded { return e.code + ": " + e.message } catch { return "\(error)" }
         return nil
     }
 }
@@ -65,14 +71,14 @@ struct AgendaFixture {
         try a.f.store.book(a.request(9, 30), by: a.f.reception)
         try a.f.store.book(a.request(8, 30), by: a.f.reception)
         // Another vet in the same room at the same time: refused; in the other room: fine.
-        #expect(a.refusal { try a.f.store.book(a.request(9, vet: a.f.otherVet, room: a.rooms[0].id), by: a.f.reception) }?
+        #expect(a.refusal { try a.f.store.book(a.request(9, vet: a.f.otherVet, room: a.rooms[0].id, pet: a.toby), by: a.f.reception) }?
             .hasPrefix("Horario ocupado") == true)
-        let second = try a.f.store.book(a.request(9, vet: a.f.otherVet), by: a.f.reception)
+        let second = try a.f.store.book(a.request(9, vet: a.f.otherVet, pet: a.toby), by: a.f.reception)
         #expect(second.roomId == a.rooms[1].id)
         // Both consultorios taken: a third vet's consulta has no room.
         let third = try PatientFixture.user(a.f.store, a.f.vet.sede, "vet.chavez", "Dr. Renzo Chávez", [.veterinario])
         try a.f.store.setWeeklySchedule(vetID: third.userID, blocks: [(weekday: a.today.weekday, span: MinuteSpan(480, 1080))], by: a.f.supervisor)
-        #expect(a.refusal { try a.f.store.book(a.request(9, vet: third), by: a.f.reception) } == "Horario ocupado: no hay consultorio libre a esa hora")
+        #expect(a.refusal { try a.f.store.book(a.request(9, vet: third, pet: a.toby), by: a.f.reception) } == "Horario ocupado: no hay consultorio libre a esa hora")
         #expect(try a.f.count("SELECT count(*) FROM appointments") == 4)
 
         // Cancelling frees the vet and the room.
@@ -182,7 +188,7 @@ struct AgendaFixture {
         #expect(room.map(\.petName) == ["Max", "Luna"])
         #expect(room[0].checkedInAt == a.at(8, 50) && room[0].alerts == ["agresivo"])
         // A walk-in does not block the agenda.
-        try a.f.store.book(a.request(9, vet: a.f.otherVet), by: a.f.reception)
+        try a.f.store.book(a.request(9, vet: a.f.otherVet, pet: a.toby), by: a.f.reception)
 
         // Reception cannot call in; the vet can, then writes the consultation and marks it attended.
         #expect(a.refusal { try a.f.store.callIn(appointmentID: booked.id, by: a.f.reception) } == "Solo un veterinario llama al paciente")
@@ -204,6 +210,64 @@ struct AgendaFixture {
         #expect(try a.f.count("SELECT count(*) FROM journal WHERE tbl = 'appointments' AND row_id = ?", [booked.id]) == 4)
     }
 
+    /// Issue 10, item 7: `Llegó` on another day's appointment is refused (a supervisor must
+    /// confirm it), and a mistaken arrival can be undone.
+    @Test func arrivalOnlyOnTheAppointmentsDayAndAMistakenArrivalIsUndone() throws {
+        let a = try AgendaFixture()
+        defer { a.f.cleanup() }
+        let tomorrow = try a.f.store.book(a.request(9, day: 1), by: a.f.reception)
+        #expect(a.refusal { try a.f.store.checkIn(appointmentID: tomorrow.id, by: a.f.reception) }
+                == "La cita es del \(a.today.adding(days: 1).display), no de hoy: no se registra la llegada (un supervisor puede hacerlo)")
+        #expect(a.refusal { try a.f.store.checkIn(appointmentID: tomorrow.id, otherDayConfirmed: true, by: a.f.reception) }
+                == "Solo un supervisor registra la llegada a una cita de otro día")
+        #expect(a.refusal { try a.f.store.checkIn(appointmentID: tomorrow.id, by: a.f.supervisor) }
+                == "check_in_other_day: La cita es del \(a.today.adding(days: 1).display), no de hoy")
+        #expect(try a.f.store.appointment(id: tomorrow.id)?.status == "reservada")
+        #expect(try a.f.store.waitingRoom(sedeID: a.f.vet.sede.id).isEmpty)
+        // The supervisor confirms it; then it is undone: booked again, out of the waiting room.
+        try a.f.store.checkIn(appointmentID: tomorrow.id, otherDayConfirmed: true, by: a.f.supervisor)
+        #expect(try a.f.store.waitingRoom(sedeID: a.f.vet.sede.id).map(\.petName) == ["Max"])
+        try a.f.store.undoCheckIn(appointmentID: tomorrow.id, by: a.f.reception)
+        let undone = try #require(try a.f.store.appointment(id: tomorrow.id))
+        #expect(undone.status == "reservada" && undone.checkedInAt == nil)
+        #expect(try a.f.store.waitingRoom(sedeID: a.f.vet.sede.id).isEmpty)
+        #expect(a.refusal { try a.f.store.undoCheckIn(appointmentID: tomorrow.id, by: a.f.reception) }
+                == "Solo se deshace la llegada de una cita en espera (está reservada)")
+        // Today's checks in as before; a walk-in is cancelled, not undone.
+        let today = try a.f.store.book(a.request(10), by: a.f.reception)
+        try a.f.store.checkIn(appointmentID: today.id, by: a.f.reception)
+        #expect(try a.f.store.appointment(id: today.id)?.status == "en_espera")
+        let walkIn = try a.f.store.addWalkIn(petID: a.toby.id, typeID: a.types["consulta"]!.id, reason: "Tos", by: a.f.reception)
+        #expect(a.refusal { try a.f.store.undoCheckIn(appointmentID: walkIn.id, by: a.f.reception) }
+                == "Una llegada sin cita no se deshace: cancélela (C) con el motivo")
+    }
+
+    /// Issue 10, item 8: the same pet is not booked twice at the same time without a confirmation.
+    @Test func thePetsOverlappingAppointmentIsRefusedUntilConfirmed() throws {
+        let a = try AgendaFixture()
+        defer { a.f.cleanup() }
+        try a.f.store.book(a.request(9), by: a.f.reception)
+        let before = try a.f.count("SELECT count(*) FROM appointments")
+        #expect(a.refusal { try a.f.store.book(a.request(9, 15, vet: a.f.otherVet), by: a.f.reception) }
+                == "pet_overlap: Max ya tiene cita el \(a.today.display) de 09:00 a 09:30 con Dr. Carlos Mendoza")
+        #expect(try a.f.count("SELECT count(*) FROM appointments") == before)
+        // Touching is not overlapping; confirmed, an overlapping one is booked.
+        try a.f.store.book(a.request(9, 30, vet: a.f.otherVet), by: a.f.reception)
+        var confirmed = a.request(8, 45, vet: a.f.otherVet)
+        confirmed.petOverlapConfirmed = true
+        try a.f.store.book(confirmed, by: a.f.reception)
+        #expect(try a.f.count("SELECT count(*) FROM appointments WHERE pet_id = ?", [a.max.id]) == 3)
+        // Moving onto the pet's own time is refused the same way; a cancelled one does not count.
+        let later = try a.f.store.book(a.request(11, vet: a.f.otherVet), by: a.f.reception)
+        try a.f.store.book(a.request(15), by: a.f.reception)
+        #expect(a.refusal { try a.f.store.move(appointmentID: later.id, to: a.at(15, 15), by: a.f.reception) }?.hasPrefix("pet_overlap: Max ya tiene cita") == true)
+        let blocking = try #require(try a.f.store.read { db in
+            try String.fetchOne(db, sql: "SELECT id FROM appointments WHERE pet_id = ? AND starts_at = ?", arguments: [a.max.id, AgendaTime.iso(a.at(15))])
+        })
+        try a.f.store.cancel(appointmentID: blocking, reason: "Duplicada", by: a.f.reception)
+        try a.f.store.move(appointmentID: later.id, to: a.at(15, 15), by: a.f.reception)
+    }
+
     @Test func nextFreeSlotSkipsBusyTimeAndRespectsRooms() throws {
         let a = try AgendaFixture()
         defer { a.f.cleanup() }
@@ -219,11 +283,11 @@ struct AgendaFixture {
         slot = try #require(try a.f.store.nextFreeSlot(typeID: a.types["consulta"]!.id, sedeID: a.f.vet.sede.id, after: a.f.clock.now))
         #expect(slot.vetID == a.f.otherVet.userID && slot.start == a.at(8, 15))
         // One quirófano: a surgery of the other vet at 09:00 pushes the vet's surgery after it.
-        try a.f.store.book(a.request(9, type: "cirugia", vet: a.f.otherVet), by: a.f.reception)
+        try a.f.store.book(a.request(9, type: "cirugia", vet: a.f.otherVet, pet: a.toby), by: a.f.reception)
         slot = try #require(try a.f.store.nextFreeSlot(typeID: a.types["cirugia"]!.id, vetID: a.f.vet.userID, sedeID: a.f.vet.sede.id, after: a.at(9)))
         #expect(slot.start == a.at(10, 30))
         // Whatever it proposes can be booked.
-        try a.f.store.book(BookingRequest(petID: a.max.id, typeID: a.types["cirugia"]!.id, vetID: slot.vetID, start: slot.start), by: a.f.reception)
+        try a.f.store.book(BookingRequest(petID: a.toby.id, typeID: a.types["cirugia"]!.id, vetID: slot.vetID, start: slot.start), by: a.f.reception)
     }
 
     @Test func dayAgendaHasEveryVetTheirSpansAndTheAppointments() throws {
@@ -272,9 +336,9 @@ struct AgendaFixture {
             let todayStart = AgendaTime.iso(AgendaTime.instant(today, minute: 0))
             #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM appointments WHERE starts_at >= ? AND status IN ('atendida', 'no_asistio')", arguments: [todayStart]) == 0)
             #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM appointments WHERE starts_at < ? AND status = 'atendida'", arguments: [todayStart]) ?? 0 > 0)
-            // No vet or room is double-booked.
+            // No vet, room or pet is double-booked.
             #expect(try Int.fetchOne(db, sql: """
-                SELECT count(*) FROM appointments x JOIN appointments y ON x.id < y.id AND (x.vet_id = y.vet_id OR x.room_id = y.room_id)
+                SELECT count(*) FROM appointments x JOIN appointments y ON x.id < y.id AND (x.vet_id = y.vet_id OR x.room_id = y.room_id OR x.pet_id = y.pet_id)
                 WHERE x.status NOT IN ('cancelada', 'no_asistio') AND y.status NOT IN ('cancelada', 'no_asistio')
                   AND x.starts_at < y.ends_at AND y.starts_at < x.ends_at
                 """) == 0)

@@ -15,6 +15,15 @@ import VetTestSupport
         }
     }
 
+    /// A pet with no appointment yet (booking one that has an appointment at the same time asks first).
+    func newPet(_ h: Harness, _ name: String) throws -> (id: String, name: String) {
+        let store = h.model.services.store
+        let ownerID = try #require(try store.read { db in try String.fetchOne(db, sql: "SELECT id FROM owners ORDER BY id LIMIT 1") })
+        guard case .saved(let pet) = try store.savePet(PetInput(name: name, species: "perro", sex: "M"), ownerID: ownerID,
+                                                       by: try store.trustedSession(username: "recepcion")) else { throw StoreError.invalid("pet") }
+        return (pet.id, pet.name)
+    }
+
     func value(_ h: Harness, _ sql: String, _ args: StatementArguments = []) throws -> String? {
         try h.model.services.store.read { db in try String.fetchOne(db, sql: sql, arguments: args) }
     }
@@ -28,7 +37,7 @@ import VetTestSupport
         #expect(screen.contains("Dr. Carlos Mendoza") && screen.contains("Dra. Milagros Rojas") && screen.contains("libre"), "\(screen)")
         h.type("x")
         #expect(h.screen().contains("Próximo libre (consulta): 18/11/2026"))
-        let pet = try firstPet(h)
+        let pet = try newPet(h, "Zafiro")
         h.press(.enter)
         #expect(h.screen().contains("Nueva cita"))
         h.type(pet.name)

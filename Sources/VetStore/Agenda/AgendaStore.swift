@@ -14,11 +14,14 @@ public struct BookingRequest: Sendable, Equatable {
     public var reason: String
     /// A supervisor may book outside the vet's schedule (never over another appointment).
     public var overrideSchedule: Bool
+    /// The person was told the pet already has an appointment at that time and books anyway.
+    public var petOverlapConfirmed: Bool
 
     public init(petID: String, typeID: String, vetID: String, start: Date, minutes: Int? = nil, roomID: String? = nil,
-                reason: String = "", overrideSchedule: Bool = false) {
+                reason: String = "", overrideSchedule: Bool = false, petOverlapConfirmed: Bool = false) {
         self.petID = petID; self.typeID = typeID; self.vetID = vetID; self.start = start; self.minutes = minutes
         self.roomID = roomID; self.reason = reason; self.overrideSchedule = overrideSchedule
+        self.petOverlapConfirmed = petOverlapConfirmed
     }
 }
 
@@ -41,6 +44,8 @@ extension Session {
     public var canBook: Bool { has(.recepcionista) || has(.veterinario) || has(.supervisor) || has(.administrador) }
     /// Only a supervisor books outside a vet's schedule.
     public var canOverrideSchedule: Bool { has(.supervisor) }
+    /// Only a supervisor registers the arrival of an appointment of another day.
+    public var canCheckInOtherDay: Bool { has(.supervisor) }
 }
 
 extension SedeStore {
@@ -127,7 +132,9 @@ extension SedeStore {
     /// Books an appointment. Inside the one write transaction it refuses, with `Horario ocupado`,
     /// a time that overlaps another live appointment of the same vet or room, and, with
     /// `Fuera del horario`, a time outside the vet's schedule (unless a supervisor overrides it);
-    /// so two terminals booking the same slot at once cannot both succeed. Queues the reminder.
+    /// so two terminals booking the same slot at once cannot both succeed. A time that overlaps
+    /// another live appointment of the same pet is refused with `ConfirmationNeeded` (code
+    /// `pet_overlap`) unless the request confirms it. Queues the reminder.
     @discardableResult
     public func book(_ request: BookingRequest, by session: Session) throws -> Appointment {
         guard session.canBook else { throw StoreError.invalid("Su rol no permite reservar citas") }
@@ -143,6 +150,7 @@ extension SedeStore {
             let end = request.start.addingTimeInterval(Double(minutes) * 60)
             let roomID = try Self.checkSlot(vetID: request.vetID, roomID: request.roomID, roomKind: type.roomKind, start: request.start, end: end,
                                             excluding: nil, override: request.overrideSchedule, sedeID: session.sede.id, now: now, db)
+            if !request.petOverlapConfirmed { try Self.checkPetFree(pet, start: request.start, end: end, excluding: nil, db) }
             let appointment = Appointment(
                 id: newID(), sedeId: session.sede.id, petId: pet.id, vetId: request.vetID, roomId: roomID, typeId: type.id,
                 startsAt: AgendaTime.iso(request.start), endsAt: AgendaTime.iso(end),
@@ -192,6 +200,22 @@ extension SedeStore {
         throw StoreError.invalid(AgendaRules.slotTaken + ": no hay \(Room.kindLabel(roomKind).lowercased()) libre a esa hora")
     }
 
+    /// Refuses, until confirmed, a time that overlaps another live appointment of the same pet
+    /// (at any sede whose appointments this store holds): the same pet cannot be with two vets.
+    static func checkPetFree(_ pet: Pet, start: Date, end: Date, excluding: String?, _ db: Database) throws {
+        let lower = AgendaTime.iso(start.addingTimeInterval(-Double(AgendaRules.maxMinutes) * 60))
+        guard let row = try Row.fetchOne(db, sql: """
+            SELECT a.starts_at, a.ends_at, u.full_name FROM appointments a LEFT JOIN users u ON u.id = a.vet_id
+            WHERE a.pet_id = ? AND a.status IN ('reservada', 'en_espera', 'en_consulta') AND a.id IS NOT ?
+              AND a.starts_at < ? AND a.starts_at >= ? AND a.ends_at > ?
+            ORDER BY a.starts_at LIMIT 1
+            """, arguments: [pet.id, excluding, AgendaTime.iso(end), lower, AgendaTime.iso(start)]) else { return }
+        guard let from = AgendaTime.parse(row["starts_at"]), let to = AgendaTime.parse(row["ends_at"]) else { return }
+        let vet: String? = row["full_name"]
+        throw ConfirmationNeeded(code: "pet_overlap", message: "\(pet.name) ya tiene cita el \(LimaTime.day(from)) de \(LimaTime.clock(from)) a \(LimaTime.clock(to))"
+                                 + (vet.map { " con \($0)" } ?? ""))
+    }
+
     /// Queues the 24-hour reminder on the channel the owner consented to, if any and if there is still time.
     func queueReminder(for a: Appointment, pet: Pet, type: AppointmentType, now: Date, _ db: Database) throws {
         try db.execute(sql: "UPDATE outbox SET state = 'cancelado', updated_at = ? WHERE appointment_id = ? AND state = 'pendiente'",
@@ -232,7 +256,7 @@ extension SedeStore {
     /// Moves a booked appointment to another time, vet or room, under the same rules as booking.
     @discardableResult
     public func move(appointmentID: String, to start: Date, vetID: String? = nil, roomID: String? = nil, overrideSchedule: Bool = false,
-                     by session: Session) throws -> Appointment {
+                     petOverlapConfirmed: Bool = false, by session: Session) throws -> Appointment {
         guard session.canBook else { throw StoreError.invalid("Su rol no permite mover citas") }
         if overrideSchedule && !session.canOverrideSchedule { throw StoreError.invalid("Solo un supervisor reserva fuera del horario") }
         let now = clock.now
@@ -247,6 +271,7 @@ extension SedeStore {
             let vet = vetID ?? a.vetId ?? ""
             let room = try Self.checkSlot(vetID: vet, roomID: roomID, roomKind: type.roomKind, start: start, end: end, excluding: a.id,
                                           override: overrideSchedule, sedeID: session.sede.id, now: now, db)
+            if !petOverlapConfirmed { try Self.checkPetFree(pet, start: start, end: end, excluding: a.id, db) }
             a.vetId = vet
             a.roomId = room
             a.startsAt = AgendaTime.iso(start)
@@ -315,13 +340,24 @@ extension SedeStore {
     }
 
     /// `Llegó`: the pet is in the waiting room from now. Returns its alerts and due vaccines.
+    /// Only an appointment of today (in Lima) checks in; another day's is refused, except that a
+    /// supervisor may confirm it (`otherDayConfirmed`), which is refused with `ConfirmationNeeded`
+    /// code `check_in_other_day` until given.
     @discardableResult
-    public func checkIn(appointmentID: String, by session: Session) throws -> CheckInNotice {
+    public func checkIn(appointmentID: String, otherDayConfirmed: Bool = false, by session: Session) throws -> CheckInNotice {
         guard session.canBook else { throw StoreError.invalid("Su rol no permite registrar llegadas") }
-        let now = AgendaTime.iso(clock.now)
+        if otherDayConfirmed && !session.canCheckInOtherDay { throw StoreError.invalid("Solo un supervisor registra la llegada a una cita de otro día") }
+        let nowDate = clock.now
+        let now = AgendaTime.iso(nowDate)
         let petID = try write(user: session.userID) { db -> String in
             var a = try Self.appointmentForChange(appointmentID, session: session, db)
             guard a.statusValue == .reservada else { throw StoreError.invalid("La cita está \(a.statusValue.label.lowercased())") }
+            let day = CivilDate(limaDayOf: a.start)
+            if day != CivilDate(limaDayOf: nowDate) && !otherDayConfirmed {
+                let message = "La cita es del \(day.display), no de hoy: no se registra la llegada"
+                guard session.canCheckInOtherDay else { throw StoreError.invalid(message + " (un supervisor puede hacerlo)") }
+                throw ConfirmationNeeded(code: "check_in_other_day", message: "La cita es del \(day.display), no de hoy")
+            }
             a.status = AppointmentStatus.enEspera.rawValue
             a.checkedInAt = now
             a.updatedAt = now
@@ -329,6 +365,39 @@ extension SedeStore {
             return a.petId
         }
         return try checkInNotice(petID: petID)
+    }
+
+    /// Undoes a mistaken `Llegó`: the appointment is booked again and leaves the waiting room. A
+    /// walk-in has no booking to go back to: it is cancelled instead.
+    public func undoCheckIn(appointmentID: String, by session: Session) throws {
+        guard session.canBook else { throw StoreError.invalid("Su rol no permite registrar llegadas") }
+        let now = AgendaTime.iso(clock.now)
+        try write(user: session.userID) { db in
+            var a = try Self.appointmentForChange(appointmentID, session: session, db)
+            guard a.statusValue == .enEspera else {
+                throw StoreError.invalid("Solo se deshace la llegada de una cita en espera (está \(a.statusValue.label.lowercased()))")
+            }
+            guard !a.walkIn else { throw StoreError.invalid("Una llegada sin cita no se deshace: cancélela (C) con el motivo") }
+            a.status = AppointmentStatus.reservada.rawValue
+            a.checkedInAt = nil
+            a.updatedAt = now
+            try a.update(db)
+        }
+    }
+
+    /// The reason given for the pet's appointment today, to start its consultation with: the one
+    /// in consultation first, then the one waiting, then a booked one.
+    public func todaysAppointmentReason(petID: String) throws -> String? {
+        let day = self.today
+        let from = AgendaTime.iso(AgendaTime.instant(day, minute: 0)), to = AgendaTime.iso(AgendaTime.instant(day.adding(days: 1), minute: 0))
+        return try read { db in
+            try String.fetchOne(db, sql: """
+                SELECT reason FROM appointments
+                WHERE pet_id = ? AND starts_at >= ? AND starts_at < ? AND status IN ('en_consulta', 'en_espera', 'reservada')
+                  AND trim(coalesce(reason, '')) != ''
+                ORDER BY CASE status WHEN 'en_consulta' THEN 0 WHEN 'en_espera' THEN 1 ELSE 2 END, starts_at LIMIT 1
+                """, arguments: [petID, from, to])
+        }
     }
 
     /// A pet's alerts and the vaccines whose next dose is due (today or before).

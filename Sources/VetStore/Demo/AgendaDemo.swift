@@ -76,6 +76,8 @@ enum AgendaDemo {
             for offset in -7...7 {
                 let day = today.adding(days: offset)
                 var roomBusy: [String: [MinuteSpan]] = [:]
+                // A pet is with one vet at a time (the booking rule): a busy pet gives its turn to the next one.
+                var petBusy: [String: [MinuteSpan]] = [:]
                 let exceptions = try ScheduleException.filter(sql: "sede_id = ? AND day = ?", arguments: [sedeID, day.iso]).fetchAll(db)
                 for vet in vets {
                     let template = (templates[vet.username] ?? []).filter { $0.days.contains(day.weekday) }.map { MinuteSpan($0.start, $0.end) }
@@ -95,7 +97,13 @@ enum AgendaDemo {
                             }
                             roomBusy[room.id, default: []].append(wanted)
                             let start = AgendaTime.instant(day, minute: minute), end = AgendaTime.instant(day, minute: minute + type.minutes)
-                            let pet = petIDs[Int(rng.next() % UInt64(petIDs.count))]
+                            let drawn = Int(rng.next() % UInt64(petIDs.count))
+                            guard let free = (0..<petIDs.count).lazy.map({ petIDs[(drawn + $0) % petIDs.count] })
+                                .first(where: { !(petBusy[$0] ?? []).contains { $0.overlaps(wanted) } }) else {
+                                minute += AgendaRules.slotMinutes; continue
+                            }
+                            let pet = free
+                            petBusy[pet, default: []].append(wanted)
                             let reasonList = reasons[code] ?? []
                             let reason = reasonList.isEmpty ? nil : reasonList[Int(rng.next() % UInt64(reasonList.count))]
                             let roll2 = rng.next() % 100

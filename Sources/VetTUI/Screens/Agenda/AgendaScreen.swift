@@ -72,7 +72,8 @@ public struct AgendaScreen: Screen {
     // MARK: Grid geometry
 
     /// The grid worked out once per load: the minutes shown (the vets' working time and the day's
-    /// appointments, at least 08:00–19:00) and each vet's appointments as minutes of the day.
+    /// booked appointments, at least 08:00–19:00; a walk-in's arrival time does not stretch it, so
+    /// one at midnight does not open the day at 00:00) and each vet's appointments as minutes of the day.
     struct Layout {
         struct Entry { let item: AgendaItem; let start: Int; let end: Int }
         var start = 480
@@ -86,7 +87,7 @@ public struct AgendaScreen: Screen {
             for item in agenda.items {
                 let s = AgendaTime.dayAndMinute(item.start), e = AgendaTime.dayAndMinute(item.end)
                 let from = s.day == agenda.day ? s.minute : 0, to = e.day == agenda.day ? e.minute : 1440
-                lo = min(lo, from); hi = max(hi, to)
+                if !item.walkIn { lo = min(lo, from); hi = max(hi, to) }
                 if let vet = item.vetID { byVet[vet, default: []].append(Entry(item: item, start: from, end: to)) }
             }
             let step = AgendaRules.slotMinutes

@@ -3,8 +3,10 @@ import VetCore
 import VetStore
 
 /// One appointment and what the desk does with it: `L` Llegó (check-in: alerts and due vaccines
-/// shown), `M` Mover, `C` Cancelar (reason required, then confirmed), `N` No asistió (confirmed),
-/// `H` the pet's history; vets also call in (`En consulta`) and mark `Atendida`.
+/// shown; only on the appointment's day, or confirmed by a supervisor), `U` undoes a mistaken
+/// arrival, `M` Mover, `C` Cancelar (reason required, then confirmed), `N` No asistió (confirmed),
+/// `H` the pet's history; vets also call in (`En consulta`) and mark `Atendida`. The hints show
+/// only what the appointment's state allows.
 public struct AppointmentScreen: Screen {
     let session: Session
     let appointmentID: String
@@ -21,7 +23,7 @@ public struct AppointmentScreen: Screen {
     var message: String?
 
     enum Mode: Equatable { case view, cancelReason, move }
-    enum PendingAction: Equatable { case cancel(String), noShow }
+    enum PendingAction: Equatable { case cancel(String), noShow, checkInOtherDay, undoCheckIn, moveOverlapping(Date, String?) }
 
     public init(session: Session, appointmentID: String) {
         self.session = session
@@ -34,14 +36,26 @@ public struct AppointmentScreen: Screen {
         case .cancelReason: return [("Enter", "Continuar"), ("Esc", "Volver")]
         case .move: return [("Enter", "Siguiente / Mover"), ("Esc", "Volver")]
         case .view:
-            var h: [(String, String)] = [("L", "Llegó"), ("M", "Mover"), ("C", "Cancelar"), ("N", "No asistió")]
-            if session.has(.veterinario) || session.has(.supervisor) { h += [("K", "En consulta"), ("A", "Atendida")] }
+            guard let item else { return [("Esc", "Volver")] }
+            let booked = item.status == .reservada, waiting = item.status == .enEspera
+            var h: [(String, String)] = []
+            if booked { h.append(("L", "Llegó")) }
+            if waiting && !item.walkIn { h.append(("U", "Deshacer llegada")) }
+            if booked && !item.walkIn { h.append(("M", "Mover")) }
+            if booked || waiting { h.append(("C", "Cancelar")) }
+            if booked { h.append(("N", "No asistió")) }
+            if session.has(.veterinario) || session.has(.supervisor) {
+                if waiting { h.append(("K", "En consulta")) }
+                if waiting || item.status == .enConsulta { h.append(("A", "Atendida")) }
+            }
             return h + [("H", "Historia"), ("Esc", "Volver")]
         }
     }
 
     struct Loaded { let item: AgendaItem?; let vets: [AgendaVet] }
     struct CheckedIn { let notice: CheckInNotice }
+    /// The store asks for a confirmation before `action`.
+    struct NeedsConfirmation { let message: String; let action: PendingAction }
     typealias Done = AgendaActions.Done
 
     public func onAppear() -> Command { load() }
@@ -76,12 +90,23 @@ public struct AppointmentScreen: Screen {
             switch mode {
             case .cancelReason: return cancelKey(key)
             case .move: return moveKey(key)
-            case .view: return viewKey(key)
+            case .view: return viewKey(key, context)
             }
         case .message(let loaded as Loaded):
             item = loaded.item
             vets = loaded.vets
+            if item?.status == .reservada { notice = nil }
             if item == nil { message = "La cita ya no existe" }
+            return .none
+        case .message(let needed as NeedsConfirmation):
+            message = nil
+            pendingAction = needed.action
+            switch needed.action {
+            case .checkInOtherDay:
+                modal = Modal(title: "Llegada de otro día", message: [needed.message + ".", "¿Registrar la llegada de todos modos?"])
+            default:
+                modal = Modal(title: "Misma mascota a la misma hora", message: [needed.message + ".", "¿Mover la cita de todos modos?"])
+            }
             return .none
         case .message(let checked as CheckedIn):
             notice = checked.notice
@@ -101,13 +126,26 @@ public struct AppointmentScreen: Screen {
         }
     }
 
-    mutating func viewKey(_ key: Key) -> Command {
+    mutating func viewKey(_ key: Key, _ context: ScreenContext) -> Command {
         guard let item else { return key == .escape ? .ignored : .none }
         guard case .char(let raw) = key else { return .ignored }
         let id = appointmentID, session = self.session
         switch Character(raw.lowercased()) {
         case "l":
-            return .perform { services in CheckedIn(notice: try services.store.checkIn(appointmentID: id, by: session)) }
+            guard item.status == .reservada else { return .toast("La cita está \(item.status.label.lowercased()): no se registra la llegada", .warning) }
+            return .perform { services in
+                do {
+                    return CheckedIn(notice: try services.store.checkIn(appointmentID: id, by: session))
+                } catch let needed as ConfirmationNeeded {
+                    return NeedsConfirmation(message: needed.message, action: .checkInOtherDay)
+                }
+            }
+        case "u":
+            guard item.status == .enEspera, !item.walkIn else {
+                return .toast(item.walkIn ? "Una llegada sin cita no se deshace: cancélela (C)" : "Solo se deshace la llegada de una cita en espera", .warning)
+            }
+            pendingAction = .undoCheckIn
+            modal = Modal(title: "Deshacer llegada", message: ["¿Deshacer la llegada de \(item.petName)?", "Sale de la sala de espera y la cita vuelve a quedar reservada."])
         case "m":
             guard item.status == .reservada, !item.walkIn else { return .toast("Solo se mueve una cita reservada", .warning) }
             let (day, minute) = AgendaTime.dayAndMinute(item.start)
@@ -121,6 +159,10 @@ public struct AppointmentScreen: Screen {
             reasonField["reason"] = ""
             mode = .cancelReason
         case "n":
+            guard item.status == .reservada else { return .toast("Solo una cita reservada puede quedar como no asistida", .warning) }
+            if item.start > context.now {
+                return .toast("La cita aún no empieza (\(LimaTime.dayAndClock(item.start))): podrá marcarla como no asistida desde esa hora", .warning)
+            }
             pendingAction = .noShow
             modal = Modal(title: "No asistió", message: ["¿Marcar que \(item.petName) no asistió a la cita de las \(LimaTime.clock(item.start))?"])
         case "k":
@@ -163,7 +205,11 @@ public struct AppointmentScreen: Screen {
         let start = AgendaTime.instant(day, minute: minute)
         let id = appointmentID, session = self.session
         return .perform { services in
-            try services.store.move(appointmentID: id, to: start, vetID: vetID, by: session)
+            do {
+                try services.store.move(appointmentID: id, to: start, vetID: vetID, by: session)
+            } catch let needed as ConfirmationNeeded {
+                return NeedsConfirmation(message: needed.message, action: .moveOverlapping(start, vetID))
+            }
             return Done(text: "Cita movida al \(LimaTime.dayAndClock(start))")
         }
     }
@@ -182,6 +228,18 @@ public struct AppointmentScreen: Screen {
             return .perform { services in
                 try services.store.markNoShow(appointmentID: id, by: session)
                 return Done(text: "Marcada como no asistida")
+            }
+        case .checkInOtherDay:
+            return .perform { services in CheckedIn(notice: try services.store.checkIn(appointmentID: id, otherDayConfirmed: true, by: session)) }
+        case .undoCheckIn:
+            return .perform { services in
+                try services.store.undoCheckIn(appointmentID: id, by: session)
+                return Done(text: "Llegada deshecha: la cita vuelve a estar reservada")
+            }
+        case .moveOverlapping(let start, let vetID):
+            return .perform { services in
+                try services.store.move(appointmentID: id, to: start, vetID: vetID, petOverlapConfirmed: true, by: session)
+                return Done(text: "Cita movida al \(LimaTime.dayAndClock(start))")
             }
         }
     }

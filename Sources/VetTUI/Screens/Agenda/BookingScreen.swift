@@ -4,7 +4,9 @@ import VetStore
 
 /// Books an appointment (or registers a walk-in, `sin cita`): first the pet, found with the
 /// patients search as you type (Ctrl+N registers a new owner), then type, vet, day, time, room
-/// and reason. A refusal (`Horario ocupado`, `Fuera del horario`) is shown and nothing is saved.
+/// and reason. A refusal (`Horario ocupado`, `Fuera del horario`) is shown and nothing is saved;
+/// when the pet already has an appointment at that time, the screen says so and books only if
+/// the person confirms.
 public struct BookingScreen: Screen {
     let session: Session
     let types: [AppointmentType]
@@ -19,6 +21,9 @@ public struct BookingScreen: Screen {
     var choices: Choices
     var rooms: [Room] = []
     var message: String?
+    /// Asks whether to book a pet that already has an appointment at that time.
+    var overlapModal: Modal?
+    var overlapping: BookingRequest?
 
     static let anyVet = "Cualquiera"
     static let autoRoom = "Automático"
@@ -63,6 +68,7 @@ public struct BookingScreen: Screen {
     struct Searched { let text: String; let result: PatientSearchResult }
     struct RoomsLoaded { let rooms: [Room] }
     struct Booked { let text: String }
+    struct PetOverlap { let message: String; let request: BookingRequest }
 
     public func onAppear() -> Command {
         let sedeID = session.sede.id
@@ -72,6 +78,16 @@ public struct BookingScreen: Screen {
     public mutating func update(_ event: Event, _ context: ScreenContext) -> Command {
         switch event {
         case .key(let key):
+            if var modal = overlapModal {
+                let outcome = modal.update(key)
+                overlapModal = modal
+                guard outcome != .pending else { return .none }
+                overlapModal = nil
+                guard outcome == .confirmed, var request = overlapping else { overlapping = nil; return .none }
+                overlapping = nil
+                request.petOverlapConfirmed = true
+                return book(request)
+            }
             return pet == nil ? searchKey(key) : formKey(key, context)
         case .message(let done as Searched):
             guard done.text == query.text else { return .none }
@@ -86,6 +102,10 @@ public struct BookingScreen: Screen {
             return .none
         case .message(let booked as Booked):
             return popAndReload(booked.text)
+        case .message(let overlap as PetOverlap):
+            overlapping = overlap.request
+            overlapModal = Modal(title: "Misma mascota a la misma hora", message: [overlap.message + ".", "¿Reservar esta cita de todos modos?"])
+            return .none
         case .message(let failure as PerformFailure):
             message = failure.message
             return .none
@@ -160,9 +180,20 @@ public struct BookingScreen: Screen {
         let start = AgendaTime.instant(day, minute: minute)
         let request = BookingRequest(petID: petID, typeID: type.id, vetID: vet.id, start: start, roomID: roomID, reason: reason,
                                      overrideSchedule: form["override"] == "Sí")
+        return book(request)
+    }
+
+    /// Books `request`; a pet already booked at that time comes back as `PetOverlap` to ask.
+    func book(_ request: BookingRequest) -> Command {
+        guard let pet, let vet = vets.first(where: { $0.id == request.vetID }) else { return .none }
+        let session = self.session
         return .perform { services in
-            try services.store.book(request, by: session)
-            return Booked(text: "Cita reservada: \(pet.petName), \(LimaTime.dayAndClock(start)) con \(vet.fullName)")
+            do {
+                try services.store.book(request, by: session)
+            } catch let needed as ConfirmationNeeded {
+                return PetOverlap(message: needed.message, request: request)
+            }
+            return Booked(text: "Cita reservada: \(pet.petName), \(LimaTime.dayAndClock(request.start)) con \(vet.fullName)")
         }
     }
 
@@ -197,5 +228,6 @@ public struct BookingScreen: Screen {
                        y: area.y + 4 + form.fields.count * 2, style: .hint, maxWidth: area.width - 4)
         }
         if let message { canvas.put(message, x: x, y: area.y + area.height - 1, style: .error, maxWidth: area.width - 4) }
+        overlapModal?.render(into: &canvas, area: area)
     }
 }
