@@ -159,12 +159,13 @@ struct PatientFixture {
         #expect(try f.store.consultation(id: c.id)?.dxPresumptive == "Gastritis")
 
         try f.store.addAddendum(consultationID: c.id, text: "Dx definitivo: gastritis por cuerpo extraño", by: f.otherVet)
-        #expect(try f.store.addenda(consultationID: c.id).map(\.text) == ["Dx definitivo: gastritis por cuerpo extraño"])
+        // The correction kept what it replaced; the other vet's addendum follows it.
+        #expect(try f.store.addenda(consultationID: c.id).map(\.text) == ["Corregida. Antes: Dx presuntivo —", "Dx definitivo: gastritis por cuerpo extraño"])
         #expect(throws: StoreError.self) {
             try f.store.writeChecked(user: f.vet.userID) { db in try db.execute(sql: "UPDATE consultation_addenda SET text = 'x'") }
         }
         let entry = try #require(try f.store.timeline(petID: max.id, kinds: [.consultation]).first)
-        #expect(entry.status == "bloqueada")
+        #expect(entry.status == "bloqueada · corregida")
         #expect(entry.details.last?.contains("Adenda") == true)
         #expect(entry.details.last?.contains("Dra. Milagros Rojas") == true)
     }

@@ -14,6 +14,8 @@ public struct OwnerInput: Sendable, Equatable {
     public var district: String
     public var consentWhatsApp: Bool
     public var consentEmail: Bool
+    /// The sede's own district: a bare district name is looked for in its province first.
+    public var homeDistrict: District?
 
     public init(docType: DocumentType = .dni, docNumber: String = "", firstNames: String = "", lastNames: String = "",
                 phone: String = "", phone2: String = "", email: String = "", address: String = "", district: String = "",
@@ -23,12 +25,15 @@ public struct OwnerInput: Sendable, Equatable {
         self.consentWhatsApp = consentWhatsApp; self.consentEmail = consentEmail
     }
 
+    /// The longest first or last names accepted (a company's name, for a RUC, goes in the first).
+    public static let nameMaxLength = 60
+
     /// The document number as stored: trimmed, letters upper-cased.
     public var normalizedDocNumber: String { docNumber.trimmingCharacters(in: .whitespaces).uppercased() }
 
     /// The district the text names, when it names exactly one.
     public var resolvedDistrict: District? {
-        let matches = Ubigeo.matches(district)
+        let matches = Ubigeo.matches(district, home: homeDistrict)
         return matches.count == 1 ? matches[0] : nil
     }
 
@@ -36,7 +41,9 @@ public struct OwnerInput: Sendable, Equatable {
         var p = FieldProblems()
         if let m = DocumentValidation.problem(type: docType, number: normalizedDocNumber) { p["doc"] = m }
         if firstNames.trimmingCharacters(in: .whitespaces).isEmpty { p["firstNames"] = "Ingrese los nombres" }
+        else if let m = NameRules.problem(firstNames, maxLength: Self.nameMaxLength) { p["firstNames"] = m }
         if lastNames.trimmingCharacters(in: .whitespaces).isEmpty && docType != .ruc { p["lastNames"] = "Ingrese los apellidos" }
+        else if let m = NameRules.problem(lastNames, maxLength: Self.nameMaxLength) { p["lastNames"] = m }
         if phone.trimmingCharacters(in: .whitespaces).isEmpty {
             p["phone"] = "Ingrese un celular o teléfono"
         } else if let m = PhoneRules.problem(phone) { p["phone"] = m }
@@ -46,7 +53,7 @@ public struct OwnerInput: Sendable, Equatable {
             p["email"] = "Para recordatorios por correo, ingrese el correo"
         }
         if !district.trimmingCharacters(in: .whitespaces).isEmpty {
-            let matches = Ubigeo.matches(district)
+            let matches = Ubigeo.matches(district, home: homeDistrict)
             if matches.isEmpty {
                 p["district"] = "Distrito no encontrado en el ubigeo"
             } else if matches.count > 1 {
@@ -85,6 +92,9 @@ public struct PetInput: Sendable, Equatable {
         self.weight = weight; self.alerts = alerts; self.deceasedOn = deceasedOn
     }
 
+    /// The longest pet name accepted.
+    public static let nameMaxLength = 40
+
     public var parsedSpecies: Species? { Species(loose: species) }
 
     public var parsedSex: PetSex? {
@@ -112,6 +122,7 @@ public struct PetInput: Sendable, Equatable {
     public func problems(today: CivilDate) -> FieldProblems {
         var p = FieldProblems()
         if name.trimmingCharacters(in: .whitespaces).isEmpty { p["name"] = "Ingrese el nombre" }
+        else if let m = NameRules.problem(name, maxLength: Self.nameMaxLength) { p["name"] = m }
         let species = parsedSpecies
         if species == nil { p["species"] = "Especie: " + Species.allCases.map(\.rawValue).joined(separator: ", ") }
         if !sex.trimmingCharacters(in: .whitespaces).isEmpty && parsedSex == nil { p["sex"] = "Sexo: M (macho) o H (hembra)" }

@@ -51,6 +51,16 @@ public enum Ubigeo {
         return exact.isEmpty ? candidates : exact
     }
 
+    /// Like `matches`, but a name without a province that matches districts of several provinces
+    /// keeps those in the province of `home` (the sede's district) when there are any: at a Lima
+    /// sede «miraflores» is Miraflores, Lima.
+    public static func matches(_ text: String, home: District?) -> [District] {
+        let found = matches(text)
+        guard found.count > 1, let home, !text.contains(",") else { return found }
+        let local = found.filter { $0.code.prefix(4) == home.code.prefix(4) }
+        return local.isEmpty ? found : local
+    }
+
     /// Lower-cased, without accents (ñ becomes n), single spaces.
     public static func fold(_ text: String) -> String {
         let folded = text.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil).lowercased()

@@ -2,8 +2,9 @@ import Foundation
 import GRDB
 import VetCore
 
-/// Sign-in with lockout: five failures in a row lock the user for five minutes at this sede.
-/// Every attempt on a known user is a row of `login_events` (journaled, sede-owned).
+/// Sign-in with lockout: five failures in a row lock the user for five minutes at this sede,
+/// unless a supervisor unlocks them sooner. Every attempt on a known user is a row of
+/// `login_events` (journaled, sede-owned).
 public struct Authenticator: Sendable {
     public let store: SedeStore
 
@@ -63,30 +64,39 @@ public struct Authenticator: Sendable {
         try store.write(user: session.userID) { db in try record(.logout, user: session.userID, sede: session.sede.id, db) }
     }
 
-    /// Whole minutes left on a lockout, or `nil` when the user is not locked.
+    /// A supervisor (or administrator) of this sede lifts a user's lockout at once; works offline.
+    public func unlockUser(userID: String, by session: Session) throws {
+        guard session.has(.supervisor) || session.has(.administrador) else { throw StoreError.invalid("Solo un supervisor desbloquea usuarios") }
+        guard try lockedMinutesLeft(userID: userID) != nil else { throw StoreError.invalid("El usuario no está bloqueado") }
+        try store.write(user: session.userID) { db in try record(.unlocked, user: userID, sede: session.sede.id, db) }
+    }
+
+    /// Whole minutes left on a lockout, or `nil` when the user is not locked (or was unlocked since).
     public func lockedMinutesLeft(userID: String) throws -> Int? {
         let since = LimaTime.iso8601(store.clock.now.addingTimeInterval(-Double(Credentials.lockoutSeconds)))
         guard let lockedAt = try store.read({ db in
-            try String.fetchOne(db, sql: "SELECT max(at) FROM login_events WHERE user_id = ? AND kind = 'locked' AND at > ?",
-                                arguments: [userID, since])
+            try String.fetchOne(db, sql: """
+                SELECT max(l.at) FROM login_events l WHERE l.user_id = ? AND l.kind = 'locked' AND l.at > ?
+                  AND NOT EXISTS (SELECT 1 FROM login_events u WHERE u.user_id = l.user_id AND u.kind = 'unlocked' AND u.at >= l.at)
+                """, arguments: [userID, since])
         }), let date = LimaTime.parseISO8601(lockedAt) else { return nil }
         let left = Double(Credentials.lockoutSeconds) - store.clock.now.timeIntervalSince(date)
         return max(1, Int((left / 60).rounded(.up)))
     }
 
-    enum EventKind: String { case ok = "login_ok", fail = "login_fail", locked, logout, idleLock = "idle_lock" }
+    enum EventKind: String { case ok = "login_ok", fail = "login_fail", locked, logout, idleLock = "idle_lock", unlocked }
 
     func record(_ kind: EventKind, user: String, sede: String, _ db: Database) throws {
         try db.execute(sql: "INSERT INTO login_events (id, sede_id, user_id, kind, at) VALUES (?, ?, ?, ?, ?)",
                        arguments: [store.newID(), sede, user, kind.rawValue, store.nowText])
     }
 
-    /// Failures since the last success or lockout.
+    /// Failures since the last success, lockout or unlock.
     func consecutiveFailures(userID: String, _ db: Database) throws -> Int {
         try Int.fetchOne(db, sql: """
             SELECT count(*) FROM login_events
             WHERE user_id = ? AND kind = 'login_fail'
-              AND at > coalesce((SELECT max(at) FROM login_events WHERE user_id = ? AND kind IN ('login_ok', 'locked')), '')
+              AND at > coalesce((SELECT max(at) FROM login_events WHERE user_id = ? AND kind IN ('login_ok', 'locked', 'unlocked')), '')
             """, arguments: [userID, userID]) ?? 0
     }
 }

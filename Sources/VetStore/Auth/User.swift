@@ -13,6 +13,8 @@ public struct User: Codable, Hashable, Sendable, FetchableRecord, PersistableRec
     public var passHash: String
     public var active: Bool = true
     public var createdAt: String
+    /// A vet's number in the Colegio Médico Veterinario del Perú (printed on prescriptions).
+    public var cmvp: String? = nil
 }
 
 /// The signed-in user at this sede, with the roles held here.
@@ -44,15 +46,20 @@ extension SedeStore {
     /// from central, so not journaled (central owns them once sync is configured).
     @discardableResult
     public func addUser(username: String, fullName: String, password: String, roles: [Role], sedeID: String? = nil,
-                        passwordHash: String? = nil) throws -> User {
+                        passwordHash: String? = nil, cmvp: String? = nil) throws -> User {
         let name = username.trimmingCharacters(in: .whitespaces).lowercased()
         guard !name.isEmpty, name.count <= 32, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "_" || $0 == "-") }) else {
             throw StoreError.invalid("El usuario tiene de 1 a 32 letras, dígitos, punto, guion o guion bajo")
         }
         if let problem = Credentials.passwordProblem(password) { throw StoreError.invalid(problem) }
         guard !roles.isEmpty else { throw StoreError.invalid("Asigne al menos un rol") }
+        let cmvp = cmvp?.trimmingCharacters(in: .whitespaces)
+        if let cmvp, !cmvp.isEmpty, !(cmvp.count <= 10 && cmvp.allSatisfy({ $0.isASCII && $0.isNumber })) {
+            throw StoreError.invalid("El número de CMVP tiene solo dígitos (hasta 10)")
+        }
         let sede = try sedeID ?? localSede().id
-        let user = User(id: newID(), username: name, fullName: fullName, passHash: passwordHash ?? PasswordHasher.hash(password), createdAt: nowText)
+        let user = User(id: newID(), username: name, fullName: fullName, passHash: passwordHash ?? PasswordHasher.hash(password), createdAt: nowText,
+                        cmvp: cmvp?.isEmpty == false ? cmvp : nil)
         try applyingRemote { db in
             if try User.filter(sql: "username = ?", arguments: [name]).fetchCount(db) > 0 {
                 throw StoreError.invalid("Ya existe el usuario \(name)")

@@ -60,18 +60,25 @@ public struct DemoGenerator {
             }
             try SedeStore.setSetting(.sedeID, sedeID, db)
             try SedeStore.setSetting(.demo, "1", db)
+            // Miraflores, Lima.
+            try SedeStore.setSetting(.sedeUbigeo, "150122", db)
         }
         let hash = PasswordHasher.hash(demoPassword)
         var userMs = refMs - 380 * 86_400_000
+        // Vets get CMVP numbers in the order they are made.
+        var cmvp = 10_230
         for u in demoUsers {
             userMs += 1000
+            if u.roles.contains(.veterinario) { cmvp += 1 }
             try insertUser(store, id: ids.make(unixMs: userMs), username: u.username, fullName: u.fullName, hash: hash,
-                           roles: u.roles, sedeID: sedeID, createdAt: iso(userMs), roleID: { ids.make(unixMs: userMs) })
+                           roles: u.roles, sedeID: sedeID, createdAt: iso(userMs), roleID: { ids.make(unixMs: userMs) },
+                           cmvp: u.roles.contains(.veterinario) ? String(cmvp) : nil)
         }
         for (username, fullName) in otherVets {
             userMs += 1000
+            cmvp += 1
             try insertUser(store, id: ids.make(unixMs: userMs), username: username, fullName: fullName, hash: hash,
-                           roles: [.veterinario], sedeID: sedeID, createdAt: iso(userMs), roleID: { ids.make(unixMs: userMs) })
+                           roles: [.veterinario], sedeID: sedeID, createdAt: iso(userMs), roleID: { ids.make(unixMs: userMs) }, cmvp: String(cmvp))
         }
 
         // Owners and their pets, journaled like any work done at the sede.
@@ -138,9 +145,9 @@ public struct DemoGenerator {
     }
 
     static func insertUser(_ store: SedeStore, id: String, username: String, fullName: String, hash: String, roles: [Role],
-                           sedeID: String, createdAt: String, roleID: () -> String) throws {
+                           sedeID: String, createdAt: String, roleID: () -> String, cmvp: String? = nil) throws {
         try store.applyingRemote { db in
-            try User(id: id, username: username, fullName: fullName, passHash: hash, createdAt: createdAt).insert(db)
+            try User(id: id, username: username, fullName: fullName, passHash: hash, createdAt: createdAt, cmvp: cmvp).insert(db)
             for role in roles {
                 try db.execute(sql: "INSERT INTO user_roles (id, user_id, sede_id, role) VALUES (?, ?, ?, ?)",
                                arguments: [roleID(), id, sedeID, role.rawValue])

@@ -75,6 +75,8 @@ public struct Prescription: Codable, Hashable, Sendable, FetchableRecord, Persis
     public var sedeId: String
     public var vetId: String
     public var createdAt: String
+    /// The allergy alerts the vet confirmed issuing it over, as shown to them; `nil` when none matched.
+    public var allergyOverride: String? = nil
 }
 
 public struct PrescriptionItem: Codable, Hashable, Sendable, FetchableRecord, PersistableRecord {

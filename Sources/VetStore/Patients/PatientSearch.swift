@@ -11,6 +11,10 @@ public struct PatientHit: Sendable, Hashable {
     public var phone: String
     public var alerts: [String]
     public var deceased: Bool
+    /// The owner's document number (DNI, RUC, CE or passport).
+    public var document: String = ""
+    /// `Apellidos, Nombres`: the surnames a desk searches by come first, so they are the last to be cut.
+    public var ownerSurnameFirst: String = ""
 }
 
 public struct PatientSearchResult: Sendable, Equatable {
@@ -162,7 +166,7 @@ public enum PatientSearch {
         guard !ids.isEmpty else { return [] }
         let rows = try Row.fetchAll(db, sql: """
             SELECT i.rid, p.id AS pet_id, p.name, p.species, p.alerts, p.deceased_on, o.id AS owner_id,
-                   o.first_names, o.last_names, o.phone
+                   o.first_names, o.last_names, o.phone, o.doc_number
             FROM patient_search_ids i
             LEFT JOIN pets p ON p.id = i.pet_id
             LEFT JOIN owners o ON o.id = coalesce(p.owner_id, i.owner_id)
@@ -178,7 +182,8 @@ public enum PatientSearch {
                 species: row["species"] ?? "", ownerName: (first + " " + last).trimmingCharacters(in: .whitespaces),
                 phone: (row["phone"] as String?).map(PhoneRules.display) ?? "",
                 alerts: alerts.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty },
-                deceased: (row["deceased_on"] as String?) != nil)
+                deceased: (row["deceased_on"] as String?) != nil, document: row["doc_number"] ?? "",
+                ownerSurnameFirst: last.trimmingCharacters(in: .whitespaces).isEmpty ? first : last + ", " + first)
         }
         return ids.compactMap { byID[$0] }
     }

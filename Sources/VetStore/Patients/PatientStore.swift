@@ -51,6 +51,8 @@ extension SedeStore {
     /// already registered is not created: the existing owner is returned instead.
     public func saveOwner(_ input: OwnerInput, id: String? = nil, by session: Session) throws -> SaveOutcome<Owner> {
         guard session.canEditPatients else { throw StoreError.invalid("Su rol no permite registrar propietarios") }
+        var input = input
+        input.homeDistrict = try homeDistrict()
         let problems = input.problems()
         if !problems.isEmpty { return .invalid(problems) }
         let doc = input.normalizedDocNumber
@@ -210,11 +212,13 @@ extension SedeStore {
         let now = nowText
         return try writeChecked(user: session.userID) { db -> SaveOutcome<Consultation> in
             var c: Consultation
+            var previous: Consultation?
             if let id {
                 guard let found = try Consultation.fetchOne(db, key: id) else { throw StoreError.invalid("La consulta ya no existe") }
                 guard found.vetId == session.userID else { throw StoreError.invalid("Solo el veterinario que la escribió puede corregirla; agregue una adenda") }
                 if isLocked(found) { throw StoreError.invalid(ClinicalRules.lockedMessage) }
                 c = found
+                previous = found
             } else {
                 c = Consultation(id: newID(), petId: petID, sedeId: session.sede.id, vetId: session.userID, seenAt: now,
                                  reason: "", createdAt: now, updatedAt: now)
@@ -231,11 +235,21 @@ extension SedeStore {
             c.dxPresumptive = input.dxPresumptive.trimmingCharacters(in: .whitespaces).nilIfEmpty
             c.dxDefinitive = input.dxDefinitive.trimmingCharacters(in: .whitespaces).nilIfEmpty
             c.plan = input.plan.trimmingCharacters(in: .whitespaces).nilIfEmpty
-            if sign && c.signedAt == nil { c.signedAt = now }
+            // A draft's weight becomes the pet's weight when it is signed, not before.
+            let signingNow = sign && c.signedAt == nil
+            if signingNow { c.signedAt = now }
             c.updatedAt = now
             if id == nil { try c.insert(db) } else { try c.update(db) }
-            if let grams = c.weightGrams, id == nil {
+            if let grams = c.weightGrams, signingNow {
                 try Self.recordWeight(petID: petID, grams: grams, sourceID: c.id, store: self, user: session, db)
+            }
+            // A correction of a signed consultation keeps what it replaced, as an addendum under it.
+            if let previous, previous.signedAt != nil {
+                let replaced = ClinicalCorrection.replaced(old: previous, new: c)
+                if !replaced.isEmpty {
+                    try ConsultationAddendum(id: newID(), consultationId: c.id, sedeId: session.sede.id, authorId: session.userID,
+                                             text: "Corregida. Antes: " + replaced.joined(separator: "; "), createdAt: now).insert(db)
+                }
             }
             return .saved(c)
         }
@@ -251,6 +265,9 @@ extension SedeStore {
             c.signedAt = now
             c.updatedAt = now
             try c.update(db)
+            if let grams = c.weightGrams {
+                try Self.recordWeight(petID: c.petId, grams: grams, sourceID: c.id, store: self, user: session, db)
+            }
         }
     }
 
@@ -301,8 +318,11 @@ extension SedeStore {
     }
 
     /// Issues a prescription of one or more drugs. Problems are those of the first incomplete drug.
+    /// A drug that matches one of the pet's alerts (`AllergyRules`) is refused with
+    /// `ConfirmationNeeded` (code `allergy_alert`, one line per match) until the vet confirms it;
+    /// the confirmed matches are kept in the prescription's `allergy_override`.
     public func issuePrescription(items: [PrescriptionItemInput], petID: String, consultationID: String? = nil,
-                                  by session: Session) throws -> SaveOutcome<Prescription> {
+                                  allergyConfirmed: Bool = false, by session: Session) throws -> SaveOutcome<Prescription> {
         guard session.canWriteClinical else { throw StoreError.invalid("Solo un veterinario emite recetas") }
         guard !items.isEmpty else { return .invalid(["drug": "Agregue al menos un medicamento"]) }
         for item in items {
@@ -310,9 +330,14 @@ extension SedeStore {
             if !p.isEmpty { return .invalid(p) }
         }
         return try writeChecked(user: session.userID) { db -> SaveOutcome<Prescription> in
-            guard try Pet.fetchOne(db, key: petID) != nil else { throw StoreError.invalid("La mascota ya no existe") }
+            guard let pet = try Pet.fetchOne(db, key: petID) else { throw StoreError.invalid("La mascota ya no existe") }
+            let conflicts = AllergyRules.conflicts(drugs: items.map(\.drug), alerts: pet.alertList)
+            if !conflicts.isEmpty && !allergyConfirmed {
+                throw ConfirmationNeeded(code: "allergy_alert", message: conflicts.map(\.line).joined(separator: "\n"))
+            }
             let rx = Prescription(id: newID(), petId: petID, consultationId: consultationID, sedeId: session.sede.id,
-                                  vetId: session.userID, createdAt: nowText)
+                                  vetId: session.userID, createdAt: nowText,
+                                  allergyOverride: conflicts.isEmpty ? nil : conflicts.map(\.line).joined(separator: "; "))
             try rx.insert(db)
             for (i, item) in items.enumerated() {
                 try PrescriptionItem(id: newID(), prescriptionId: rx.id, position: i + 1,
@@ -344,6 +369,28 @@ extension SedeStore {
             try a.insert(db)
             return .saved(a)
         }
+    }
+}
+
+/// What a correction of a signed consultation replaced, field by field, as the history shows it.
+enum ClinicalCorrection {
+    static func replaced(old: Consultation, new: Consultation) -> [String] {
+        func text(_ value: String?) -> String { value.map { "«\($0)»" } ?? "—" }
+        let fields: [(String, String?, String?)] = [
+            ("Motivo", old.reason, new.reason),
+            ("Anamnesis", old.anamnesis, new.anamnesis),
+            ("Peso", old.weightGrams.map { WeightRules.kilograms($0) + " kg" }, new.weightGrams.map { WeightRules.kilograms($0) + " kg" }),
+            ("Temperatura", old.temperatureDc.map { "\($0 / 10),\($0 % 10) °C" }, new.temperatureDc.map { "\($0 / 10),\($0 % 10) °C" }),
+            ("FC", old.heartRate.map(String.init), new.heartRate.map(String.init)),
+            ("FR", old.respRate.map(String.init), new.respRate.map(String.init)),
+            ("Mucosas", old.mucous, new.mucous),
+            ("TLLC", old.crtSeconds.map(String.init), new.crtSeconds.map(String.init)),
+            ("Condición corporal", old.bodyCondition.map(String.init), new.bodyCondition.map(String.init)),
+            ("Dx presuntivo", old.dxPresumptive, new.dxPresumptive),
+            ("Dx definitivo", old.dxDefinitive, new.dxDefinitive),
+            ("Plan", old.plan, new.plan),
+        ]
+        return fields.filter { $0.1 != $0.2 }.map { "\($0.0) \(text($0.1))" }
     }
 }
 

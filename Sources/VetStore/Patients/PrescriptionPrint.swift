@@ -3,8 +3,9 @@ import GRDB
 import VetCore
 
 extension SedeStore {
-    /// The prescription as plain text for an 80-column printer: sede, patient, owner, drugs and the
-    /// vet's name for the signature. No line is wider than 80 columns.
+    /// The prescription as plain text for an 80-column printer: sede, patient, owner, drugs, the
+    /// allergy alerts the vet confirmed issuing it over, and the vet's name and CMVP number for the
+    /// signature. No line is wider than 80 columns.
     public func prescriptionText(id: String) throws -> String {
         try read { db in
             guard let rx = try Prescription.fetchOne(db, key: id) else { throw StoreError.invalid("La receta ya no existe") }
@@ -12,7 +13,9 @@ extension SedeStore {
             let pet = try Pet.fetchOne(db, key: rx.petId)
             let owner = try pet.flatMap { try Owner.fetchOne(db, key: $0.ownerId) }
             let sede = try Sede.fetchOne(db, key: rx.sedeId)
-            let vet = try String.fetchOne(db, sql: "SELECT full_name FROM users WHERE id = ?", arguments: [rx.vetId]) ?? ""
+            let vetRow = try Row.fetchOne(db, sql: "SELECT full_name, cmvp FROM users WHERE id = ?", arguments: [rx.vetId])
+            let vet: String = vetRow?["full_name"] ?? ""
+            let cmvp: String? = (vetRow?["cmvp"] as String?)?.trimmingCharacters(in: .whitespaces).nilIfEmpty
             let weight = try Int64.fetchOne(db, sql: "SELECT grams FROM pet_weights WHERE pet_id = ? ORDER BY measured_at DESC LIMIT 1",
                                             arguments: [rx.petId])
             let width = 80
@@ -45,12 +48,15 @@ extension SedeStore {
                 if let i = item.instructions { out += TextLayout.wrap("Indicaciones: " + i, width: width, indent: 3) }
                 out.append("")
             }
+            if let override = rx.allergyOverride {
+                out += TextLayout.wrap("Emitida pese a la alerta de alergia, confirmado por el médico: " + override, width: width)
+            }
             out.append("")
             out.append("")
             let line = String(repeating: "_", count: 36)
             out.append(String(repeating: " ", count: width - 36) + line)
             out.append(String(repeating: " ", count: width - 36) + String(vet.prefix(36)))
-            out.append(String(repeating: " ", count: width - 36) + "Médico veterinario")
+            out.append(String(repeating: " ", count: width - 36) + "Médico veterinario" + (cmvp.map { " · CMVP " + String($0.prefix(10)) } ?? ""))
             out.append(String(repeating: "=", count: width))
             return out.joined(separator: "\n") + "\n"
         }

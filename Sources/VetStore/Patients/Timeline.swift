@@ -75,7 +75,8 @@ extension SedeStore {
                         details.append("  ↳ Adenda \(when) · \(try sede(a.sedeId)) · \(try user(a.authorId)): \(a.text)")
                     }
                     let signed = c.signedAt.flatMap(LimaTime.parseISO8601)
-                    let status = signed.map { now.timeIntervalSince($0) >= ClinicalRules.lockSeconds ? "bloqueada" : "firmada" } ?? "borrador"
+                    var status = signed.map { now.timeIntervalSince($0) >= ClinicalRules.lockSeconds ? "bloqueada" : "firmada" } ?? "borrador"
+                    if let signedAt = c.signedAt, c.updatedAt > signedAt { status += " · corregida" }
                     entries.append(TimelineEntry(kind: .consultation, id: c.id, at: c.seenAt, sedeCode: try sede(c.sedeId), author: try user(c.vetId),
                                                  summary: c.reason + ((c.dxDefinitive ?? c.dxPresumptive).map { " — Dx: " + $0 } ?? ""),
                                                  details: details, status: status, mergedPetName: merged(c.petId)))

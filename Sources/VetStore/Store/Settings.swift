@@ -1,10 +1,13 @@
 import GRDB
+import VetCore
 
 /// Local settings of one sede store (never synced).
 public enum SettingKey: String, Sendable {
     case sedeID = "sede_id"
     case demo = "demo"
     case idleMinutes = "idle_minutes"
+    /// The ubigeo code of the sede's district (owners' districts are looked for in its province first).
+    case sedeUbigeo = "sede_ubigeo"
 }
 
 extension SedeStore {
@@ -23,6 +26,20 @@ extension SedeStore {
 
     /// Whether this store was made by `vetdesk demo` (demo logins are shown only then).
     public func isDemo() throws -> Bool { try setting(.demo) == "1" }
+
+    /// The sede's own district: the configured ubigeo code, else the sede's district name when it
+    /// names only one district of Peru.
+    public func homeDistrict() throws -> District? {
+        if let code = try setting(.sedeUbigeo), let district = Ubigeo.district(code: code) { return district }
+        guard let name = try localSede().district else { return nil }
+        let matches = Ubigeo.matches(name)
+        return matches.count == 1 ? matches[0] : nil
+    }
+
+    public func setSedeUbigeo(_ code: String) throws {
+        guard Ubigeo.district(code: code) != nil else { throw StoreError.invalid("Código de ubigeo desconocido: \(code)") }
+        try pool.write { db in try Self.setSetting(.sedeUbigeo, code, db) }
+    }
 
     /// Minutes without a key press before the terminal locks; 5 unless configured.
     public func idleMinutes() throws -> Int { Int(try setting(.idleMinutes) ?? "") ?? 5 }

@@ -64,6 +64,16 @@ public struct Form: Sendable, Equatable {
         }
     }
 
+    /// The first row of field `index`, counted from the form's top: a text area takes its extra lines.
+    public func rowOffset(_ index: Int) -> Int {
+        fields.prefix(index).reduce(0) { $0 + $1.input.rows - 1 + rowsPerField }
+    }
+
+    /// Rows the form takes with `rowsPerField`.
+    public func height(rowsPerField: Int) -> Int {
+        fields.reduce(0) { $0 + $1.input.rows - 1 + rowsPerField }
+    }
+
     /// Width of the label column.
     public var labelWidth: Int { (fields.map { CellWidth.of($0.label) }.max() ?? 0) + 2 }
 
@@ -72,7 +82,7 @@ public struct Form: Sendable, Equatable {
         let lw = labelWidth
         let fw = max(4, min(fieldWidth, width - lw - 1))
         for (i, field) in fields.enumerated() {
-            let row = y + i * rowsPerField
+            let row = y + rowOffset(i)
             canvas.put(field.label, x: x, y: row, style: .label, maxWidth: lw)
             field.input.render(into: &canvas, x: x + lw, y: row, width: fw, focused: focused && i == focus)
             let noteX = x + lw + fw + 2

@@ -4,7 +4,11 @@ public struct Table: Sendable, Equatable {
     public struct Column: Sendable, Equatable {
         public var title: String
         public var width: Int
-        public init(_ title: String, width: Int) { self.title = title; self.width = width }
+        /// The narrowest it gets when the table does not fit (6 unless the column must stay legible).
+        public var minWidth: Int
+        public init(_ title: String, width: Int, minWidth: Int = 6) {
+            self.title = title; self.width = width; self.minWidth = min(width, minWidth)
+        }
     }
 
     public var columns: [Column]
@@ -47,11 +51,12 @@ public struct Table: Sendable, Equatable {
         if selected >= offset + pageSize { offset = selected - pageSize + 1 }
     }
 
-    /// Column widths that fit `width`: the widest columns give up cells first, down to 6 each.
+    /// Column widths that fit `width`: the widest columns give up cells first, each down to its `minWidth`.
     public func fittedWidths(_ width: Int) -> [Int] {
         var widths = columns.map(\.width)
         let gaps = max(0, columns.count - 1)
-        while widths.reduce(0, +) + gaps > width, let widest = widths.indices.max(by: { widths[$0] < widths[$1] }), widths[widest] > 6 {
+        while widths.reduce(0, +) + gaps > width,
+              let widest = widths.indices.filter({ widths[$0] > columns[$0].minWidth }).max(by: { widths[$0] < widths[$1] }) {
             widths[widest] -= 1
         }
         return widths

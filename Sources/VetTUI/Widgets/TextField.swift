@@ -1,5 +1,6 @@
-/// A single-line text input, UTF-8 aware (edits whole characters, measures cells), with an
-/// optional mask that refuses keys that cannot belong to the value.
+/// A text input, UTF-8 aware (edits whole characters, measures cells), with an optional mask that
+/// refuses keys that cannot belong to the value. One line by default; with `rows` > 1 it is a text
+/// area that wraps the text at spaces over that many lines and scrolls to keep the cursor in view.
 public struct TextField: Equatable, Sendable {
     public enum Mask: Equatable, Sendable {
         case none
@@ -18,13 +19,16 @@ public struct TextField: Equatable, Sendable {
     public var mask: Mask
     public var secure: Bool
     public var maxLength: Int
+    /// Lines on screen: 1 for a field, more for a text area.
+    public var rows: Int
 
-    public init(_ text: String = "", mask: Mask = .none, secure: Bool = false, maxLength: Int = 120) {
+    public init(_ text: String = "", mask: Mask = .none, secure: Bool = false, maxLength: Int = 120, rows: Int = 1) {
         characters = Array(text)
         cursor = characters.count
         self.mask = mask
         self.secure = secure
         self.maxLength = maxLength
+        self.rows = max(1, rows)
     }
 
     public var text: String {
@@ -97,8 +101,43 @@ public struct TextField: Equatable, Sendable {
         cursor += 1
     }
 
-    /// Draws the field `width` cells wide at (x, y); sets the canvas cursor when focused.
+    /// Where each line of a text area starts, wrapping `text` at spaces (or anywhere in a word
+    /// longer than the line) so no line is wider than `width` cells; a newline always breaks.
+    static func lineStarts(_ text: [Character], width: Int) -> [Int] {
+        var starts = [0]
+        var lineWidth = 0
+        var lastSpace: Int?
+        var i = 0
+        while i < text.count {
+            let ch = text[i]
+            if ch == "\n" {
+                starts.append(i + 1); lineWidth = 0; lastSpace = nil; i += 1
+                continue
+            }
+            let w = CellWidth.of(String(ch))
+            if lineWidth + w > width && i > starts[starts.count - 1] {
+                if let space = lastSpace, space + 1 > starts[starts.count - 1] {
+                    starts.append(space + 1)
+                    lineWidth = CellWidth.of(String(text[(space + 1)..<i]))
+                } else {
+                    starts.append(i)
+                    lineWidth = 0
+                }
+                lastSpace = nil
+            }
+            if ch == " " { lastSpace = i }
+            lineWidth += w
+            i += 1
+        }
+        return starts
+    }
+
+    /// Draws the field `width` cells wide (and `rows` lines high) at (x, y); sets the canvas cursor when focused.
     public func render(into canvas: inout Canvas, x: Int, y: Int, width: Int, focused: Bool) {
+        if rows > 1 && !secure {
+            renderArea(into: &canvas, x: x, y: y, width: width, focused: focused)
+            return
+        }
         let shown = secure ? Array(repeating: Character("•"), count: characters.count) : characters
         // Scroll so the cursor stays visible.
         var start = 0
@@ -107,6 +146,26 @@ public struct TextField: Equatable, Sendable {
         canvas.putPadded(visible, x: x, y: y, width: width, style: focused ? .fieldFocus : .field)
         if focused {
             canvas.cursor = (x + CellWidth.of(String(shown[start..<cursor])), y)
+        }
+    }
+
+    func renderArea(into canvas: inout Canvas, x: Int, y: Int, width: Int, focused: Bool) {
+        let starts = Self.lineStarts(characters, width: width)
+        let cursorLine = (starts.lastIndex { $0 <= cursor }) ?? 0
+        let first = max(0, min(cursorLine - rows + 1, starts.count - rows))
+        for row in 0..<rows {
+            let line = first + row
+            var text = ""
+            if line < starts.count {
+                let end = line + 1 < starts.count ? starts[line + 1] : characters.count
+                text = String(characters[starts[line]..<end]).replacingOccurrences(of: "\n", with: "")
+            }
+            canvas.putPadded(text, x: x, y: y + row, width: width, style: focused ? .fieldFocus : .field)
+        }
+        if focused {
+            let start = starts[cursorLine]
+            let column = CellWidth.of(String(characters[start..<cursor]).replacingOccurrences(of: "\n", with: ""))
+            canvas.cursor = (x + min(column, width - 1), y + cursorLine - first)
         }
     }
 }

@@ -18,9 +18,10 @@ public struct ClinicalFormScreen: Screen {
     var form: Form
     var items: [PrescriptionItemInput] = []
     var confirm: Modal?
-    /// What the open modal decides: signing, or leaving with unsaved text.
+    /// What the open modal decides: signing, leaving with unsaved text, or issuing a prescription
+    /// over the pet's allergy alert.
     var pending: Pending = .sign
-    enum Pending { case sign, leave }
+    enum Pending { case sign, leave, allergy }
     /// Something was typed since the form opened or was last saved as a draft.
     var dirty = false
     var message: String?
@@ -54,7 +55,7 @@ public struct ClinicalFormScreen: Screen {
         switch kind {
         case .consultation:
             [Form.Field(id: "reason", label: "Motivo", input: TextField(maxLength: 200)),
-             Form.Field(id: "anamnesis", label: "Anamnesis", input: TextField(maxLength: 1000)),
+             Form.Field(id: "anamnesis", label: "Anamnesis", input: TextField(maxLength: 1000, rows: 3)),
              Form.Field(id: "weight", label: "Peso (kg)", input: TextField(mask: .amount)),
              Form.Field(id: "temperature", label: "Temperatura (°C)", input: TextField(mask: .amount)),
              Form.Field(id: "heartRate", label: "FC (lpm)", input: TextField(mask: .digits(max: 3))),
@@ -64,7 +65,7 @@ public struct ClinicalFormScreen: Screen {
              Form.Field(id: "bodyCondition", label: "Condición corporal (1-9)", input: TextField(mask: .digits(max: 1))),
              Form.Field(id: "dxPresumptive", label: "Dx presuntivo", input: TextField(maxLength: 300)),
              Form.Field(id: "dxDefinitive", label: "Dx definitivo", input: TextField(maxLength: 300)),
-             Form.Field(id: "plan", label: "Plan", input: TextField(maxLength: 1000))]
+             Form.Field(id: "plan", label: "Plan", input: TextField(maxLength: 1000, rows: 3))]
         case .vaccination, .deworming:
             [Form.Field(id: "product", label: "Producto", input: TextField(maxLength: 80)),
              Form.Field(id: "lot", label: "Lote", input: TextField(maxLength: 30)),
@@ -101,17 +102,25 @@ public struct ClinicalFormScreen: Screen {
     }
 
     public var hints: [(key: String, label: String)] {
-        var h: [(String, String)] = [("Enter", "Siguiente / Guardar"), ("Tab", "Campo"), ("^S", kind == .consultation ? "Firmar" : "Guardar")]
+        // Short enough that ^B Borrador and Esc still show at 80 columns (Tab is in F1's list).
+        var h: [(String, String)] = [("Enter", "Siguiente"), ("^S", kind == .consultation ? "Firmar" : "Guardar")]
         if kind == .consultation && (correcting == nil || isDraft) { h.append(("^B", "Borrador")) }
-        if kind == .prescription { h.append(("^A", "Otro medicamento")) }
+        if kind == .prescription { h.append(("^A", "Agregar")) }
         h.append(("Esc", "Cancelar"))
         return h
     }
 
     struct Saved { let problems: FieldProblems?; let done: String }
+    /// The prescription matches the pet's alerts: one line per match, to confirm.
+    struct AllergyWarning { let lines: [String] }
     struct Today { let day: CivilDate }
+    struct AppointmentReason { let text: String? }
 
     public func onAppear() -> Command {
+        if kind == .consultation && correcting == nil {
+            let petID = pet.id
+            return .perform { services in AppointmentReason(text: try services.store.todaysAppointmentReason(petID: petID)) }
+        }
         guard kind == .vaccination || kind == .deworming else { return .none }
         return .perform { services in Today(day: services.store.today) }
     }
@@ -127,7 +136,11 @@ public struct ClinicalFormScreen: Screen {
                 return pending == .leave ? .pop : .none
             case .confirmed:
                 confirm = nil
-                return pending == .leave ? saveDraft(context) : save()
+                switch pending {
+                case .leave: return saveDraft(context)
+                case .sign: return save()
+                case .allergy: return save(allergyConfirmed: true)
+                }
             }
         }
         switch event {
@@ -159,6 +172,10 @@ public struct ClinicalFormScreen: Screen {
             case .moved: return .none
             case .unhandled: return .ignored
             }
+        case .message(let reason as AppointmentReason):
+            // The appointment's reason starts the consultation's «Motivo», unless something was typed.
+            if let text = reason.text, form["reason"].isEmpty { form["reason"] = text }
+            return .none
         case .message(let today as Today):
             // Applied today; next dose in a year (vaccines) or three months (dewormings), editable.
             if form["appliedOn"].isEmpty { form["appliedOn"] = today.day.display }
@@ -171,6 +188,12 @@ public struct ClinicalFormScreen: Screen {
                 return .none
             }
             return popAndReload(saved.done)
+        case .message(let warning as AllergyWarning):
+            pending = .allergy
+            confirm = Modal(title: "⚠ Alerta de alergia", message: ["Alertas de \(pet.name) que coinciden con la receta:"]
+                                + warning.lines.map { "  " + $0 } + ["¿Emitir la receta de todos modos? Queda registrado en ella."],
+                            confirmLabel: "Emitir igual", cancelLabel: "Revisar")
+            return .none
         case .message(let failure as PerformFailure):
             message = failure.message
             return .none
@@ -248,7 +271,7 @@ public struct ClinicalFormScreen: Screen {
         }
     }
 
-    func save() -> Command {
+    func save(allergyConfirmed: Bool = false) -> Command {
         let session = self.session, petID = pet.id
         switch kind {
         case .consultation:
@@ -272,9 +295,13 @@ public struct ClinicalFormScreen: Screen {
             let current = currentItem
             let all = items + (current == PrescriptionItemInput() ? [] : [current])
             return .perform { services in
-                switch try services.store.issuePrescription(items: all, petID: petID, by: session) {
-                case .invalid(let p): Saved(problems: p, done: "")
-                default: Saved(problems: nil, done: "Receta emitida · I la imprime")
+                do {
+                    switch try services.store.issuePrescription(items: all, petID: petID, allergyConfirmed: allergyConfirmed, by: session) {
+                    case .invalid(let p): return Saved(problems: p, done: "")
+                    default: return Saved(problems: nil, done: "Receta emitida · I la imprime")
+                    }
+                } catch let needed as ConfirmationNeeded {
+                    return AllergyWarning(lines: needed.message.split(separator: "\n").map(String.init))
                 }
             }
         case .attachment:
@@ -315,7 +342,7 @@ public struct ClinicalFormScreen: Screen {
             y += 1
         }
         var shown = form
-        shown.rowsPerField = form.fields.count * 2 + 1 > area.y + area.height - y ? 1 : 2
+        shown.rowsPerField = form.height(rowsPerField: 2) + 1 > area.y + area.height - y ? 1 : 2
         shown.render(into: &canvas, x: x, y: y, width: area.width - 4, focused: confirm == nil)
         if let message { canvas.put(message, x: x, y: area.y + area.height - 1, style: .error, maxWidth: area.width - 4) }
         confirm?.render(into: &canvas, area: area)

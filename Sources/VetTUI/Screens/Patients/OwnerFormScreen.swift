@@ -12,6 +12,8 @@ public struct OwnerFormScreen: Screen {
         "whatsapp": yesNo, "emailConsent": yesNo,
     ])
     var message: String?
+    /// The sede's district: a bare district name is looked for in its province first.
+    var home: District?
 
     public init(session: Session, existing: Owner? = nil) {
         self.session = session
@@ -19,8 +21,8 @@ public struct OwnerFormScreen: Screen {
         form = Form(fields: [
             Form.Field(id: "docType", label: "Tipo de documento", input: TextField(DocumentType.dni.label), help: "← → cambia: DNI, RUC, CE, Pasaporte"),
             Form.Field(id: "doc", label: "Número", input: TextField(mask: .digits(max: 8))),
-            Form.Field(id: "firstNames", label: "Nombres", input: TextField(maxLength: 60)),
-            Form.Field(id: "lastNames", label: "Apellidos", input: TextField(maxLength: 60), help: "Para RUC de empresa, puede quedar vacío"),
+            Form.Field(id: "firstNames", label: "Nombres", input: TextField(maxLength: 200)),
+            Form.Field(id: "lastNames", label: "Apellidos", input: TextField(maxLength: 200), help: "Para RUC de empresa, puede quedar vacío"),
             Form.Field(id: "phone", label: "Celular", input: TextField(maxLength: 16), help: "9 dígitos, empieza con 9 (+51 opcional)"),
             Form.Field(id: "phone2", label: "Otro teléfono", input: TextField(maxLength: 16), help: "Opcional; fijo con código de ciudad"),
             Form.Field(id: "email", label: "Correo", input: TextField(maxLength: 80)),
@@ -71,6 +73,11 @@ public struct OwnerFormScreen: Screen {
     }
 
     struct Found { let owner: Owner? }
+    struct HomeLoaded { let district: District? }
+
+    public func onAppear() -> Command {
+        .perform { services in HomeLoaded(district: try services.store.homeDistrict()) }
+    }
     struct Saved { let outcome: SaveOutcome<Owner> }
 
     public mutating func update(_ event: Event, _ context: ScreenContext) -> Command {
@@ -106,6 +113,9 @@ public struct OwnerFormScreen: Screen {
             case .unhandled:
                 return .ignored
             }
+        case .message(let loaded as HomeLoaded):
+            home = loaded.district
+            return .none
         case .message(let found as Found):
             guard let owner = found.owner else { return .none }
             return .batch([.replace(OwnerScreen(session: session, ownerID: owner.id)),
@@ -152,7 +162,7 @@ public struct OwnerFormScreen: Screen {
         let districtRow = area.y + 1 + shown.rowsPerField * (form.fields.firstIndex { $0.id == "district" } ?? 0) + 1
         let text = form["district"]
         if shown.rowsPerField == 2, !text.trimmingCharacters(in: .whitespaces).isEmpty, form.fields.first(where: { $0.id == "district" })?.error == nil {
-            let matches = Ubigeo.matches(text)
+            let matches = Ubigeo.matches(text, home: home)
             let note = matches.count == 1 ? "→ \(matches[0].label) · \(matches[0].code)"
                 : matches.isEmpty ? "" : "→ " + matches.prefix(4).map(\.label).joined(separator: " · ")
             canvas.put(note, x: area.x + 2 + form.labelWidth, y: districtRow, style: .hint, maxWidth: area.width - form.labelWidth - 4)

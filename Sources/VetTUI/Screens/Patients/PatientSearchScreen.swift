@@ -7,9 +7,11 @@ public struct PatientSearchScreen: Screen {
     let session: Session
     let heading: String
     var query = TextField(maxLength: 60)
-    var table = Table(columns: [Table.Column("Mascota", width: 16), Table.Column("Especie", width: 8),
-                                Table.Column("Propietario", width: 30), Table.Column("Teléfono", width: 11),
-                                Table.Column("Alertas", width: 40)])
+    /// At 80 columns the owner (surnames first), the document and the phone keep their width; the
+    /// alerts give way first.
+    var table = Table(columns: [Table.Column("Mascota", width: 16, minWidth: 10), Table.Column("Especie", width: 8),
+                                Table.Column("Propietario", width: 32, minWidth: 26), Table.Column("DNI/RUC", width: 11, minWidth: 11),
+                                Table.Column("Teléfono", width: 11, minWidth: 11), Table.Column("Alertas", width: 40)])
     var hits: [PatientHit] = []
     var truncated = false
     var matched = 0
@@ -70,7 +72,7 @@ public struct PatientSearchScreen: Screen {
             table.offset = 0
             table.setRows(hits.map { hit in
                 [(hit.deceased ? "† " : "") + (hit.petID == nil ? "(sin mascotas)" : hit.petName),
-                 hit.species, hit.ownerName, hit.phone, hit.alerts.joined(separator: "; ")]
+                 hit.species, hit.ownerSurnameFirst, hit.document, hit.phone, hit.alerts.joined(separator: "; ")]
             })
             table.alertRows = Set(hits.indices.filter { !hits[$0].alerts.isEmpty })
             return .none

@@ -20,7 +20,7 @@ public struct PetFormScreen: Screen {
         self.ownerID = ownerID
         self.existing = existing
         var fields = [
-            Form.Field(id: "name", label: "Nombre", input: TextField(maxLength: 40)),
+            Form.Field(id: "name", label: "Nombre", input: TextField(maxLength: 200)),
             Form.Field(id: "species", label: "Especie", input: TextField(Species.perro.rawValue), help: "← → cambia la especie"),
             Form.Field(id: "breed", label: "Raza", input: TextField(maxLength: 40)),
             Form.Field(id: "sex", label: "Sexo", input: TextField("—"), help: "← → o M/H"),
