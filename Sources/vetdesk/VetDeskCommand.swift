@@ -11,6 +11,24 @@ struct VetDeskCommand: ParsableCommand {
                       AgendaCommand.self],
         defaultSubcommand: OpenCommand.self
     )
+
+    /// A first word that is not an option and names no command is a typo, not a request to open
+    /// the screen: it is refused with the list of commands (exit 64, a usage error).
+    static func main() {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if let first = arguments.first, !first.hasPrefix("-"), first != "help",
+           let problem = unknownCommandMessage(first) {
+            FileHandle.standardError.write(Data(("vetdesk: " + problem + "\n").utf8))
+            Self.exit(withError: ExitCode(64))
+        }
+        main(nil)
+    }
+
+    static func unknownCommandMessage(_ word: String) -> String? {
+        let names = configuration.subcommands.compactMap { $0.configuration.commandName }
+        guard !names.contains(word) else { return nil }
+        return "no existe el comando «\(word)». Comandos: \(names.joined(separator: ", ")). Ayuda: vetdesk --help"
+    }
 }
 
 /// Options every command that works on a sede store shares.

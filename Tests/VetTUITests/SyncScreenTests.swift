@@ -17,6 +17,8 @@ struct SyncScreenTests {
         let (store, dir) = try makeStore()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         #expect(try store.linkStatus().state == .notConfigured)
+        #expect(LinkStatus(state: .notConfigured, pending: 4_312, lastOK: nil).text(now: Date()) == "Central: sin configurar")
+        #expect(LinkStatus(state: .notConfigured, pending: 4_312, lastOK: nil).text(now: Date(), compact: true) == "Sin central")
         try store.pool.write { db in
             try db.execute(sql: "INSERT INTO sync_config (id, central_url, token, link) VALUES (1, 'https://central.example.pe', 't', 'down')")
         }

@@ -12,11 +12,13 @@ public struct LinkStatus: Equatable, Sendable {
 
     public static let unknown = LinkStatus(state: .notConfigured, pending: 0, lastOK: nil)
 
-    /// `Enlace: arriba · 3 por enviar · hace 2 min`; compact: `Arriba · 3 pend. · 2 min`.
+    /// `Enlace: arriba · 3 por enviar · hace 2 min`; compact: `Arriba · 3 pend. · 2 min`. Without a
+    /// central (a demo sede, a sede not set up yet) nothing is waiting to be sent anywhere, so no
+    /// count is shown: only `Central: sin configurar`.
     public func text(now: Date, compact: Bool = false) -> String {
         var parts: [String]
         switch state {
-        case .notConfigured: parts = [compact ? "Sin central" : "Central: sin configurar"]
+        case .notConfigured: return compact ? "Sin central" : "Central: sin configurar"
         case .up: parts = [compact ? "Arriba" : "Enlace: arriba"]
         case .down: parts = [compact ? "Caído" : "Enlace: caído"]
         }
