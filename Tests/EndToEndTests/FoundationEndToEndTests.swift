@@ -74,7 +74,9 @@ import VetTestSupport
         #expect(found, "\(screen)")
         #expect(screen.contains("Usuarios y roles") && screen.contains("F10 Salir"))
         let lines = screen.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        #expect(lines.contains { $0.contains("admin") && $0.contains("LIM01") }, "status bar:\n\(screen)")
+        // Who and where: the user's name or login (the full name fits when the link text is short).
+        #expect(lines.contains { ($0.contains("admin") || $0.contains("Ana Torres Salazar · Administrador")) && $0.contains("LIM01") },
+                "status bar:\n\(screen)")
     }
 
     @Test func resizingRedrawsForTheNewSize() throws {

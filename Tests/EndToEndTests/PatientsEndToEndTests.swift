@@ -77,7 +77,7 @@ import VetTestSupport
         try vet.type("nahuinco")
         step = try vet.waitFor("Garabato")
         #expect(step.found, "\(step.screen)")
-        #expect(step.screen.contains("Ximena Ñahuincopa Zúñiga") && step.screen.contains("agresivo"))
+        #expect(step.screen.contains("Ñahuincopa Zúñiga, Ximena") && step.screen.contains("agresivo"), "\(step.screen)")
         try vet.press("Enter")
         #expect(try vet.waitFor("Historia clínica · Garabato").found)
 
