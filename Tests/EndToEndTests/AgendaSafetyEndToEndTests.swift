@@ -12,16 +12,25 @@ import VetTestSupport
         let db = dir.file("sede.db")
         let made = try runProcess(Binaries.vetdesk, ["demo", "--db", db, "--pets", "200", "--seed", "11"])
         #expect(made.status == 0, "\(made.stderr)")
-        let tomorrow = CivilDate(limaDayOf: Date()).adding(days: 1)
-        let from = AgendaTime.iso(AgendaTime.instant(tomorrow, minute: 0)), to = AgendaTime.iso(AgendaTime.instant(tomorrow.adding(days: 1), minute: 0))
-        // The day list is ordered by start: the first booked appointment of tomorrow and its row.
-        let rows = try AgendaEndToEndTests.rows(db, "SELECT a.id, a.status, p.name FROM appointments a JOIN pets p ON p.id = a.pet_id WHERE a.starts_at >= ? AND a.starts_at < ? ORDER BY a.starts_at, a.id", [from, to])
-        let index = try #require(rows.firstIndex { $0["status"] as String == "reservada" })
-        let id: String = rows[index]["id"], petName: String = rows[index]["name"]
+        // The next day with a booked appointment (the demo's vets may not work on Sundays), and in
+        // its list, ordered by start, the row of the first booked one.
+        var found: (offset: Int, day: CivilDate, rows: [Row], index: Int)?
+        for offset in 1...7 where found == nil {
+            let day = CivilDate(limaDayOf: Date()).adding(days: offset)
+            let from = AgendaTime.iso(AgendaTime.instant(day, minute: 0)), to = AgendaTime.iso(AgendaTime.instant(day.adding(days: 1), minute: 0))
+            let rows = try AgendaEndToEndTests.rows(db, """
+                SELECT a.id, a.status, p.name FROM appointments a JOIN pets p ON p.id = a.pet_id
+                WHERE a.starts_at >= ? AND a.starts_at < ? ORDER BY a.starts_at, a.id
+                """, [from, to])
+            if let index = rows.firstIndex(where: { $0["status"] as String == "reservada" }) { found = (offset, day, rows, index) }
+        }
+        let target = try #require(found)
+        let id: String = target.rows[target.index]["id"], petName: String = target.rows[target.index]["name"]
+        let index = target.index
 
         let desk = try TmuxSession.signedIn(db: db, user: "recepcion")
-        try desk.press("NPage")
-        var step = try desk.waitFor(tomorrow.display)
+        for _ in 0..<target.offset { try desk.press("NPage") }
+        var step = try desk.waitFor("Agenda · " + AgendaTime.weekdayName(target.day.weekday) + " " + target.day.display)
         #expect(step.found, "\(step.screen)")
         try desk.type("l")
         #expect(try desk.waitFor("· lista").found)
