@@ -16,6 +16,7 @@ public struct BookingScreen: Screen {
     var results = Table(columns: [Table.Column("Mascota", width: 16), Table.Column("Especie", width: 8),
                                   Table.Column("Propietario", width: 30), Table.Column("Teléfono", width: 11), Table.Column("Alertas", width: 30)])
     var form: Form
+    var discard = DiscardGuard()
     var choices: Choices
     var rooms: [Room] = []
     var message: String?
@@ -52,6 +53,7 @@ public struct BookingScreen: Screen {
         }
         form = Form(fields: fields, fieldWidth: 34)
         choices = Choices(options: options)
+        discard.start(form)
     }
 
     public var title: String { walkIn ? "Llegada sin cita" : "Nueva cita" }
@@ -126,7 +128,7 @@ public struct BookingScreen: Screen {
     var roomOptions: [String] { [Self.autoRoom] + rooms.map(\.name) }
 
     mutating func formKey(_ key: Key, _ context: ScreenContext) -> Command {
-        if key == .escape { return .pop }
+        if let decided = discard.update(key, form) { return decided }
         if key == .ctrl("p") { pet = nil; return .none }
         if key == .ctrl("s") { return submit(context) }
         if !walkIn { choices.options["room"] = roomOptions }
@@ -197,5 +199,6 @@ public struct BookingScreen: Screen {
                        y: area.y + 4 + form.fields.count * 2, style: .hint, maxWidth: area.width - 4)
         }
         if let message { canvas.put(message, x: x, y: area.y + area.height - 1, style: .error, maxWidth: area.width - 4) }
+        discard.render(into: &canvas, area: area)
     }
 }
