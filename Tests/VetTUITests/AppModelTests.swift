@@ -123,6 +123,37 @@ struct Harness {
         #expect(h.screen().contains("Iniciar sesión"))
     }
 
+    /// Issue 10 item 1: F1 on «Terminal bloqueada» opened Ayuda, and F2/F3/F4 over it opened the
+    /// locked vet's screens. Nothing but the lock (and its help) may get a key while it is up.
+    @Test func noKeyWalksAroundTheLock() throws {
+        var h = try Harness(idleSeconds: 60)
+        h.login("veterinario")
+        h.clock.advance(seconds: 61)
+        h.model.handle(.tick)
+        #expect(h.screen().contains("Bloqueada por inactividad"))
+        for key: Key in [.function(1), .function(2), .function(3), .function(4), .function(5), .function(8)] { h.press(key) }
+        #expect(h.model.top is HelpScreen || h.model.top is LockScreen, "\(h.screen())")
+        #expect(!h.screen().contains("Buscar:") && !h.screen().contains("VetDesk · Agenda"), "\(h.screen())")
+        // Letters and Esc on the help over the lock go nowhere but back to the lock.
+        h.type("c"); h.press(.escape)
+        #expect(h.model.top is LockScreen, "\(h.screen())")
+        h.press(.function(4)); h.press(.function(2))
+        #expect(h.model.top is LockScreen && h.screen().contains("Bloqueada por inactividad"), "\(h.screen())")
+        // The login screen keeps the F-keys out too, with help open over it.
+        h.press(.escape)
+        #expect(h.model.session == nil)
+        h.press(.function(1)); h.press(.function(2)); h.press(.function(3))
+        #expect(h.model.stack.allSatisfy { $0 is LoginScreen || $0 is HelpScreen }, "\(h.screen())")
+        // The right clave still opens the lock where the vet left.
+        var again = try Harness(idleSeconds: 60)
+        again.login("veterinario")
+        again.clock.advance(seconds: 61)
+        again.model.handle(.tick)
+        again.press(.function(1)); again.press(.function(4)); again.press(.escape)
+        again.type("1234"); again.press(.enter)
+        #expect(again.screen().contains("Inicio · Veterinario"), "\(again.screen())")
+    }
+
     @Test func helpShowsTheKeysOfTheScreenItCameFrom() throws {
         var h = try Harness()
         h.login("admin")

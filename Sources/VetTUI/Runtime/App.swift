@@ -9,11 +9,16 @@ public enum App {
         defer { terminal.restore() }
         var watcher = try? DataVersionWatcher(path: store.path)
         while model.exitCode == nil {
+            if Terminal.terminationSignal != 0 {
+                model.terminate(signal: Terminal.terminationSignal)
+                break
+            }
             var canvas = Canvas(width: terminal.width, height: terminal.height)
             model.render(into: &canvas)
             terminal.draw(canvas)
             switch terminal.read(timeoutMs: 250) {
             case .key(let key):
+                if Terminal.terminationSignal != 0 { continue }
                 model.handle(.key(key))
             case .resize:
                 break

@@ -49,10 +49,15 @@ public struct AppModel {
         apply(command)
     }
 
+    /// Whether the login or the lock is anywhere on the stack: then only it (and the help opened
+    /// over it) gets keys, and no screen under it can be reached.
+    public var isGated: Bool { stack.contains { $0.isGate } }
+
     /// Keys that work the same on every screen: F1 help, F10 exit.
     private mutating func handleGlobal(_ key: Key) -> Bool {
         switch key {
         case .function(10):
+            keepTypedWork()
             if let session { try? services.auth.recordLogout(session: session) }
             exitCode = 0
             return true
@@ -60,7 +65,7 @@ public struct AppModel {
             if !(top is HelpScreen) { stack.append(HelpScreen(for: top, session: session)) }
             return true
         case .function(let n):
-            guard let session, !top.isGate,
+            guard let session, !isGated,
                   let entry = Catalog.available(to: session).first(where: { $0.functionKey == n }) else { return false }
             if top.catalogID != entry.id { apply(.push(entry.make(session))) }
             return true
@@ -72,8 +77,9 @@ public struct AppModel {
     private mutating func onTick() {
         if let toast, toast.until <= now { self.toast = nil }
         refreshLink(force: false)
-        guard let session, !top.isGate, now.timeIntervalSince(lastActivity) >= Double(idleSeconds) else { return }
+        guard let session, !isGated, now.timeIntervalSince(lastActivity) >= Double(idleSeconds) else { return }
         try? services.auth.recordIdleLock(session: session)
+        keepTypedWork()
         stack.append(LockScreen(session: session))
     }
 
@@ -115,7 +121,12 @@ public struct AppModel {
             stack = [HomeScreen(session: newSession)]
             apply(top.onAppear())
             if let landing = Catalog.landing(for: newSession) { apply(.push(landing.make(newSession))) }
+            // What this user was typing when the program or the session ended last time.
+            if (try? services.store.recoveries(userID: newSession.userID))?.isEmpty == false {
+                apply(.push(RecoveryScreen(session: newSession)))
+            }
         case .signOut:
+            keepTypedWork()
             if let session { try? services.auth.recordLogout(session: session) }
             session = nil
             stack = [LoginScreen(demoLogins: isDemo ? DemoGeneratorLogins.names : [])]
@@ -124,6 +135,20 @@ public struct AppModel {
         case .batch(let commands):
             for c in commands { apply(c) }
         }
+    }
+
+    /// Every screen on the stack keeps what was typed in it and not saved (a consultation), so the
+    /// next sign-in of its author gets it back.
+    public func keepTypedWork() {
+        for screen in stack { (screen as? any KeepsTypedWork)?.keepTypedWork(services) }
+    }
+
+    /// The program is ending on a signal (a closed window, a dropped SSH session, a kill): keep what
+    /// was typed and end with the usual 128 + signal.
+    public mutating func terminate(signal: Int32) {
+        keepTypedWork()
+        if let session { try? services.auth.recordLogout(session: session) }
+        exitCode = 128 + signal
     }
 
     /// Esc on a screen that did not use it goes back one screen.

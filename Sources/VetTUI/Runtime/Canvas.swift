@@ -28,10 +28,14 @@ public struct Canvas: Equatable, Sendable {
 
     public func row(_ y: Int) -> ArraySlice<Cell> { cells[(y * width)..<((y + 1) * width)] }
 
-    /// Fills a rectangle with blanks of a style.
+    /// Fills a rectangle with blanks of a style; whatever lies outside the canvas (or a rectangle of
+    /// no size, as a shrinking window makes) is left alone.
     public mutating func fill(x: Int, y: Int, width w: Int, height h: Int, style: StyleRole) {
-        for row in max(0, y)..<min(height, y + h) {
-            for col in max(0, x)..<min(width, x + w) { cells[row * width + col] = Cell(text: " ", style: style) }
+        let top = max(0, y), bottom = min(height, y + h)
+        let left = max(0, x), right = min(width, x + w)
+        guard top < bottom, left < right else { return }
+        for row in top..<bottom {
+            for col in left..<right { cells[row * width + col] = Cell(text: " ", style: style) }
         }
     }
 

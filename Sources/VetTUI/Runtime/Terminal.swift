@@ -1,12 +1,17 @@
 import CNcursesw
 import Foundation
 
+/// Set by the termination signal handler only (an aligned Int32 store, as `sig_atomic_t`).
+nonisolated(unsafe) var vetTerminationSignal: Int32 = 0
+
 /// The one owner of the terminal: ncurses set-up, colours, key decoding, drawing a canvas and
 /// restoring the terminal on every way out, crash signals included.
 final class Terminal {
     private var previous: Canvas?
     private var pairs: [StyleRole: attr_t] = [:]
     private var restored = false
+    /// What was read past an Esc that turned out not to be part of a sequence, to be read again.
+    private var pending: [(rc: Int32, code: UInt32)] = []
     private(set) var width: Int = 0
     private(set) var height: Int = 0
 
@@ -67,10 +72,30 @@ final class Terminal {
 
     /// Waits up to `timeoutMs` for a key. Keys typed ahead stay queued in the terminal until read.
     func read(timeoutMs: Int32) -> Input {
-        wtimeout(vt_stdscr(), timeoutMs)
-        var code: UInt32 = 0
-        let rc = vt_get_wch(&code)
+        let (rc, code) = next(timeoutMs: timeoutMs)
         if rc == ERR { return .timeout }
+        if rc != KEY_CODE_YES && code == 27 {
+            // An escape sequence ncurses did not decode (its terminfo entry does not match what the
+            // terminal sends) arrives as Esc and characters: decode it here, or Esc stays Esc.
+            var following: [UInt32] = []
+            while true {
+                let scan = EscapeSequence.scan(following)
+                if case .complete(let key, let length) = scan {
+                    for extra in following[length...].reversed() { pending.insert((OK, extra), at: 0) }
+                    return key.map(Input.key) ?? .timeout
+                }
+                if case .notASequence = scan { break }
+                let more = next(timeoutMs: 50)
+                if more.rc == ERR { break }
+                if more.rc == KEY_CODE_YES {
+                    pending.insert(more, at: 0)
+                    break
+                }
+                following.append(more.code)
+            }
+            for extra in following.reversed() { pending.insert((OK, extra), at: 0) }
+            return .key(.escape)
+        }
         if rc == KEY_CODE_YES {
             let k = Int32(code)
             if k == KEY_RESIZE {
@@ -84,16 +109,25 @@ final class Terminal {
         return Terminal.characterKey(code).map(Input.key) ?? .timeout
     }
 
+    /// The next key or character: first what an undecoded Esc left over, then the terminal's.
+    private func next(timeoutMs: Int32) -> (rc: Int32, code: UInt32) {
+        if !pending.isEmpty { return pending.removeFirst() }
+        wtimeout(vt_stdscr(), timeoutMs)
+        var code: UInt32 = 0
+        let rc = vt_get_wch(&code)
+        return (rc, code)
+    }
+
     static func functionKey(_ k: Int32) -> Key? {
         switch k {
         case KEY_UP: return .up
         case KEY_DOWN: return .down
         case KEY_LEFT: return .left
         case KEY_RIGHT: return .right
-        case KEY_HOME: return .home
-        case KEY_END: return .end
-        case KEY_PPAGE: return .pageUp
-        case KEY_NPAGE: return .pageDown
+        case KEY_HOME, KEY_FIND, KEY_A1: return .home
+        case KEY_END, KEY_SELECT, KEY_C1: return .end
+        case KEY_PPAGE, KEY_A3: return .pageUp
+        case KEY_NPAGE, KEY_C3: return .pageDown
         case KEY_BACKSPACE: return .backspace
         case KEY_DC: return .delete
         case KEY_BTAB: return .backTab
@@ -157,7 +191,13 @@ final class Terminal {
         endwin()
     }
 
-    /// On a crash or termination signal the terminal is restored before the process ends.
+    /// A termination signal received (SIGTERM, SIGHUP, SIGINT, SIGQUIT), for the main loop to end the
+    /// program after keeping what was typed; 0 while none.
+    static var terminationSignal: Int32 { vetTerminationSignal }
+
+    /// On a crash or termination signal the terminal is restored before the process ends. A
+    /// termination signal first lets the main loop keep typed work and end; if the loop has not
+    /// ended the process two seconds later, it is ended then.
     static func installSignalHandlers() {
         // A parent may have left these blocked; resize and clean exits depend on them.
         var wanted = sigset_t()
@@ -166,9 +206,14 @@ final class Terminal {
         pthread_sigmask(SIG_UNBLOCK, &wanted, nil)
         for sig in [SIGTERM, SIGHUP, SIGINT, SIGQUIT] {
             signal(sig) { received in
-                endwin()
-                _exit(128 + received)
+                guard vetTerminationSignal == 0 else { return }
+                vetTerminationSignal = received
+                alarm(2)
             }
+        }
+        signal(SIGALRM) { _ in
+            endwin()
+            _exit(128 + (vetTerminationSignal != 0 ? vetTerminationSignal : SIGALRM))
         }
         for sig in [SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP] {
             signal(sig) { received in

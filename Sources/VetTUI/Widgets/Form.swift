@@ -1,3 +1,5 @@
+import VetStore
+
 /// Labelled fields with a message next to each: Enter moves to the next field and submits on the
 /// last; Tab/Shift-Tab and the arrows move between fields.
 public struct Form: Sendable, Equatable {
@@ -77,20 +79,42 @@ public struct Form: Sendable, Equatable {
     /// Width of the label column.
     public var labelWidth: Int { (fields.map { CellWidth.of($0.label) }.max() ?? 0) + 2 }
 
-    /// Draws one field per row from (x, y), errors in the error style right of each field.
+    /// Draws one field per row from (x, y), errors in the error style right of each field. An error
+    /// that does not fit there is shown whole on the blank row under its field or, when the fields
+    /// have no blank rows between them, under the form (the focused field's first).
     public func render(into canvas: inout Canvas, x: Int, y: Int, width: Int, focused: Bool = true) {
         let lw = labelWidth
         let fw = max(4, min(fieldWidth, width - lw - 1))
+        var cut: [String] = []
         for (i, field) in fields.enumerated() {
             let row = y + rowOffset(i)
             canvas.put(field.label, x: x, y: row, style: .label, maxWidth: lw)
             field.input.render(into: &canvas, x: x + lw, y: row, width: fw, focused: focused && i == focus)
             let noteX = x + lw + fw + 2
+            let room = max(0, canvas.width - noteX)
             if let error = field.error {
-                canvas.put("✖ " + error, x: noteX, y: row, style: .error, maxWidth: max(0, canvas.width - noteX))
+                let note = "✖ " + error
+                guard CellWidth.of(note) > room else {
+                    canvas.put(note, x: noteX, y: row, style: .error, maxWidth: room)
+                    continue
+                }
+                if room >= 6 { canvas.put(CellWidth.fit(note, to: room), x: noteX, y: row, style: .error, maxWidth: room) }
+                if rowsPerField >= 2 {
+                    let below = CellWidth.of(note) <= canvas.width - x - lw ? x + lw : x
+                    canvas.put(note, x: below, y: row + 1, style: .error, maxWidth: max(0, canvas.width - below))
+                } else if i == focus {
+                    cut.insert(field.label + ": " + error, at: 0)
+                } else {
+                    cut.append(field.label + ": " + error)
+                }
             } else if let help = field.help, focused && i == focus {
-                canvas.put(help, x: noteX, y: row, style: .hint, maxWidth: max(0, canvas.width - noteX))
+                canvas.put(help, x: noteX, y: row, style: .hint, maxWidth: room)
             }
+        }
+        let lineWidth = max(10, canvas.width - x - 1)
+        let lines = cut.flatMap { TextLayout.wrap("✖ " + $0, width: lineWidth, indent: 2) }
+        for (i, line) in lines.prefix(5).enumerated() {
+            canvas.put(line, x: x, y: y + fields.count * rowsPerField + i, style: .error, maxWidth: max(0, canvas.width - x))
         }
     }
 }

@@ -75,7 +75,8 @@ public struct Table: Sendable, Equatable {
         var first = offset
         if selected >= first + visible { first = selected - visible + 1 }
         if selected < first { first = selected }
-        for (line, index) in (first..<min(rows.count, first + visible)).enumerated() {
+        let last = min(rows.count, first + visible)
+        for (line, index) in (first..<max(first, last)).enumerated() {
             let style: StyleRole = index == selected && focused ? .selection : (alertRows.contains(index) ? .warning : .normal)
             let y = area.y + 1 + line
             canvas.fill(x: area.x, y: y, width: area.width, height: 1, style: style)

@@ -18,6 +18,7 @@ public struct BookingScreen: Screen {
     var results = Table(columns: [Table.Column("Mascota", width: 16), Table.Column("Especie", width: 8),
                                   Table.Column("Propietario", width: 30), Table.Column("Teléfono", width: 11), Table.Column("Alertas", width: 30)])
     var form: Form
+    var discard = DiscardGuard()
     var choices: Choices
     var rooms: [Room] = []
     var message: String?
@@ -57,6 +58,7 @@ public struct BookingScreen: Screen {
         }
         form = Form(fields: fields, fieldWidth: 34)
         choices = Choices(options: options)
+        discard.start(form)
     }
 
     public var title: String { walkIn ? "Llegada sin cita" : "Nueva cita" }
@@ -146,7 +148,7 @@ public struct BookingScreen: Screen {
     var roomOptions: [String] { [Self.autoRoom] + rooms.map(\.name) }
 
     mutating func formKey(_ key: Key, _ context: ScreenContext) -> Command {
-        if key == .escape { return .pop }
+        if let decided = discard.update(key, form) { return decided }
         if key == .ctrl("p") { pet = nil; return .none }
         if key == .ctrl("s") { return submit(context) }
         if !walkIn { choices.options["room"] = roomOptions }
@@ -229,5 +231,6 @@ public struct BookingScreen: Screen {
         }
         if let message { canvas.put(message, x: x, y: area.y + area.height - 1, style: .error, maxWidth: area.width - 4) }
         overlapModal?.render(into: &canvas, area: area)
+        discard.render(into: &canvas, area: area)
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import VetCore
 import VetStore
 
@@ -18,19 +19,24 @@ public struct ClinicalFormScreen: Screen {
     var form: Form
     var items: [PrescriptionItemInput] = []
     var confirm: Modal?
-    /// What the open modal decides: signing, leaving with unsaved text, or issuing a prescription
-    /// over the pet's allergy alert.
+    /// What the open modal decides: signing, leaving a consultation with unsaved text (as a draft),
+    /// dropping what was typed in another form, or issuing a prescription over the pet's allergy alert.
     var pending: Pending = .sign
-    enum Pending { case sign, leave, allergy }
+    enum Pending { case sign, leave, discard, allergy }
     /// Something was typed since the form opened or was last saved as a draft.
     var dirty = false
     var message: String?
+    /// Where a consultation being typed is kept until signed, drafted or discarded (ClinicalFormRecovery.swift).
+    let recoveryID: String
+    var keptAt: Date?
+    var unkept = false
 
     /// A consultation not signed yet, being finished.
     var isDraft: Bool { correcting.map { $0.signedAt == nil } ?? false }
 
-    public init(session: Session, pet: Pet, kind: Kind, correcting: Consultation? = nil) {
+    public init(session: Session, pet: Pet, kind: Kind, correcting: Consultation? = nil, restoring: ClinicalRecovery? = nil) {
         self.session = session
+        recoveryID = restoring?.id ?? UUID().uuidString.lowercased()
         self.pet = pet
         self.kind = kind
         self.correcting = correcting
@@ -48,6 +54,10 @@ public struct ClinicalFormScreen: Screen {
             form["dxPresumptive"] = c.dxPresumptive ?? ""
             form["dxDefinitive"] = c.dxDefinitive ?? ""
             form["plan"] = c.plan ?? ""
+        }
+        if let restoring {
+            fill(restoring.input)
+            dirty = true
         }
     }
 
@@ -128,16 +138,17 @@ public struct ClinicalFormScreen: Screen {
     public mutating func update(_ event: Event, _ context: ScreenContext) -> Command {
         if var modal = confirm, case .key(let key) = event {
             // Esc over "leave?" goes back to the form: only an explicit choice discards a note.
-            if pending == .leave && key == .escape { confirm = nil; return .none }
+            if pending != .sign && key == .escape { confirm = nil; return .none }
             switch modal.update(key) {
             case .pending: confirm = modal; return .none
             case .cancelled:
                 confirm = nil
-                return pending == .leave ? .pop : .none
+                return pending == .leave ? .batch([dropRecovery(), .pop, .perform { _ in ReloadRequest() }]) : .none
             case .confirmed:
                 confirm = nil
                 switch pending {
                 case .leave: return saveDraft(context)
+                case .discard: return .batch([dropRecovery(), .pop])
                 case .sign: return save()
                 case .allergy: return save(allergyConfirmed: true)
                 }
@@ -146,7 +157,13 @@ public struct ClinicalFormScreen: Screen {
         switch event {
         case .key(let key):
             if key == .escape {
-                guard kind == .consultation, dirty, correcting == nil || isDraft else { return .pop }
+                guard dirty else { return .pop }
+                guard kind == .consultation, correcting == nil || isDraft else {
+                    pending = .discard
+                    confirm = Modal(title: "Salir sin guardar", message: ["Lo escrito en este formulario no está guardado.", "¿Lo descarta?"],
+                                    confirmLabel: "Descartar", cancelLabel: "Seguir editando")
+                    return .none
+                }
                 pending = .leave
                 confirm = Modal(title: "Salir de la consulta",
                                 message: ["Lo escrito no está guardado.", "¿Lo guarda como borrador para terminarlo después?"],
@@ -168,7 +185,7 @@ public struct ClinicalFormScreen: Screen {
             }
             switch form.update(key) {
             case .submit: return submit(context)
-            case .edited: message = nil; dirty = true; return .none
+            case .edited: message = nil; dirty = true; return autosave(context.now)
             case .moved: return .none
             case .unhandled: return .ignored
             }
@@ -197,6 +214,8 @@ public struct ClinicalFormScreen: Screen {
         case .message(let failure as PerformFailure):
             message = failure.message
             return .none
+        case .tick:
+            return unkept ? autosave(context.now) : .none
         default:
             return .none
         }
@@ -261,12 +280,14 @@ public struct ClinicalFormScreen: Screen {
             message = "Revise los campos marcados; el borrador no se guardó"
             return .none
         }
-        let session = self.session, petID = pet.id, input = consultationInput, id = correcting?.id
+        let session = self.session, petID = pet.id, input = consultationInput, id = correcting?.id, recoveryID = self.recoveryID
         return .perform { services in
             switch try services.store.saveConsultation(input, petID: petID, id: id, sign: false, by: session) {
-            case .saved: Saved(problems: nil, done: "Borrador guardado: N sobre él, en la historia, lo retoma")
-            case .invalid(let p): Saved(problems: p, done: "")
-            case .existing: Saved(problems: nil, done: "")
+            case .saved:
+                try services.store.dropRecovery(id: recoveryID)
+                return Saved(problems: nil, done: "Borrador guardado: N sobre él, en la historia, lo retoma")
+            case .invalid(let p): return Saved(problems: p, done: "")
+            case .existing: return Saved(problems: nil, done: "")
             }
         }
     }
@@ -275,12 +296,14 @@ public struct ClinicalFormScreen: Screen {
         let session = self.session, petID = pet.id
         switch kind {
         case .consultation:
-            let input = consultationInput, id = correcting?.id, draft = isDraft
+            let input = consultationInput, id = correcting?.id, draft = isDraft, recoveryID = self.recoveryID
             return .perform { services in
                 switch try services.store.saveConsultation(input, petID: petID, id: id, sign: true, by: session) {
-                case .saved: Saved(problems: nil, done: id == nil || draft ? "Consulta firmada" : "Consulta corregida")
-                case .invalid(let p): Saved(problems: p, done: "")
-                case .existing: Saved(problems: nil, done: "")
+                case .saved:
+                    try services.store.dropRecovery(id: recoveryID)
+                    return Saved(problems: nil, done: id == nil || draft ? "Consulta firmada" : "Consulta corregida")
+                case .invalid(let p): return Saved(problems: p, done: "")
+                case .existing: return Saved(problems: nil, done: "")
                 }
             }
         case .vaccination, .deworming:

@@ -2,7 +2,8 @@ import VetCore
 import VetStore
 
 /// Registers or edits an owner. Each problem shows next to its field and nothing is saved until
-/// all are fixed; a document number already registered opens that owner instead.
+/// all are fixed. A document number already registered is reported on the form, with Ctrl+O to
+/// open that owner: the screen never changes under keys the user is still typing.
 public struct OwnerFormScreen: Screen {
     let session: Session
     let existing: Owner?
@@ -14,6 +15,9 @@ public struct OwnerFormScreen: Screen {
     var message: String?
     /// The sede's district: a bare district name is looked for in its province first.
     var home: District?
+    /// The owner already registered with the typed document, offered with Ctrl+O.
+    var registered: Owner?
+    var discard = DiscardGuard()
 
     public init(session: Session, existing: Owner? = nil) {
         self.session = session
@@ -46,11 +50,13 @@ public struct OwnerFormScreen: Screen {
             form["whatsapp"] = o.consentWhatsapp ? "Sí" : "No"
             form["emailConsent"] = o.consentEmail ? "Sí" : "No"
         }
+        discard.start(form)
     }
 
     public var title: String { existing == nil ? "Nuevo propietario" : "Editar propietario" }
     public var hints: [(key: String, label: String)] {
-        [("Enter", "Siguiente / Guardar"), ("Tab", "Campo"), ("^S", "Guardar"), ("Esc", "Cancelar")]
+        (registered == nil ? [] : [("^O", "Abrir el ya registrado")])
+            + [("Enter", "Siguiente / Guardar"), ("Tab", "Campo"), ("^S", "Guardar"), ("Esc", "Cancelar")]
     }
 
     var docType: DocumentType { DocumentType.allCases.first { $0.label == form["docType"] } ?? .dni }
@@ -83,13 +89,17 @@ public struct OwnerFormScreen: Screen {
     public mutating func update(_ event: Event, _ context: ScreenContext) -> Command {
         switch event {
         case .key(let key):
-            if key == .escape { return .pop }
+            if let decided = discard.update(key, form) { return decided }
             if key == .ctrl("s") { return submit() }
+            if key == .ctrl("o"), let owner = registered {
+                return .replace(OwnerScreen(session: session, ownerID: owner.id))
+            }
             let before = form["docType"]
             if choices.handle(key, form: &form) {
                 if form["docType"] != before {
                     setDocMask(docType)
                     form["doc"] = ""
+                    registered = nil
                 }
                 return .none
             }
@@ -109,6 +119,7 @@ public struct OwnerFormScreen: Screen {
                 return .none
             case .edited:
                 message = nil
+                if form.fields[form.focus].id == "doc" { registered = nil }
                 return .none
             case .unhandled:
                 return .ignored
@@ -117,9 +128,10 @@ public struct OwnerFormScreen: Screen {
             home = loaded.district
             return .none
         case .message(let found as Found):
-            guard let owner = found.owner else { return .none }
-            return .batch([.replace(OwnerScreen(session: session, ownerID: owner.id)),
-                           .toast("\(docType.label) \(owner.docNumber) ya registrado: se abrió \(owner.fullName)", .info)])
+            // Reported, not opened: the keys typed after the document keep filling this form.
+            guard let owner = found.owner, owner.docNumber == input.normalizedDocNumber else { return .none }
+            registered = owner
+            return .none
         case .message(let saved as Saved):
             switch saved.outcome {
             case .saved(let owner):
@@ -130,8 +142,10 @@ public struct OwnerFormScreen: Screen {
                 message = "Revise los campos marcados; no se guardó nada"
                 return .none
             case .existing(let owner):
-                return .batch([.replace(OwnerScreen(session: session, ownerID: owner.id)),
-                               .toast("\(owner.docType.label) \(owner.docNumber) ya registrado: se abrió \(owner.fullName)", .info)])
+                registered = owner
+                form.focus("doc")
+                message = "No se guardó: el documento ya está registrado"
+                return .none
             }
         case .message(let failure as PerformFailure):
             message = failure.message
@@ -167,6 +181,11 @@ public struct OwnerFormScreen: Screen {
                 : matches.isEmpty ? "" : "→ " + matches.prefix(4).map(\.label).joined(separator: " · ")
             canvas.put(note, x: area.x + 2 + form.labelWidth, y: districtRow, style: .hint, maxWidth: area.width - form.labelWidth - 4)
         }
+        if let registered {
+            let note = "\(registered.docType.label) \(registered.docNumber) ya registrado: \(registered.fullName) · Ctrl+O lo abre"
+            canvas.put(note, x: area.x + 2, y: area.y + area.height - 2, style: .warning, maxWidth: area.width - 4)
+        }
         if let message { canvas.put(message, x: area.x + 2, y: area.y + area.height - 1, style: .error, maxWidth: area.width - 4) }
+        discard.render(into: &canvas, area: area)
     }
 }

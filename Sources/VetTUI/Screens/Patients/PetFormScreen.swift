@@ -8,6 +8,7 @@ public struct PetFormScreen: Screen {
     let ownerID: String
     let existing: Pet?
     var form: Form
+    var discard = DiscardGuard()
     let choices = Choices(options: [
         "species": Species.allCases.map(\.rawValue),
         "sex": ["—", "Macho", "Hembra"],
@@ -51,6 +52,7 @@ public struct PetFormScreen: Screen {
             form["alerts"] = p.alertList.joined(separator: "; ")
             form["deceased"] = describeDay(p.deceasedOn)
         }
+        discard.start(form)
     }
 
     public var title: String { existing == nil ? "Nueva mascota" : "Editar mascota · \(existing?.name ?? "")" }
@@ -72,7 +74,7 @@ public struct PetFormScreen: Screen {
     public mutating func update(_ event: Event, _ context: ScreenContext) -> Command {
         switch event {
         case .key(let key):
-            if key == .escape { return .pop }
+            if let decided = discard.update(key, form) { return decided }
             if key == .ctrl("s") { return submit(context) }
             if choices.handle(key, form: &form) { return .none }
             switch form.update(key) {
@@ -130,5 +132,6 @@ public struct PetFormScreen: Screen {
             }
         }
         if let message { canvas.put(message, x: area.x + 2, y: area.y + area.height - 1, style: .error, maxWidth: area.width - 4) }
+        discard.render(into: &canvas, area: area)
     }
 }

@@ -28,7 +28,7 @@ public struct PetScreen: Screen {
         if session.canWriteClinical {
             h += [("C", "Consulta"), ("V", "Vacuna"), ("D", "Desparasitar"), ("R", "Receta"), ("N", "Adenda"), ("A", "Adjunto")]
         }
-        h += [("I", "Imprimir receta"), ("T", "Filtro"), ("↑↓", "Entrada")]
+        h += [("Enter", "Ver completa"), ("I", "Imprimir receta"), ("T", "Filtro"), ("↑↓", "Entrada")]
         if session.canEditPatients { h += [("E", "Editar"), ("P", "Peso"), ("M", "Cambiar propietario")] }
         h.append(("O", "Propietario"))
         if session.canMergePatients { h.append(("F", "Fusionar")) }
@@ -60,6 +60,7 @@ public struct PetScreen: Screen {
         switch event {
         case .key(let key):
             if table.update(key) { return .none }
+            if key == .enter, let pet, let entry = selectedEntry { return .push(EntryDetailScreen(petName: pet.name, entry: entry)) }
             guard case .char(let raw) = key else { return .ignored }
             let c = Character(raw.lowercased())
             guard let pet else { return .ignored }
@@ -198,11 +199,14 @@ public struct PetScreen: Screen {
         t.render(into: &canvas, area: tableArea)
         if entries.isEmpty { canvas.put("Sin entradas" + (filter == nil ? "" : " de este tipo"), x: x, y: y + 1, style: .hint) }
         var dy = tableArea.y + tableArea.height + 1
-        for (i, line) in detail.enumerated() where dy < area.y + area.height {
-            for piece in TextLayout.wrap(line, width: max(10, area.width - 6)) where dy < area.y + area.height {
-                canvas.put(piece, x: x, y: dy, style: i == 0 ? .header : .normal, maxWidth: area.width - 4)
-                dy += 1
-            }
+        let pieces = detail.enumerated().flatMap { i, line in TextLayout.wrap(line, width: max(10, area.width - 6)).map { (i, $0) } }
+        let room = area.y + area.height - dy
+        for (n, (i, piece)) in pieces.enumerated() where dy < area.y + area.height {
+            // What does not fit is opened whole with Enter.
+            let cut = pieces.count > room && n == room - 1
+            canvas.put(cut ? "… Enter muestra la entrada completa" : piece, x: x, y: dy,
+                       style: cut ? .hint : (i == 0 ? .header : .normal), maxWidth: area.width - 4)
+            dy += 1
         }
         if let message { canvas.put(message, x: x, y: area.y + area.height - 1, style: .error, maxWidth: area.width - 4) }
     }

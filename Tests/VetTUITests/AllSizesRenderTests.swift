@@ -1,0 +1,147 @@
+import Foundation
+import GRDB
+import Testing
+import VetCore
+import VetTestSupport
+@testable import VetStore
+@testable import VetTUI
+
+/// Issue 10 item 2: the week view crashed (SIGILL) at 101 columns or less and when the window shrank.
+/// Every screen of VetTUI, with the demo sede's data loaded, is drawn at every terminal size from
+/// 20×8 to 200×60, as a window resized cell by cell would draw it: none may crash, and none may
+/// write outside the canvas or leave it without its bottom lines.
+@Suite struct AllSizesRenderTests {
+    static let widths = 20...200
+    static let heights = 8...60
+
+    /// Each screen type in a realistic state, reached the way a user reaches it where that is short.
+    static func states() throws -> [(name: String, model: AppModel)] {
+        var states: [(String, AppModel)] = []
+        var h = try Harness()
+        h.type("recep"); h.press(.enter); h.press(.enter)
+        states.append(("login", h.model))
+        h.press(.function(1))
+        states.append(("help", h.model))
+
+        h = try Harness()
+        h.login("admin")
+        states.append(("home", h.model))
+        h.type("u"); states.append(("users", h.model)); h.press(.escape)
+        h.type("c"); states.append(("sync", h.model)); h.press(.escape)
+        h.type("b"); states.append(("lock", h.model))
+        h.type("0000"); h.press(.enter); states.append(("lock with message", h.model))
+
+        h = try Harness()
+        h.login("veterinario")
+        let session = try #require(h.model.session)
+        let store = h.model.services.store
+        let (petID, ownerID, otherPetID, appointmentID) = try store.read { db -> (String, String, String, String) in
+            let pet = try Row.fetchOne(db, sql: """
+                SELECT p.id, p.owner_id FROM pets p JOIN consultations c ON c.pet_id = p.id
+                WHERE p.deceased_on IS NULL GROUP BY p.id ORDER BY count(*) DESC, p.id LIMIT 1
+                """)!
+            let other = try String.fetchOne(db, sql: "SELECT id FROM pets WHERE id <> ? ORDER BY id LIMIT 1", arguments: [pet["id"] as String])!
+            let appointment = try String.fetchOne(db, sql: "SELECT id FROM appointments ORDER BY starts_at LIMIT 1")!
+            return (pet["id"], pet["owner_id"], other, appointment)
+        }
+        let pet = try #require(try store.pet(id: petID))
+        let owner = try #require(try store.owner(id: ownerID))
+
+        h.press(.function(2))
+        h.type(String(pet.name.prefix(3)))
+        states.append(("search", h.model))
+        h.press(.escape)
+
+        func push(_ name: String, _ screen: any Screen, then keys: [Key] = []) {
+            var m = h.model
+            m.apply(.push(screen))
+            for key in keys { m.handle(.key(key)) }
+            states.append((name, m))
+        }
+        push("pet history", PetScreen(session: session, petID: petID), then: [.down])
+        push("history entry, whole", PetScreen(session: session, petID: petID), then: [.enter, .pageDown])
+        var typed = ConsultationInput()
+        typed.reason = "Tos seca desde hace dos días"
+        typed.anamnesis = String(repeating: "Sin fiebre, come bien, vacunas al día. ", count: 8)
+        try store.keepRecovery(ClinicalRecovery(id: "r1", userID: session.userID, petID: petID, consultationID: nil, input: typed))
+        push("unfinished consultations", RecoveryScreen(session: session), then: [.char("d")])
+        push("consultation, restored", ClinicalFormScreen(session: session, pet: pet, kind: .consultation,
+                                                          restoring: ClinicalRecovery(id: "r1", userID: session.userID, petID: petID,
+                                                                                      consultationID: nil, input: typed)))
+        push("owner", OwnerScreen(session: session, ownerID: ownerID))
+        push("owner form", OwnerFormScreen(session: session), then: [.char("1"), .char("2"), .enter, .ctrl("s")])
+        push("owner form, editing", OwnerFormScreen(session: session, existing: owner), then: [.tab, .char("x"), .escape])
+        push("pet form", PetFormScreen(session: session, ownerID: ownerID), then: [.ctrl("s")])
+        push("pet form, editing", PetFormScreen(session: session, ownerID: ownerID, existing: pet))
+        let kinds: [ClinicalFormScreen.Kind] = [.consultation, .vaccination, .deworming, .prescription, .attachment, .weight, .addendum(consultationID: "x")]
+        for kind in kinds {
+            push("clinical form \(kind)", ClinicalFormScreen(session: session, pet: pet, kind: kind), then: [.char("9"), .tab])
+        }
+        push("consultation, signing", ClinicalFormScreen(session: session, pet: pet, kind: .consultation), then: [.char("T"), .ctrl("s")])
+        push("consultation, problems", ClinicalFormScreen(session: session, pet: pet, kind: .consultation),
+             then: [.char("T"), .tab, .tab, .tab, .char("9"), .ctrl("s")])
+        push("prescription, two drugs", ClinicalFormScreen(session: session, pet: pet, kind: .prescription),
+             then: [.char("A"), .enter, .char("1"), .enter, .char("c"), .enter, .char("7"), .ctrl("a"), .char("B")])
+        push("consultation, leaving", ClinicalFormScreen(session: session, pet: pet, kind: .consultation), then: [.char("T"), .escape])
+        push("change owner", ChangeOwnerScreen(session: session, pet: pet), then: [.char("1")])
+        push("merge pet", MergePetScreen(session: session, kept: pet))
+        if let other = try store.pet(id: otherPetID) { push("merge other pet", MergePetScreen(session: session, kept: other)) }
+        push("appointment", AppointmentScreen(session: session, appointmentID: appointmentID))
+
+        h.press(.function(3))
+        states.append(("agenda", h.model))
+        h.type("s"); states.append(("week", h.model))
+        var fromWeek = h.model
+        fromWeek.handle(.key(.enter)); states.append(("week, enter", fromWeek))
+        h.press(.escape)
+        h.type("l"); states.append(("agenda list", h.model)); h.type("l")
+        h.type("e"); states.append(("waiting room", h.model)); h.press(.escape)
+        var fromAgenda = h.model
+        fromAgenda.handle(.key(.enter)); states.append(("agenda, enter", fromAgenda))
+        h.type("w"); states.append(("walk-in, pet search", h.model))
+        h.type(String(pet.name.prefix(3))); h.press(.enter); states.append(("walk-in form", h.model))
+        h.press(.ctrl("s")); states.append(("walk-in form, saved or problems", h.model))
+        return states
+    }
+
+    /// The screen types declared in Sources/VetTUI: a new screen is drawn here too, or this fails.
+    static func declaredScreens() throws -> Set<String> {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Sources/VetTUI")
+        var names: Set<String> = []
+        let files = FileManager.default.enumerator(atPath: root.path)?.compactMap { $0 as? String }.filter { $0.hasSuffix(".swift") } ?? []
+        let pattern = try Regex(#"struct\s+(\w+)\s*:\s*Screen\b"#)
+        for file in files {
+            let text = try String(contentsOf: root.appendingPathComponent(file), encoding: .utf8)
+            for match in text.matches(of: pattern) {
+                if let name = match.output[1].substring { names.insert(String(name)) }
+            }
+        }
+        return names
+    }
+
+    @Test func everyScreenTypeIsDrawnHere() throws {
+        let drawn = Set(try Self.states().map { String(describing: type(of: $0.model.top)) })
+        let declared = try Self.declaredScreens()
+        #expect(declared.count > 10)
+        #expect(declared.subtracting(drawn).isEmpty, "not drawn at every size: \(declared.subtracting(drawn).sorted())")
+    }
+
+    @Test(arguments: 0..<4) func everyScreenAtEverySizeFrom20x8To200x60(part: Int) throws {
+        let all = try Self.states()
+        for (index, state) in all.enumerated() where index % 4 == part {
+            for height in Self.heights {
+                // Wide to narrow, as a window being shrunk draws it.
+                for width in Self.widths.reversed() {
+                    var canvas = Canvas(width: width, height: height)
+                    state.model.render(into: &canvas)
+                    // The status line (user or sede │ clock) is still the last row.
+                    if canvas.height != height || !canvas.row(height - 1).contains(where: { $0.text == "│" }) {
+                        Issue.record("\(state.name) at \(width)×\(height):\n\(canvas.text)")
+                        return
+                    }
+                }
+            }
+        }
+    }
+}
