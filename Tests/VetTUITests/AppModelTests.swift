@@ -179,9 +179,9 @@ struct Harness {
         }
         h.model.handle(.dataChanged)
         let last = h.screen().split(separator: "\n").last.map(String.init) ?? ""
-        #expect(last.contains("Reloj adelantado 60 min"), "\(last)")
-        let compact = h.screen(width: 80, height: 24).split(separator: "\n").last.map(String.init) ?? ""
-        #expect(compact.contains("Reloj +60 min"), "\(compact)")
+        #expect(last.contains("Reloj +60 min"), "\(last)")
+        let wide = h.screen(width: 200, height: 40).split(separator: "\n").last.map(String.init) ?? ""
+        #expect(wide.contains("Reloj adelantado 60 min"), "\(wide)")
     }
 
     @Test func at80x24EverythingImportantFits() throws {

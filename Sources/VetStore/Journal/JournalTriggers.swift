@@ -12,12 +12,14 @@ enum JournalTriggers {
     static func regenerate(_ db: Database) throws {
         try dropAll(db)
         let tables = try String.fetchAll(db, sql: "SELECT name FROM synced_tables ORDER BY name")
+        // Migrations before 0007 run with a journal that has no `prev` yet.
+        let recordsPrev = try db.columns(in: "journal").contains { $0.name == "prev" }
         for table in tables {
             let columns = try db.columns(in: table).map(\.name)
             guard columns.contains("id") else {
                 throw StoreError.invalid("La tabla sincronizada \(table) no tiene columna id")
             }
-            for sql in triggers(table: table, columns: columns) { try db.execute(sql: sql) }
+            for sql in triggers(table: table, columns: columns, recordsPrev: recordsPrev) { try db.execute(sql: sql) }
         }
     }
 
@@ -27,7 +29,7 @@ enum JournalTriggers {
         for name in existing { try db.execute(sql: "DROP TRIGGER \(name.quotedDatabaseIdentifier)") }
     }
 
-    static func triggers(table: String, columns: [String]) -> [String] {
+    static func triggers(table: String, columns: [String], recordsPrev: Bool = true) -> [String] {
         let t = table.quotedDatabaseIdentifier
         let tableLiteral = table.sqlQuotedLiteral
         // A write outside the app's write helper gets its own transaction id and clock tick.
@@ -36,7 +38,13 @@ enum JournalTriggers {
                 WHERE id = 1 AND app_tx = 0;
             """
         func append(op: String, rowID: String, cols: String, prev: String = "NULL") -> String {
-            """
+            guard recordsPrev else {
+                return """
+                    INSERT INTO journal (tx_id, hlc, tbl, row_id, op, cols, user_id)
+                        SELECT tx_id, hlc, \(tableLiteral), \(rowID), '\(op)', \(cols), user_id FROM sync_state WHERE id = 1;
+                    """
+            }
+            return """
             INSERT INTO journal (tx_id, hlc, tbl, row_id, op, cols, user_id, prev)
                 SELECT tx_id, hlc, \(tableLiteral), \(rowID), '\(op)', \(cols), user_id, \(prev) FROM sync_state WHERE id = 1;
             """
