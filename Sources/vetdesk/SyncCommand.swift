@@ -68,6 +68,7 @@ struct SyncCommand: ParsableCommand {
                     print("Última sincronización: \(status.lastOK ?? "nunca")")
                     print("Rechazos: \(status.rejects) · Conflictos: \(status.conflicts)")
                     if let error = status.linkError { print("Último error: \(error)") }
+                    if let warning = status.clockWarning { print("Reloj: \(warning)") }
                 }
             }
         }

@@ -44,4 +44,14 @@ struct CalendarFoldTests {
         #expect(text.contains("DESCRIPTION:Propietario: José Núñez · 987 654 321\r\n"))
         #expect(text.contains("LOCATION:VetDesk Miraflores\r\n"))
     }
+
+    /// Issue 9 item 8: central folds a delete racing a newer update as every sede does (delete wins).
+    @Test func aDeleteWinsOverANewerUpdateThatFollowsIt() {
+        let rows = [
+            Self.row("pets", "P1", "I", #"{"id":"P1","owner_id":"O1","name":"Max","species":"perro"}"#, hlc: 10),
+            Self.row("pets", "P1", "D", nil, hlc: 20),
+            Self.row("pets", "P1", "U", #"{"name":"Maxi"}"#, hlc: 30, origin: "S2"),
+        ]
+        #expect(CentralCalendar.fold(rows)["pets"]?["P1"] == nil)
+    }
 }

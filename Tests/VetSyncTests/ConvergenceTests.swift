@@ -23,7 +23,8 @@ struct ConvergenceTests {
     /// Three sedes write at random (inserts, and edits concentrated on a few owners so they
     /// collide), sync in random order through a central restarted midway; at the end every
     /// sede holds the same shared rows, central holds each journal entry exactly once, and every
-    /// value a sede last wrote that did not survive is in some `conflict_log`.
+    /// edit that did not survive was overwritten by a sede that had seen it or is in some
+    /// `conflict_log`.
     @Test(arguments: backends)
     func threeSedesConvergeThroughARestartedCentral(_ backend: Backend) throws {
         var rng = SeededRandom(state: 20_261_121)
@@ -41,8 +42,7 @@ struct ConvergenceTests {
         for sede in sedes { try sede.sync() }
 
         let columns = ["phone", "email", "district", "first_names"]
-        /// (sede, owner, column) → the last value that sede wrote.
-        var lastWritten: [String: String] = [:]
+        let ledger = WriteLedger()
         var inserted = hot.count
         let steps = 240
         for step in 0..<steps {
@@ -76,14 +76,15 @@ struct ConvergenceTests {
                     let column = columns[Int.random(in: 0..<columns.count, using: &rng)]
                     let value = "\(sede.code)-\(step)-\(column)"
                     try sede.setOwner(owner, column, value)
-                    lastWritten["\(sede.code)|\(owner)|\(column)"] = value
+                    ledger.edit(sede.code, row: owner, column: column, value: value)
                 }
             default:
                 _ = try? sede.sync()
+                ledger.synced(sede.code)
             }
         }
         // Quiesce: everyone syncs until nothing moves.
-        for _ in 0..<3 { for sede in sedes { try sede.sync() } }
+        for _ in 0..<3 { for sede in sedes { try sede.sync(); ledger.synced(sede.code) } }
 
         let reference = try sedes[0].sharedRows()
         for sede in sedes {
@@ -100,23 +101,13 @@ struct ConvergenceTests {
         }
         #expect(try central.count("SELECT count(*) FROM changes WHERE origin IS NOT NULL") == sedes.reduce(0) { $0 + Int((try? $1.syncState().maxSeq) ?? 0) })
 
-        // Every value a sede last wrote that lost is in conflict_log somewhere.
-        var lost = 0
-        for (key, value) in lastWritten {
-            let parts = key.split(separator: "|").map(String.init)
-            let owner = parts[1], column = parts[2]
-            let final = try sedes[0].store.read { db in
-                try String.fetchOne(db, sql: "SELECT \(column) FROM owners WHERE id = ?", arguments: [owner])
-            }
-            guard final != value else { continue }
-            lost += 1
-            let quoted = SQLValue.text(value).jsonText
-            let logged = try sedes.reduce(0) {
-                $0 + (try $1.count("SELECT count(*) FROM conflict_log WHERE tbl = 'owners' AND row_id = ? AND col = ? AND lost_value = ?",
-                                   [owner, column, quoted]))
-            }
-            #expect(logged > 0, "valor perdido sin registro: \(key) = \(value)")
-        }
-        #expect(lost > 0, "la prueba debe producir ediciones concurrentes que pierdan")
+        let unaccounted = try ledger.unaccounted(
+            final: { row, column in
+                try sedes[0].store.read { db in try Row.fetchOne(db, sql: "SELECT \(column) AS v FROM owners WHERE id = ?", arguments: [row]).map { $0["v"] } }
+            },
+            logged: { row, column, value in try sedes.contains { try $0.loggedLoser(row: row, column: column, value: value) } })
+        #expect(unaccounted.isEmpty, "ediciones perdidas sin registro: \(unaccounted)")
+        let logged = try sedes.reduce(0) { $0 + (try $1.count("SELECT count(*) FROM conflict_log")) }
+        #expect(logged > 0, "la prueba debe producir ediciones concurrentes que pierdan")
     }
 }

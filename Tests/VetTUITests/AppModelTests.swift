@@ -200,6 +200,22 @@ struct Harness {
         #expect(last.contains("Central: sin configurar") && !last.contains("por enviar") && !last.contains("pend."), "\(last)")
     }
 
+    /// Issue 9 item 7: a sync that finds this sede's clock ahead of central's says so on every screen.
+    @Test func statusBarSaysWhenTheClockRunsAhead() throws {
+        var h = try Harness()
+        h.login("recepcion")
+        #expect(!h.screen().contains("Reloj"))
+        try h.model.services.store.pool.write { db in
+            try db.execute(sql: "INSERT INTO sync_config (id, central_url, token, link) VALUES (1, 'https://central.example.pe', 't', 'up')")
+            try db.execute(sql: "UPDATE sync_state SET clock_ahead_ms = 3600400")
+        }
+        h.model.handle(.dataChanged)
+        let last = h.screen().split(separator: "\n").last.map(String.init) ?? ""
+        #expect(last.contains("Reloj +60 min"), "\(last)")
+        let wide = h.screen(width: 200, height: 40).split(separator: "\n").last.map(String.init) ?? ""
+        #expect(wide.contains("Reloj adelantado 60 min"), "\(wide)")
+    }
+
     @Test func at80x24EverythingImportantFits() throws {
         var h = try Harness()
         let login = h.screen(width: 80, height: 24)

@@ -20,7 +20,8 @@ public enum CentralCalendar {
 
     /// Current rows per table after applying `rows` in order. Sede-owned rows take each change as
     /// it comes (only their sede writes them); shared rows (pets, owners) keep, per column, the
-    /// value with the highest (hlc, origin sede), as sedes do. A delete drops the row.
+    /// value with the highest (hlc, origin sede), as sedes do. A delete drops the row for good: as at
+    /// the sedes, it wins over any update, even one with a newer HLC.
     static func fold(_ rows: [CalendarLogRow]) -> [String: [String: [String: SQLValue]]] {
         struct Version: Comparable {
             var hlc: Int64
@@ -30,12 +31,15 @@ public enum CentralCalendar {
         let decoder = JSONDecoder()
         var tables: [String: [String: [String: SQLValue]]] = [:]
         var versions: [String: [String: Version]] = [:]
+        var deleted: Set<String> = []
         for row in rows {
             if row.op == "D" {
                 tables[row.tbl, default: [:]][row.rowID] = nil
                 versions[CentralRules.ownerKey(row.tbl, row.rowID)] = nil
+                deleted.insert(CentralRules.ownerKey(row.tbl, row.rowID))
                 continue
             }
+            if deleted.contains(CentralRules.ownerKey(row.tbl, row.rowID)) { continue }
             let cols = row.colsJSON.flatMap { try? decoder.decode([String: SQLValue].self, from: Data($0.utf8)) } ?? [:]
             var current = tables[row.tbl]?[row.rowID] ?? [:]
             if row.tbl == "pets" || row.tbl == "owners" {

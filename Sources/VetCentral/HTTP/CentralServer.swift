@@ -107,6 +107,13 @@ struct CentralAPI: Sendable {
                 throw CentralError(400, "idempotency_key_mismatch", "Idempotency-Key no corresponde al lote (se esperaba \(push.idempotencyKey))")
             }
             switch try await storage.push(sede: sede.id, request: push, nowMs: nowMs) {
+            case .stored(let ack) where ack.ackedThrough < push.toSeq:
+                // Entries from ackedThrough + 1 carry an HLC ahead of central's clock: stored up to
+                // there, the rest waits at the sede (re-sending the prefix gets its rejects).
+                metrics.recordConflict()
+                return try encode(ErrorBody(code: "clock_ahead",
+                                            message: "El reloj de la sede está adelantado respecto de la central: corrija la hora del equipo; lo escrito se enviará entonces",
+                                            expectedSeq: ack.ackedThrough + 1), status: 409)
             case .stored(let ack):
                 let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
                 metrics.recordPush(entries: push.entries.count, rejects: ack.rejects.count, seconds: seconds)

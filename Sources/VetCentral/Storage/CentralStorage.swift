@@ -124,6 +124,7 @@ public struct PullPage: Sendable {
         var op: String
         var colsJSON: String?
         var dataClass: String
+        var prevJSON: String?
     }
     public var after: Int64
     public var nextAfter: Int64
@@ -141,7 +142,7 @@ public struct PullPage: Sendable {
             if i > 0 { out += "," }
             out += "{\"cseq\":\(c.cseq),\"origin\":\(JSONText.quoteOrNull(c.origin)),\"origin_epoch\":\(JSONText.quoteOrNull(c.originEpoch)),"
             out += "\"tx_id\":\(c.txID),\"hlc\":\(c.hlc),\"tbl\":\(JSONText.quote(c.tbl)),\"row_id\":\(JSONText.quote(c.rowID)),"
-            out += "\"op\":\(JSONText.quote(c.op)),\"cols\":\(c.colsJSON ?? "null"),\"data_class\":\(JSONText.quote(c.dataClass))}"
+            out += "\"op\":\(JSONText.quote(c.op)),\"cols\":\(c.colsJSON ?? "null"),\"data_class\":\(JSONText.quote(c.dataClass)),\"prev\":\(c.prevJSON ?? "null")}"
         }
         out += "]}"
         return Data(out.utf8)

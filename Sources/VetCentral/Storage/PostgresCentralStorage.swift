@@ -186,7 +186,7 @@ public final class PostgresCentralStorage: CentralStorage {
     static func append(_ conn: PostgresConnection, _ changes: [LoggedChange], last: Int64, nowText: String, logger: Logger) async throws -> Int64 {
         guard !changes.isEmpty else { return last }
         let centralTx = last + 1
-        var binds = PostgresBindings(capacity: 15)
+        var binds = PostgresBindings(capacity: 16)
         binds.append(Array(last + 1...last + Int64(changes.count)))
         try binds.append(NullableArray(changes.map(\.origin)))
         try binds.append(NullableArray(changes.map(\.originEpoch)))
@@ -202,10 +202,11 @@ public final class PostgresCentralStorage: CentralStorage {
         try binds.append(NullableArray(changes.map(\.ownerSede)))
         try binds.append(NullableArray(changes.map(\.addressedTo)))
         binds.append(nowText)
+        try binds.append(NullableArray(changes.map(\.prevJSON)))
         try await conn.query(PostgresQuery(unsafeSQL: """
-            INSERT INTO changes (cseq, origin, origin_epoch, origin_seq, tx_id, hlc, tbl, row_id, op, cols, user_id, data_class, owner_sede, addressed_to, received_at)
+            INSERT INTO changes (cseq, origin, origin_epoch, origin_seq, tx_id, hlc, tbl, row_id, op, cols, user_id, data_class, owner_sede, addressed_to, prev, received_at)
             SELECT c.*, $15 FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[], $7::text[], $8::text[],
-                                        $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[]) AS c
+                                        $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $16::text[]) AS c
             """, binds: binds), logger: logger)
         let next = last + Int64(changes.count)
         try await conn.query("UPDATE central_state SET last_cseq = \(next) WHERE id = 1", logger: logger)
@@ -245,16 +246,16 @@ public final class PostgresCentralStorage: CentralStorage {
             }
             var changes: [PullPage.Change] = []
             let rows = try await conn.query("""
-                SELECT cseq, origin, origin_epoch, tx_id, hlc, tbl, row_id, op, cols, data_class FROM changes
+                SELECT cseq, origin, origin_epoch, tx_id, hlc, tbl, row_id, op, cols, data_class, prev FROM changes
                 WHERE cseq > \(after) AND cseq <= \(end)
                   AND (origin IS NULL OR origin <> \(sede) OR origin_epoch <> \(epoch))
                   AND (data_class <> 'sede' OR owner_sede = \(sede) OR addressed_to = \(sede))
                 ORDER BY cseq
                 """, logger: logger)
-            for try await (cseq, origin, originEpoch, tx, hlc, tbl, rowID, op, cols, cls) in rows.decode(
-                (Int64, String?, String?, Int64, Int64, String, String, String, String?, String).self) {
+            for try await (cseq, origin, originEpoch, tx, hlc, tbl, rowID, op, cols, cls, prev) in rows.decode(
+                (Int64, String?, String?, Int64, Int64, String, String, String, String?, String, String?).self) {
                 changes.append(PullPage.Change(cseq: cseq, origin: origin, originEpoch: originEpoch, txID: tx, hlc: hlc, tbl: tbl, rowID: rowID,
-                                               op: op, colsJSON: cols, dataClass: cls))
+                                               op: op, colsJSON: cols, dataClass: cls, prevJSON: prev))
             }
             return PullPage(after: after, nextAfter: end, hasMore: end < last, changes: changes, nextCheck: try await hlcAt(end), ackedThrough: acked)
         }

@@ -127,12 +127,12 @@ public final class SQLiteCentralStorage: CentralStorage {
         let centralTx = last + 1
         func insert(rows: Int) throws -> Statement {
             try db.cachedStatement(sql: """
-                INSERT INTO changes (cseq, origin, origin_epoch, origin_seq, tx_id, hlc, tbl, row_id, op, cols, user_id, data_class, owner_sede, addressed_to, received_at)
-                VALUES \(repeatElement("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ","))
+                INSERT INTO changes (cseq, origin, origin_epoch, origin_seq, tx_id, hlc, tbl, row_id, op, cols, user_id, data_class, owner_sede, addressed_to, received_at, prev)
+                VALUES \(repeatElement("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ","))
                 """)
         }
         let full = try insert(rows: appendChunk), single = try insert(rows: 1)
-        let columns = 15
+        let columns = 16
         var start = 0
         while start < changes.count {
             let chunk = changes[start..<min(start + appendChunk, changes.count)]
@@ -141,7 +141,7 @@ public final class SQLiteCentralStorage: CentralStorage {
             for c in chunk {
                 last += 1
                 values += [last, c.origin, c.originEpoch, c.originSeq, c.origin == nil ? centralTx : c.txID, c.hlc,
-                           c.tbl, c.rowID, c.op, c.colsJSON, c.userID, c.dataClass.rawValue, c.ownerSede, c.addressedTo, nowText]
+                           c.tbl, c.rowID, c.op, c.colsJSON, c.userID, c.dataClass.rawValue, c.ownerSede, c.addressedTo, nowText, c.prevJSON]
             }
             if chunk.count == appendChunk {
                 try full.execute(arguments: StatementArguments(values))
@@ -171,7 +171,7 @@ public final class SQLiteCentralStorage: CentralStorage {
                 end = next.map { $0 - 1 } ?? last
             }
             let rows = try Row.fetchAll(db, sql: """
-                SELECT cseq, origin, origin_epoch, tx_id, hlc, tbl, row_id, op, cols, data_class FROM changes
+                SELECT cseq, origin, origin_epoch, tx_id, hlc, tbl, row_id, op, cols, data_class, prev FROM changes
                 WHERE cseq > ? AND cseq <= ?
                   AND (origin IS NULL OR origin <> ? OR origin_epoch <> ?)
                   AND (data_class <> 'sede' OR owner_sede = ? OR addressed_to = ?)
@@ -179,7 +179,8 @@ public final class SQLiteCentralStorage: CentralStorage {
                 """, arguments: [after, end, sede, epoch, sede, sede])
             let changes = rows.map { row in
                 PullPage.Change(cseq: row["cseq"], origin: row["origin"], originEpoch: row["origin_epoch"], txID: row["tx_id"], hlc: row["hlc"],
-                                tbl: row["tbl"], rowID: row["row_id"], op: row["op"], colsJSON: row["cols"], dataClass: row["data_class"])
+                                tbl: row["tbl"], rowID: row["row_id"], op: row["op"], colsJSON: row["cols"], dataClass: row["data_class"],
+                                prevJSON: row["prev"])
             }
             return PullPage(after: after, nextAfter: end, hasMore: end < last, changes: changes, nextCheck: try hlcAt(end), ackedThrough: acked)
         }

@@ -17,6 +17,8 @@ public struct LoggedChange: Sendable, Equatable {
     public var dataClass: DataClass
     public var ownerSede: String?
     public var addressedTo: String?
+    /// What the writer had seen of the columns it overwrote (JSON object of HLCs), passed on as is.
+    public var prevJSON: String? = nil
 }
 
 /// Who owns a sede-owned row, and to which other sede it is addressed, if any.
@@ -34,6 +36,9 @@ public struct PushPlan: Sendable {
     public var rejectedEntries: [Int64: (hlc: Int64, json: String)] = [:]
     public var newOwners: [String: RowOwner] = [:]
     public var ackedThrough: Int64 = 0
+    /// The first entry held back because its HLC is ahead of central's clock: it and the entries
+    /// after it stay at the sede (not rejected) until its clock is right and it stamps them again.
+    public var clockAheadFrom: Int64?
 }
 
 public enum PushPlanner {
@@ -69,8 +74,11 @@ public enum PushPlanner {
                 continue
             }
             if (entry.hlc >> 16) - nowMs > HLC.maxDriftMs {
-                reject(422, "hlc_future", "El reloj de la sede está adelantado: la entrada tiene una hora más de 60 s en el futuro")
-                continue
+                // Not a reject: a write made while the sede's clock ran ahead must still reach the
+                // network once its clock is right. Everything from here on waits (the HLC only grows).
+                plan.clockAheadFrom = entry.seq
+                plan.ackedThrough = entry.seq - 1
+                break
             }
             guard let dataClass = classes[entry.tbl] ?? entry.dataClass else {
                 reject(422, "unknown_table", "La central no conoce la tabla \(entry.tbl)")
@@ -119,7 +127,7 @@ public enum PushPlanner {
             plan.accepted.append(LoggedChange(
                 origin: sede, originEpoch: request.epoch, originSeq: entry.seq, txID: entry.txID, hlc: entry.hlc,
                 tbl: entry.tbl, rowID: entry.rowID, op: entry.op, colsJSON: entry.colsJSON, userID: entry.userID,
-                dataClass: dataClass, ownerSede: owner, addressedTo: addressed))
+                dataClass: dataClass, ownerSede: owner, addressedTo: addressed, prevJSON: entry.prevJSON))
         }
         return plan
     }

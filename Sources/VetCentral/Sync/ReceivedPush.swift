@@ -20,6 +20,8 @@ public struct ReceivedPush: Sendable {
         public var declaredSede: SQLValue?
         /// `cols.to_sede_id` (`PushPlanner.addressColumn`).
         public var addressedTo: SQLValue?
+        /// `prev` as received (an object of HLCs: what the writer had seen of each column it overwrote); nil when absent.
+        public var prevJSON: String?
         /// Where the entry's text lies in the body.
         var span: Range<Int>
     }
@@ -73,7 +75,7 @@ public struct ReceivedPush: Sendable {
         while try r.nextElement() {
             let start = r.offset
             var seq: Int64?, txID: Int64?, hlc: Int64?, tbl: String?, rowID: String?, op: String?
-            var cols: (text: String, captured: [SQLValue?])?, userID: String?, dataClass: DataClass?
+            var cols: (text: String, captured: [SQLValue?])?, userID: String?, dataClass: DataClass?, prev: String?
             try r.beginObject()
             while let key = try r.nextKey() {
                 switch key {
@@ -85,6 +87,7 @@ public struct ReceivedPush: Sendable {
                 case "op": op = try r.readString()
                 case "cols": cols = try r.readNull() ? nil : try r.scalarObjectText(capture: captured)
                 case "user_id": userID = try r.readStringOrNull()
+                case "prev": prev = try r.readNull() ? nil : try r.scalarObjectText(capture: []).text
                 case "data_class":
                     if let name = try r.readStringOrNull() {
                         guard let known = DataClass(rawValue: name) else { throw JSONReader.Failure(message: "data_class desconocida", offset: r.offset) }
@@ -99,7 +102,7 @@ public struct ReceivedPush: Sendable {
                 throw JSONReader.Failure(message: "faltan campos de la entrada", offset: r.offset)
             }
             entries.append(Entry(seq: seq, txID: txID, hlc: hlc, tbl: tbl, rowID: rowID, op: op, colsJSON: cols?.text, userID: userID,
-                                 dataClass: dataClass, declaredSede: cols?.captured[0], addressedTo: cols?.captured[1], span: start..<r.offset))
+                                 dataClass: dataClass, declaredSede: cols?.captured[0], addressedTo: cols?.captured[1], prevJSON: prev, span: start..<r.offset))
         }
         return entries
     }

@@ -6,10 +6,10 @@ import VetStore
 /// Applies one pulled page to the sede store, in one transaction with the new cursor.
 ///
 /// Central and sede-owned rows are taken as they come (one writer each). Shared rows are merged
-/// per column, last writer wins on (HLC, sede): a column changes only if the incoming version is
-/// newer than both the last pulled version (`col_versions`) and the last local write (the
-/// journal). When the value that loses was written by another sede than the winner, it goes to
-/// `conflict_log`. A change that cannot be applied (unknown table, broken reference) is kept in
+/// per column, last writer wins on (HLC, sede), against both the last pulled version
+/// (`col_versions`) and the last local write (the journal); a delete wins over any update (see
+/// `applyShared`). A value that loses to a concurrent write (neither writer had seen the other's)
+/// goes to `conflict_log`. A change that cannot be applied (unknown table, broken reference) is kept in
 /// `sync_rejects` and skipped, so one bad change never blocks the ones after it.
 struct RemoteApplier {
     let store: SedeStore
@@ -155,10 +155,25 @@ struct RemoteApplier {
 
     struct ApplyProblem: Error { var code: String; var message: String }
 
+    /// A column's version: (HLC, writer sede) orders writes; `prev` is what that writer had seen
+    /// of the column when it wrote (the HLC of the version it held), nil when unknown.
     struct Version: Comparable {
         var hlc: Int64
         var sede: String
+        var prev: Int64? = nil
         static func < (a: Version, b: Version) -> Bool { (a.hlc, a.sede) < (b.hlc, b.sede) }
+        static func == (a: Version, b: Version) -> Bool { (a.hlc, a.sede) == (b.hlc, b.sede) }
+
+        /// Whether `write`, arriving now, and this version held here were made without either
+        /// writer having seen the other's: only then is the loser a conflict worth a supervisor's
+        /// look (an edit made over a version its writer had seen is just the next edit). A
+        /// version this sede wrote itself (`localSede`) cannot have seen a change delivered now
+        /// (pages come once, in order), so there only the incoming side is asked.
+        func isConcurrent(with write: Version, localSede: String) -> Bool {
+            guard sede != write.sede else { return false }
+            let writeSawThis = (write.prev ?? -1) >= hlc
+            return sede == localSede ? !writeSawThis : !writeSawThis && (prev ?? -1) < write.hlc
+        }
     }
 
     /// Central and sede-owned rows: the incoming values replace what is there.
@@ -181,10 +196,25 @@ struct RemoteApplier {
         }
     }
 
-    /// Shared rows: per-column last writer wins on (HLC, sede).
+    /// Shared rows: per-column last writer wins on (HLC, sede), and a delete wins over any update.
+    ///
+    /// Rules every sede applies alike, so all converge whatever order changes arrive in:
+    /// - A column takes the incoming value when its version is newer than or equal to the one held.
+    ///   Equal means the same write of the same sede's transaction (one HLC): pages keep each
+    ///   transaction's order, so the later write of a transaction wins at every sede.
+    /// - Delete wins: a delete removes the row whatever the HLCs of updates it races, and a row
+    ///   deleted here takes no further update or insert (rows are never brought back; ids are never
+    ///   reused). An update the delete overtook is kept in `conflict_log`.
+    /// - A loser goes to `conflict_log` only when the two writes were concurrent: neither writer
+    ///   had seen the other's version (`Version.isConcurrent`).
     func applyShared(_ change: PulledChange, db: Database, localSede: String) throws {
         let table = change.tbl.quotedDatabaseIdentifier
         let incoming = Version(hlc: change.hlc, sede: change.origin ?? "")
+        func incomingVersion(_ col: String) -> Version {
+            var v = incoming
+            v.prev = change.prev?[col]
+            return v
+        }
         let current = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM \(table) WHERE id = ?"), arguments: [change.rowID])
         if try current == nil && change.op == "I" && !hasTombstone(change.tbl, change.rowID, db: db) {
             // A row new here (the common case of a catch-up): no versions to compare.
@@ -195,46 +225,44 @@ struct RemoteApplier {
             return
         }
         let versions = try currentVersions(change.tbl, change.rowID, db: db, localSede: localSede)
-        let tombstone = versions["*"]
         if change.op == "D" {
-            guard let current else { try setVersion(change, col: "*", incoming, db: db); return }
-            let newest = versions.values.max()
-            if let newest, newest > incoming {
-                try logConflict(change, col: "*", kept: "fila vigente", keptVersion: newest, lost: "borrado", lostVersion: incoming, db: db)
-                return
-            }
+            let delete = incomingVersion("*")
+            guard let current else { try setVersion(change, col: "*", max(delete, versions["*"] ?? delete), db: db); return }
             let lostText = String(decoding: try JSONSerialization.data(withJSONObject: rowDictionary(current)), as: UTF8.self)
             try db.execute(sql: "DELETE FROM \(table) WHERE id = ?", arguments: [change.rowID])
-            try setVersion(change, col: "*", incoming, db: db)
-            if newest?.sede != incoming.sede {
-                try logConflict(change, col: "*", kept: "borrado", keptVersion: incoming, lost: lostText, lostVersion: newest ?? incoming, db: db)
+            try setVersion(change, col: "*", delete, db: db)
+            // The row held writes the deleter had not seen: they are lost with it.
+            if let unseen = versions.filter({ $0.key != "*" && $0.value.isConcurrent(with: delete, localSede: localSede) }).values.max() {
+                try logConflict(change, col: "*", kept: "borrado", keptVersion: delete, lost: lostText, lostVersion: unseen, db: db)
             }
             return
         }
-        if let tombstone, tombstone > incoming { return }
-        guard let current else {
-            guard change.op == "I" else {
-                throw ApplyProblem(code: "missing_row", message: "Se recibió un cambio de \(change.tbl) \(change.rowID) que no existe aquí")
+        if let tombstone = versions["*"] {
+            // Deleted here: the row stays deleted; updates the deleter had not seen are kept in the
+            // log (an insert it always had: a row is deleted where it exists).
+            for (col, value) in change.cols ?? [:] where change.op == "U" && col != "id"
+                && tombstone.isConcurrent(with: incomingVersion(col), localSede: localSede) {
+                try logConflict(change, col: col, kept: "borrado", keptVersion: tombstone, lost: value.jsonText, lostVersion: incoming, db: db)
             }
-            var cols = change.cols ?? [:]
-            cols["id"] = .text(change.rowID)
-            try insert(table: table, cols: cols, db: db)
-            try setVersion(change, col: "", incoming, db: db)
             return
+        }
+        guard let current else {
+            throw ApplyProblem(code: "missing_row", message: "Se recibió un cambio de \(change.tbl) \(change.rowID) que no existe aquí")
         }
         let base = versions[""]
         var winners: [String: SQLValue] = [:]
         for (col, value) in change.cols ?? [:] where col != "id" {
             let local = max(versions[col] ?? base ?? Version(hlc: 0, sede: ""), base ?? Version(hlc: 0, sede: ""))
+            let write = incomingVersion(col)
             let currentValue = SQLValue(databaseValue: current[col] as DatabaseValue? ?? .null)
-            if incoming > local {
+            if write >= local {
                 winners[col] = value
-                try setVersion(change, col: col, incoming, db: db)
-                if currentValue != value && local.sede != incoming.sede && local.hlc > 0 {
-                    try logConflict(change, col: col, kept: value.jsonText, keptVersion: incoming, lost: currentValue.jsonText, lostVersion: local, db: db)
+                try setVersion(change, col: col, write, db: db)
+                if currentValue != value && local.hlc > 0 && local.isConcurrent(with: write, localSede: localSede) {
+                    try logConflict(change, col: col, kept: value.jsonText, keptVersion: write, lost: currentValue.jsonText, lostVersion: local, db: db)
                 }
-            } else if incoming < local && currentValue != value && local.sede != incoming.sede {
-                try logConflict(change, col: col, kept: currentValue.jsonText, keptVersion: local, lost: value.jsonText, lostVersion: incoming, db: db)
+            } else if currentValue != value && local.isConcurrent(with: write, localSede: localSede) {
+                try logConflict(change, col: col, kept: currentValue.jsonText, keptVersion: local, lost: value.jsonText, lostVersion: write, db: db)
             }
         }
         if !winners.isEmpty { try update(table: table, rowID: change.rowID, cols: winners, db: db) }
@@ -245,17 +273,20 @@ struct RemoteApplier {
     func currentVersions(_ tbl: String, _ rowID: String, db: Database, localSede: String) throws -> [String: Version] {
         var versions: [String: Version] = [:]
         func offer(_ col: String, _ v: Version) { if versions[col].map({ v > $0 }) ?? true { versions[col] = v } }
-        for row in try Row.fetchAll(db, sql: "SELECT col, hlc, sede FROM col_versions WHERE tbl = ? AND row_id = ?", arguments: [tbl, rowID]) {
-            offer(row["col"], Version(hlc: row["hlc"], sede: row["sede"]))
+        for row in try Row.fetchAll(db, sql: "SELECT col, hlc, sede, prev FROM col_versions WHERE tbl = ? AND row_id = ?", arguments: [tbl, rowID]) {
+            offer(row["col"], Version(hlc: row["hlc"], sede: row["sede"], prev: row["prev"]))
         }
+        // SQLite takes the bare column `prev` from the row holding max(hlc).
         for row in try Row.fetchAll(db, sql: """
-            SELECT k.key AS col, max(j.hlc) AS hlc FROM journal j, json_each(j.cols) k
+            SELECT k.key AS col, max(j.hlc) AS hlc, json_extract(j.prev, '$."' || k.key || '"') AS prev FROM journal j, json_each(j.cols) k
             WHERE j.tbl = ? AND j.row_id = ? AND j.op IN ('I', 'U') GROUP BY k.key
             """, arguments: [tbl, rowID]) {
-            offer(row["col"], Version(hlc: row["hlc"], sede: localSede))
+            offer(row["col"], Version(hlc: row["hlc"], sede: localSede, prev: row["prev"]))
         }
-        if let deleted = try Int64.fetchOne(db, sql: "SELECT max(hlc) FROM journal WHERE tbl = ? AND row_id = ? AND op = 'D'", arguments: [tbl, rowID]) {
-            offer("*", Version(hlc: deleted, sede: localSede))
+        if let deleted = try Row.fetchOne(db, sql: """
+            SELECT max(hlc) AS hlc, json_extract(prev, '$."*"') AS prev FROM journal WHERE tbl = ? AND row_id = ? AND op = 'D'
+            """, arguments: [tbl, rowID]), let hlc: Int64 = deleted["hlc"] {
+            offer("*", Version(hlc: hlc, sede: localSede, prev: deleted["prev"]))
         }
         return versions
     }
@@ -270,12 +301,18 @@ struct RemoteApplier {
 
     func setVersion(_ change: PulledChange, col: String, _ v: Version, db: Database) throws {
         try db.cachedStatement(sql: """
-            INSERT INTO col_versions (tbl, row_id, col, hlc, sede) VALUES (?, ?, ?, ?, ?)
-            ON CONFLICT (tbl, row_id, col) DO UPDATE SET hlc = excluded.hlc, sede = excluded.sede
-            """).execute(arguments: [change.tbl, change.rowID, col, v.hlc, v.sede])
+            INSERT INTO col_versions (tbl, row_id, col, hlc, sede, prev) VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT (tbl, row_id, col) DO UPDATE SET hlc = excluded.hlc, sede = excluded.sede, prev = excluded.prev
+            """).execute(arguments: [change.tbl, change.rowID, col, v.hlc, v.sede, v.prev])
     }
 
+    /// Records a concurrent loser, once: the same pair met again (a page pulled twice) adds nothing.
     func logConflict(_ change: PulledChange, col: String, kept: String, keptVersion: Version, lost: String, lostVersion: Version, db: Database) throws {
+        let known = try Bool.fetchOne(db, sql: """
+            SELECT EXISTS (SELECT 1 FROM conflict_log WHERE tbl = ? AND row_id = ? AND col = ? AND kept_hlc = ? AND kept_sede IS ?
+                AND lost_hlc = ? AND lost_sede IS ?)
+            """, arguments: [change.tbl, change.rowID, col, keptVersion.hlc, keptVersion.sede, lostVersion.hlc, lostVersion.sede]) ?? false
+        if known { return }
         try db.execute(sql: """
             INSERT INTO conflict_log (id, tbl, row_id, col, kept_value, kept_hlc, kept_sede, lost_value, lost_hlc, lost_sede, at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)

@@ -60,17 +60,31 @@ public struct SyncStatus: Codable, Sendable, Equatable {
     public var rejects: Int
     public var conflicts: Int
     public var linkError: String?
+    /// How far this sede's clock ran ahead of central's at the last sync (ms); nil when right.
+    /// Meanwhile its writes wait, pending: they go once the clock is right.
+    public var clockAheadMs: Int64?
 
     enum CodingKeys: String, CodingKey {
         case link, pending, rejects, conflicts
-        case lastOK = "last_ok", linkError = "link_error"
+        case lastOK = "last_ok", linkError = "link_error", clockAheadMs = "clock_ahead_ms"
+    }
+
+    /// «El reloj de este equipo está adelantado 60 min respecto de la central…», or nil.
+    public var clockWarning: String? {
+        clockAheadMs.map { "El reloj de este equipo está adelantado \(SyncStatus.duration(ms: $0)) respecto de la central: corrija la hora; lo escrito se enviará entonces" }
+    }
+
+    /// `45 s`, `60 min`, `3 h`.
+    public static func duration(ms: Int64) -> String {
+        let seconds = max(0, ms / 1000)
+        return seconds < 60 ? "\(seconds) s" : seconds < 3 * 3600 ? "\((seconds + 30) / 60) min" : "\((seconds + 1800) / 3600) h"
     }
 
     public static func read(_ store: SedeStore) throws -> SyncStatus {
         try store.read { db in
             let config = try Row.fetchOne(db, sql: "SELECT link, link_error FROM sync_config WHERE id = 1")
             let state = try Row.fetchOne(db, sql: """
-                SELECT coalesce((SELECT max(seq) FROM journal), 0) - pushed_seq AS pending, last_ok_at FROM sync_state WHERE id = 1
+                SELECT coalesce((SELECT max(seq) FROM journal), 0) - pushed_seq AS pending, last_ok_at, clock_ahead_ms FROM sync_state WHERE id = 1
                 """)
             let link: String = config == nil ? "not_configured" : ((config?["link"] as String?) ?? "unknown")
             return SyncStatus(
@@ -79,7 +93,8 @@ public struct SyncStatus: Codable, Sendable, Equatable {
                 lastOK: state?["last_ok_at"],
                 rejects: try Int.fetchOne(db, sql: "SELECT count(*) FROM sync_rejects") ?? 0,
                 conflicts: try Int.fetchOne(db, sql: "SELECT count(*) FROM conflict_log") ?? 0,
-                linkError: config?["link_error"])
+                linkError: config?["link_error"],
+                clockAheadMs: state?["clock_ahead_ms"])
         }
     }
 }

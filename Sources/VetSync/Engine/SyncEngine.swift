@@ -20,6 +20,9 @@ public final class SyncEngine: @unchecked Sendable {
     /// Test-only fault hook, from `VETDESK_SYNC_FAULT`: `exit_after_pull_page` ends the process
     /// abruptly right after the first pulled page is committed.
     let fault = ProcessInfo.processInfo.environment["VETDESK_SYNC_FAULT"]
+    /// The last seq central stores while this sede's clock is ahead: the entries after it wait,
+    /// pending, until the clock is right and they are stamped again (see `checkClock`).
+    var pushThrough: Int64?
 
     public init(store: SedeStore) throws {
         guard let config = try SyncConfig.load(store) else { throw SyncError.notConfigured }
@@ -89,6 +92,7 @@ public final class SyncEngine: @unchecked Sendable {
     @discardableResult
     public func syncOnce() throws -> Summary {
         var summary = Summary()
+        pushThrough = nil
         do {
             // A pull can reveal that central lost entries it had acknowledged; then push again.
             for _ in 0..<3 {
@@ -127,7 +131,7 @@ public final class SyncEngine: @unchecked Sendable {
     /// Pushes the next batch; nil when nothing is pending.
     func pushBatch() throws -> PushStep? {
         let sedeID = try store.localSede().id
-        guard let batch = try PushBatch.next(store: store, sedeID: sedeID, limit: pushBatchSize) else { return nil }
+        guard let batch = try PushBatch.next(store: store, sedeID: sedeID, limit: pushBatchSize, through: pushThrough) else { return nil }
         let response: HTTPResponse
         do {
             response = try client.post("/v1/sync/push", body: batch.body, headers: [
@@ -152,6 +156,15 @@ public final class SyncEngine: @unchecked Sendable {
                 // Central holds different entries under these seqs: this store was restored.
                 try renewEpoch()
                 return PushStep(accepted: 0, rejected: 0)
+            case "clock_ahead":
+                // Central stored the entries before `expected`; from there on the HLCs are ahead of
+                // its clock. Send only the stored part (for its acknowledgement and rejects); the
+                // rest waits, pending, until this sede's clock is right (the pull sees it).
+                guard let expected = body.expectedSeq, expected >= batch.fromSeq, expected <= batch.toSeq else {
+                    throw SyncError.protocolViolation("clock_ahead sin expected_seq válido")
+                }
+                pushThrough = expected - 1
+                return expected == batch.fromSeq ? nil : PushStep(accepted: 0, rejected: 0)
             default:
                 break
             }
@@ -178,6 +191,7 @@ public final class SyncEngine: @unchecked Sendable {
             }
             try db.execute(sql: "UPDATE sync_state SET pushed_seq = max(pushed_seq, ?) WHERE id = 1", arguments: [acked])
         }
+        try checkClock(serverTimeMs: ack.serverTimeMs)
         let rejected = ack.rejects.count
         return PushStep(accepted: max(0, Int(acked - batch.fromSeq + 1) - rejected), rejected: rejected)
     }
@@ -209,6 +223,24 @@ public final class SyncEngine: @unchecked Sendable {
             throw SyncError.protocolViolation("PullResponse ilegible")
         }
         guard page.nextAfter >= page.after else { throw SyncError.protocolViolation("next_after < after") }
+        try checkClock(serverTimeMs: page.serverTimeMs)
+        // Central acknowledged more of this epoch than the journal holds: this file was restored
+        // from an older copy, and its own writes made after the copy exist only at central. A new
+        // epoch makes central send them back like any other sede's (a page of this epoch leaves
+        // them out), and keeps the seqs this journal will hand out again from meaning old entries.
+        if let acked = page.ackedThrough {
+            let restored = try store.applyingRemote { db -> Bool in
+                // The last seq this journal ever handed out (AUTOINCREMENT keeps it in sqlite_sequence).
+                let held = try Int64.fetchOne(db, sql: """
+                    SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'journal'), 0), coalesce((SELECT max(seq) FROM journal), 0))
+                    """) ?? 0
+                guard acked > held else { return false }
+                try db.execute(sql: "UPDATE sync_state SET epoch = ?, epoch_base = ?, pushed_seq = ? WHERE id = 1",
+                               arguments: [store.newID(), held, held])
+                return true
+            }
+            if restored { return 0 }
+        }
         // Central holds less of our journal than it acknowledged (it was restored): send it again.
         // No record of this epoch at all means nothing after the epoch's start.
         try store.applyingRemote { db in
@@ -219,6 +251,47 @@ public final class SyncEngine: @unchecked Sendable {
         let applied = try RemoteApplier(store: store).apply(page)
         if fault == "exit_after_pull_page" { exit(70) }
         return applied
+    }
+
+    /// Compares this sede's clock with central's (`serverTimeMs`, just answered). A clock more
+    /// than `HLC.maxDriftMs` ahead is recorded for the status bar and `sync status`. Once it is
+    /// right, journal entries still pending with an HLC ahead of it (written while it was wrong)
+    /// are stamped again from now on, in order and transaction by transaction, and the sede's
+    /// clock is brought back: central takes them, and no other sede's clock is dragged.
+    func checkClock(serverTimeMs: Int64) throws {
+        let now = store.clock.nowMs
+        let ahead = now - serverTimeMs
+        let limit = (max(now, serverTimeMs) + HLC.maxDriftMs) << 16
+        let (recorded, stateHLC, pendingMax) = try store.read { db -> (Int64?, Int64, Int64) in
+            let row = try Row.fetchOne(db, sql: """
+                SELECT clock_ahead_ms, hlc, coalesce((SELECT max(hlc) FROM journal WHERE seq > s.pushed_seq), 0) AS pending
+                FROM sync_state s WHERE id = 1
+                """)
+            return (row?["clock_ahead_ms"], row?["hlc"] ?? 0, row?["pending"] ?? 0)
+        }
+        if ahead > HLC.maxDriftMs {
+            if recorded.map({ abs($0 - ahead) > 1_000 }) ?? true {
+                try store.applyingRemote { db in
+                    try db.execute(sql: "UPDATE sync_state SET clock_ahead_ms = ? WHERE id = 1", arguments: [ahead])
+                }
+            }
+            return
+        }
+        guard recorded != nil || stateHLC > limit || pendingMax > limit else { return }
+        try store.applyingRemote { db in
+            let pushed = try Int64.fetchOne(db, sql: "SELECT pushed_seq FROM sync_state WHERE id = 1") ?? 0
+            var stamp = max(now << 16, try Int64.fetchOne(db, sql: "SELECT max(hlc) FROM journal WHERE hlc <= ?", arguments: [limit]) ?? 0)
+            if let first = try Int64.fetchOne(db, sql: "SELECT min(seq) FROM journal WHERE seq > ? AND hlc > ?", arguments: [pushed, limit]) {
+                let txs = try Int64.fetchAll(db, sql: "SELECT tx_id FROM journal WHERE seq >= ? GROUP BY tx_id ORDER BY min(seq)", arguments: [first])
+                for tx in txs {
+                    stamp += 1
+                    try db.execute(sql: "UPDATE journal SET hlc = ? WHERE seq >= ? AND tx_id = ?", arguments: [stamp, first, tx])
+                }
+            }
+            try db.execute(sql: "UPDATE sync_state SET hlc = CASE WHEN hlc > ? THEN ? ELSE max(hlc, ?) END, clock_ahead_ms = NULL WHERE id = 1",
+                           arguments: [limit, stamp, stamp])
+        }
+        pushThrough = nil
     }
 
     func recordLink(up: Bool, error: String?) throws {
@@ -256,17 +329,17 @@ public struct PushBatch: Sendable {
 
     /// Entries after `pushed_seq`, at most `limit` unless the last transaction is longer, extended
     /// so no transaction is split. The body is built by hand so `cols` goes out as stored.
-    public static func next(store: SedeStore, sedeID: String, limit: Int) throws -> PushBatch? {
+    public static func next(store: SedeStore, sedeID: String, limit: Int, through: Int64? = nil) throws -> PushBatch? {
         try store.read { db in
             guard let state = try Row.fetchOne(db, sql: "SELECT pushed_seq, epoch FROM sync_state WHERE id = 1"),
                   let epoch: String = state["epoch"] else { throw SyncError.notConfigured }
             let pushed: Int64 = state["pushed_seq"]
             let select = """
-                SELECT j.seq, j.tx_id, j.hlc, j.tbl, j.row_id, j.op, j.cols, j.user_id, s.data_class
+                SELECT j.seq, j.tx_id, j.hlc, j.tbl, j.row_id, j.op, j.cols, j.user_id, s.data_class, j.prev
                 FROM journal j LEFT JOIN synced_tables s ON s.name = j.tbl
                 """
             // A transaction's entries are consecutive in seq: read on past `limit` until it ends.
-            let rows = try Row.fetchCursor(db, sql: select + " WHERE j.seq > ? ORDER BY j.seq", arguments: [pushed])
+            let rows = try Row.fetchCursor(db, sql: select + " WHERE j.seq > ? AND j.seq <= ? ORDER BY j.seq", arguments: [pushed, through ?? Int64.max])
             var out = ""
             out.reserveCapacity(limit * 400)
             var from: Int64 = 0, to: Int64 = 0, lastTx: Int64 = 0, count = 0
@@ -274,11 +347,11 @@ public struct PushBatch: Sendable {
                 let seq: Int64 = row[0], tx: Int64 = row[1], hlc: Int64 = row[2]
                 if count >= limit && tx != lastTx { break }
                 if count == 0 { from = seq } else { out += "," }
-                let cols: String? = row[6], user: String? = row[7], cls: String? = row[8]
+                let cols: String? = row[6], user: String? = row[7], cls: String? = row[8], prev: String? = row[9]
                 out += "{\"seq\":\(seq),\"tx_id\":\(tx),\"hlc\":\(hlc),\"tbl\":\(JSONText.quote(row[3])),"
                 out += "\"row_id\":\(JSONText.quote(row[4])),\"op\":\(JSONText.quote(row[5])),"
                 out += "\"cols\":\(cols ?? "null"),\"user_id\":\(JSONText.quoteOrNull(user)),"
-                out += "\"data_class\":\(JSONText.quoteOrNull(cls))}"
+                out += "\"data_class\":\(JSONText.quoteOrNull(cls)),\"prev\":\(prev ?? "null")}"
                 to = seq; lastTx = tx; count += 1
             }
             guard count > 0 else { return nil }

@@ -146,16 +146,19 @@ public struct PulledChange: Codable, Sendable, Equatable {
     public var op: String
     public var cols: [String: SQLValue]?
     public var dataClass: DataClass
+    /// What the writer had seen when it wrote: for each column it overwrote, the HLC of the
+    /// version it held (a delete: the row's newest, key ""). Nil when unknown.
+    public var prev: [String: Int64]?
 
     enum CodingKeys: String, CodingKey {
-        case cseq, origin, hlc, tbl, op, cols
+        case cseq, origin, hlc, tbl, op, cols, prev
         case originEpoch = "origin_epoch", txID = "tx_id", rowID = "row_id", dataClass = "data_class"
     }
 
     public init(cseq: Int64, origin: String?, originEpoch: String?, txID: Int64, hlc: Int64, tbl: String, rowID: String,
-                op: String, cols: [String: SQLValue]?, dataClass: DataClass) {
+                op: String, cols: [String: SQLValue]?, dataClass: DataClass, prev: [String: Int64]? = nil) {
         self.cseq = cseq; self.origin = origin; self.originEpoch = originEpoch; self.txID = txID; self.hlc = hlc
-        self.tbl = tbl; self.rowID = rowID; self.op = op; self.cols = cols; self.dataClass = dataClass
+        self.tbl = tbl; self.rowID = rowID; self.op = op; self.cols = cols; self.dataClass = dataClass; self.prev = prev
     }
 }
 
@@ -219,7 +222,7 @@ extension PullResponse {
         try r.beginArray()
         while try r.nextElement() {
             var cseq: Int64?, origin: String?, originEpoch: String?, txID: Int64?, hlc: Int64?, tbl: String?, rowID: String?, op: String?
-            var cols: [String: SQLValue]?, dataClass: DataClass?
+            var cols: [String: SQLValue]?, dataClass: DataClass?, prev: [String: Int64]?
             try r.beginObject()
             while let key = try r.nextKey() {
                 switch key {
@@ -232,6 +235,8 @@ extension PullResponse {
                 case "row_id": rowID = try r.readString()
                 case "op": op = try r.readString()
                 case "cols": cols = try r.readNull() ? nil : try r.readScalarObject()
+                case "prev":
+                    prev = try r.readNull() ? nil : try r.readScalarObject().compactMapValues { if case .int(let i) = $0 { i } else { nil } }
                 case "data_class":
                     let name = try r.readString()
                     guard let known = DataClass(rawValue: name) else { throw JSONReader.Failure(message: "data_class desconocida", offset: r.offset) }
@@ -243,7 +248,7 @@ extension PullResponse {
                 throw JSONReader.Failure(message: "faltan campos del cambio", offset: r.offset)
             }
             changes.append(PulledChange(cseq: cseq, origin: origin, originEpoch: originEpoch, txID: txID, hlc: hlc, tbl: tbl, rowID: rowID,
-                                        op: op, cols: cols, dataClass: dataClass))
+                                        op: op, cols: cols, dataClass: dataClass, prev: prev))
         }
         return changes
     }

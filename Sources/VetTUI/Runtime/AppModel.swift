@@ -219,7 +219,7 @@ public struct AppModel {
         candidates = candidates.map { " " + $0 + " " }
         let fullLink = " " + link.text(now: now) + " "
         let compactLink = " " + link.text(now: now, compact: true) + " "
-        let linkStyle: StyleRole = link.state == .down ? .statusLinkDown : (link.state == .up ? .statusLinkUp : .status)
+        let linkStyle: StyleRole = link.state == .down || link.clockAheadMs != nil ? .statusLinkDown : (link.state == .up ? .statusLinkUp : .status)
         let minimumLink = CellWidth.of(compactLink)
         let left = candidates.first { CellWidth.of($0) + minimumLink <= w } ?? candidates[candidates.count - 1]
         canvas.put(left, x: 0, y: y, style: .status, maxWidth: w)

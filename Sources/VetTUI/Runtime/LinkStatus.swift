@@ -9,6 +9,8 @@ public struct LinkStatus: Equatable, Sendable {
     public var state: State
     public var pending: Int
     public var lastOK: Date?
+    /// How far this sede's clock ran ahead of central's at the last sync (ms); nil when right.
+    public var clockAheadMs: Int64? = nil
 
     public static let unknown = LinkStatus(state: .notConfigured, pending: 0, lastOK: nil)
 
@@ -21,6 +23,11 @@ public struct LinkStatus: Equatable, Sendable {
         case .notConfigured: return compact ? "Sin central" : "Central: sin configurar"
         case .up: parts = [compact ? "Arriba" : "Enlace: arriba"]
         case .down: parts = [compact ? "Caído" : "Enlace: caído"]
+        }
+        if let clockAheadMs {
+            let seconds = max(0, clockAheadMs / 1000)
+            let ahead = seconds < 60 ? "\(seconds) s" : seconds < 3 * 3600 ? "\((seconds + 30) / 60) min" : "\((seconds + 1800) / 3600) h"
+            parts.append(compact ? "Reloj +\(ahead)" : "Reloj adelantado \(ahead)")
         }
         parts.append(compact ? "\(pending) pend." : (pending == 1 ? "1 por enviar" : "\(pending) por enviar"))
         if let lastOK {
@@ -38,7 +45,7 @@ extension SedeStore {
     public func linkStatus() throws -> LinkStatus {
         try read { db in
             let row = try Row.fetchOne(db, sql: """
-                SELECT coalesce((SELECT max(seq) FROM journal), 0) - pushed_seq AS pending, last_ok_at,
+                SELECT coalesce((SELECT max(seq) FROM journal), 0) - pushed_seq AS pending, last_ok_at, clock_ahead_ms,
                        EXISTS (SELECT 1 FROM sync_config) AS configured, (SELECT link FROM sync_config WHERE id = 1) AS link
                 FROM sync_state WHERE id = 1
                 """)
@@ -47,7 +54,8 @@ extension SedeStore {
             let configured: Bool = row?["configured"] ?? false
             let link: String? = row?["link"]
             let state: LinkStatus.State = !configured ? .notConfigured : (link == "up" ? .up : .down)
-            return LinkStatus(state: state, pending: max(0, pending), lastOK: last.flatMap(LimaTime.parseISO8601))
+            return LinkStatus(state: state, pending: max(0, pending), lastOK: last.flatMap(LimaTime.parseISO8601),
+                              clockAheadMs: row?["clock_ahead_ms"])
         }
     }
 }

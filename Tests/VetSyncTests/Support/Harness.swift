@@ -174,15 +174,30 @@ final class TestSede: @unchecked Sendable {
     let code: String
     let dir: TempDir
     let path: String
-    let store: SedeStore
+    let clock: any WallClock
+    private(set) var store: SedeStore
     var token = ""
 
     init(_ code: String, in dir: TempDir = TempDir(), clock: (any WallClock)? = nil) throws {
         self.code = code
         self.dir = dir
+        self.clock = clock ?? SystemClock()
         path = dir.file("\(code).db")
-        store = try SedeStore.create(path: path, clock: clock ?? SystemClock())
+        store = try SedeStore.create(path: path, clock: self.clock)
         try store.initializeSede(code: code, name: "Sede \(code)")
+    }
+
+    /// A consistent copy of the sede's file, as a backup tool would take it.
+    func copy(to copyPath: String) throws {
+        try store.pool.writeWithoutTransaction { db in try db.execute(sql: "VACUUM INTO ?", arguments: [copyPath]) }
+    }
+
+    /// Puts an older copy back in place of the sede's file, as after a disk failure.
+    func restore(from copyPath: String) throws {
+        try store.close()
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        try FileManager.default.copyItem(atPath: copyPath, toPath: path)
+        store = try SedeStore.open(path: path, clock: clock)
     }
 
     /// A new sede registered at `central` and linked to it (the setup of most sync tests).
