@@ -14,10 +14,15 @@ struct DemoCommand: ParsableCommand {
         try reportingErrors {
             let path = try database.resolvedPath()
             guard pets >= 0, pets <= 5_000_000 else { throw UserFacingError("--pets va de 0 a 5.000.000") }
-            let store = try SedeStore.create(path: path)
-            let summary = try DemoGenerator.run(store: store, options: .init(pets: pets, seed: seed)) { done in
-                if progress { FileHandle.standardError.write(Data("\r\(done) mascotas".utf8)) }
+            // Built aside and moved into place complete: a demo killed half-way leaves nothing at
+            // `path`, and the next run starts over.
+            var made: DemoGenerator.Summary?
+            _ = try SedeStore.build(path: path) { store in
+                made = try DemoGenerator.run(store: store, options: .init(pets: pets, seed: seed)) { done in
+                    if progress { FileHandle.standardError.write(Data("\r\(done) mascotas".utf8)) }
+                }
             }
+            guard let summary = made else { return }
             if progress { FileHandle.standardError.write(Data("\n".utf8)) }
             print("Demo creada en \(path): \(summary.owners) propietarios, \(summary.pets) mascotas en \(String(format: "%.1f", summary.seconds)) s")
             print("Usuarios: recepcion, veterinario, farmacia, supervisor, admin (clave \(DemoGenerator.demoPassword))")

@@ -11,6 +11,13 @@ struct VetDeskCommand: ParsableCommand {
                       AgendaCommand.self],
         defaultSubcommand: OpenCommand.self
     )
+
+    /// Whatever the user's umask, nothing vetdesk creates is readable outside the sede's group
+    /// (README: «Instalación en una sede»).
+    static func main() {
+        umask(0o007)
+        main(nil)
+    }
 }
 
 /// Options every command that works on a sede store shares.
@@ -41,6 +48,11 @@ func reportingErrors<T>(_ body: () throws -> T) throws -> T {
         throw ExitCode(1)
     } catch let error as UserFacingError {
         FileHandle.standardError.write(Data(("vetdesk: " + error.message + "\n").utf8))
+        throw ExitCode(1)
+    } catch {
+        // Store operations already name the file; this is the last net for database errors.
+        guard let mapped = StoreError.describing(error, path: "la base de datos") else { throw error }
+        FileHandle.standardError.write(Data(("vetdesk: " + mapped.message + "\n").utf8))
         throw ExitCode(1)
     }
 }

@@ -18,7 +18,7 @@ struct SyncScreenTests {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         #expect(try store.linkStatus().state == .notConfigured)
         try store.pool.write { db in
-            try db.execute(sql: "INSERT INTO sync_config (id, central_url, token, link) VALUES (1, 'https://central.example.pe', 't', 'down')")
+            try db.execute(sql: "INSERT INTO sync_config (id, central_url, link) VALUES (1, 'https://central.example.pe', 'down')")
         }
         try store.write(user: nil) { db in
             try Owner(id: store.newID(), docType: .dni, docNumber: "12345678", firstNames: "Ana", lastNames: "Paz",
