@@ -52,6 +52,7 @@ public enum BenchSuite {
         AgendaBench.dayView,
         PatientSearchBench.keystroke,
         SyncBench.ingest,
+        WriteContentionBench.contention,
     ]
 
     public static func run(only: String?, context: BenchContext) throws -> [BenchResult] {

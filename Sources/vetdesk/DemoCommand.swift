@@ -14,18 +14,23 @@ struct DemoCommand: ParsableCommand {
         try reportingErrors {
             let path = try database.resolvedPath()
             guard pets >= 0, pets <= 5_000_000 else { throw UserFacingError("--pets va de 0 a 5.000.000") }
-            let store = try SedeStore.create(path: path)
+            // Built aside and moved into place complete: a demo killed half-way leaves nothing at
+            // `path`, and the next run starts over.
+            var made: DemoGenerator.Summary?
             // Whole lines (a log or a pipe reads them as they come), one per tenth of the pets.
             var shownTenths = 0
-            let summary = try DemoGenerator.run(store: store, options: .init(pets: pets, seed: seed)) { done in
-                guard progress, pets > 0 else { return }
-                let tenths = done * 10 / pets
-                guard tenths > shownTenths || done == pets else { return }
-                shownTenths = tenths
-                var line = "\(done) de \(pets) mascotas (\(tenths * 10) %)\n"
-                if done == pets { line += "Historias clínicas, vacunas y agenda de dos semanas…\n" }
-                FileHandle.standardError.write(Data(line.utf8))
+            _ = try SedeStore.build(path: path) { store in
+                made = try DemoGenerator.run(store: store, options: .init(pets: pets, seed: seed)) { done in
+                    guard progress, pets > 0 else { return }
+                    let tenths = done * 10 / pets
+                    guard tenths > shownTenths || done == pets else { return }
+                    shownTenths = tenths
+                    var line = "\(done) de \(pets) mascotas (\(tenths * 10) %)\n"
+                    if done == pets { line += "Historias clínicas, vacunas y agenda de dos semanas…\n" }
+                    FileHandle.standardError.write(Data(line.utf8))
+                }
             }
+            guard let summary = made else { return }
             print("Demo creada en \(path): \(summary.owners) propietarios, \(summary.pets) mascotas en \(String(format: "%.1f", summary.seconds)) s")
             print("Usuarios: recepcion, veterinario, farmacia, supervisor, admin (clave \(DemoGenerator.demoPassword))")
         }

@@ -27,12 +27,15 @@ struct InitCommand: ParsableCommand {
                 let hello = try SyncEngine.hello(config: config)
                 guard hello.code == sede else { throw UserFacingError("El token es de la sede \(hello.code), no de \(sede)") }
             }
-            let store = try SedeStore.create(path: path)
-            let created = try store.initializeSede(code: sede, name: name)
-            if let password = adminPassword {
-                try store.addUser(username: admin, fullName: "Administrador", password: password, roles: [.administrador, .supervisor])
+            // Built aside and moved into place complete: a full disk or a kill leaves nothing at `path`.
+            let store = try SedeStore.build(path: path) { store in
+                _ = try store.initializeSede(code: sede, name: name)
+                if let password = adminPassword {
+                    try store.addUser(username: admin, fullName: "Administrador", password: password, roles: [.administrador, .supervisor])
+                }
+                try store.setIdleMinutes(idleMinutes)
             }
-            try store.setIdleMinutes(idleMinutes)
+            let created = try store.localSede()
             print("Sede \(created.code) \(created.name) creada en \(path)")
             if let config {
                 try SyncEngine.configure(store: store, config: config)

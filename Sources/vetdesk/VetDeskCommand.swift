@@ -12,9 +12,12 @@ struct VetDeskCommand: ParsableCommand {
         defaultSubcommand: OpenCommand.self
     )
 
-    /// A first word that is not an option and names no command is a typo, not a request to open
-    /// the screen: it is refused with the list of commands (exit 64, a usage error).
+    /// Whatever the user's umask, nothing vetdesk creates is readable outside the sede's group
+    /// (README: «Instalación en una sede»). A first word that is not an option and names no
+    /// command is a typo, not a request to open the screen: it is refused with the list of
+    /// commands (exit 64, a usage error).
     static func main() {
+        umask(0o007)
         let arguments = Array(CommandLine.arguments.dropFirst())
         if let first = arguments.first, !first.hasPrefix("-"), first != "help",
            let problem = unknownCommandMessage(first) {
@@ -59,6 +62,11 @@ func reportingErrors<T>(_ body: () throws -> T) throws -> T {
         throw ExitCode(1)
     } catch let error as UserFacingError {
         FileHandle.standardError.write(Data(("vetdesk: " + error.message + "\n").utf8))
+        throw ExitCode(1)
+    } catch {
+        // Store operations already name the file; this is the last net for database errors.
+        guard let mapped = StoreError.describing(error, path: "la base de datos") else { throw error }
+        FileHandle.standardError.write(Data(("vetdesk: " + mapped.message + "\n").utf8))
         throw ExitCode(1)
     }
 }

@@ -143,7 +143,7 @@ import VetTestSupport
         let path = dir.file("sede.db")
         FileManager.default.createFile(atPath: path, contents: Data("esto no es una base de datos de VetDesk\n".utf8))
         let before = fileFingerprint(path)
-        for args in [["--db", path], ["demo", "--db", path], ["init", "--db", path, "--sede", "LIM01", "--name", "X", "--admin-password", "1234"]] {
+        for args in [["--db", path], ["demo", "--db", path], ["init", "--db", path, "--sede", "LIM01", "--name", "X", "--admin-password", "clave1"]] {
             let result = try runProcess(Binaries.vetdesk, args)
             #expect(result.status == 1, "\(args)")
             #expect(result.stderr.contains("vetdesk: "), "\(args): \(result.stderr)")

@@ -158,7 +158,7 @@ import VetTestSupport
         #expect(created.status == 0, "\(created.stderr)")
         let store = try SedeStore.open(path: db)
         let sede = try store.localSede()
-        try store.addUser(username: "vet.ana", fullName: "Dra. Ana Ríos", password: "1234", roles: [.veterinario], passwordHash: "x")
+        try store.addUser(username: "vet.ana", fullName: "Dra. Ana Ríos", password: "123456", roles: [.veterinario], passwordHash: "x")
         try store.close()
         func vetdesk(_ args: [String]) throws -> ProcessResult { try runProcess(Binaries.vetdesk, ["agenda"] + args + ["--db", db]) }
         var r = try vetdesk(["schedule", "--vet", "vet.ana", "--block", "1-5 08:00-13:00", "--block", "6 09:00-12:30", "--by", "admin"])

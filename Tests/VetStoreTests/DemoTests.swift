@@ -61,4 +61,31 @@ import VetTestSupport
             }
         }
     }
+
+    /// Issue 9, item 13: `vetdesk demo` killed half-way leaves no sede at the path (nothing that
+    /// opens without warning), and the next `vetdesk demo` builds it, removing what was left aside.
+    @Test(.timeLimit(.minutes(5))) func aDemoKilledHalfWayLeavesNothingAndCanBeBuiltAgain() throws {
+        let dir = TempDir()
+        let path = dir.file("sede.db")
+        let demo = try SpawnedProcess(Binaries.vetdesk, ["demo", "--db", path, "--pets", "400000"])
+        func bytesWritten() -> Int {
+            ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).reduce(0) { total, name in
+                total + ((try? FileManager.default.attributesOfItem(atPath: dir.file(name))[.size] as? Int) ?? 0)
+            }
+        }
+        // Killed while it writes owners and pets.
+        #expect(waitUntil(seconds: 180) { bytesWritten() > 3_000_000 })
+        demo.stop(SIGKILL)
+        #expect(!FileManager.default.fileExists(atPath: path), "a half-made sede is at \(path)")
+        let open = try runProcess(Binaries.vetdesk, ["sync", "status", "--db", path])
+        #expect(open.status == 1 && open.stderr.contains("No existe la base de datos"), "\(open.stderr)")
+
+        let again = try runProcess(Binaries.vetdesk, ["demo", "--db", path, "--pets", "300"])
+        #expect(again.status == 0, "\(again.stderr)")
+        let left = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.contains(".creando-") }
+        #expect(left.isEmpty, "\(left)")
+        let store = try SedeStore.open(path: path)
+        #expect(try store.isDemo())
+        #expect(try store.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM pets") } == 300)
+    }
 }

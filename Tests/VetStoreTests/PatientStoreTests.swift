@@ -30,7 +30,7 @@ struct PatientFixture {
 
     /// A staff member; the hash is never verified in these tests, so bcrypt's cost is skipped.
     static func user(_ store: SedeStore, _ sede: Sede, _ name: String, _ full: String, _ roles: [Role]) throws -> Session {
-        let u = try store.addUser(username: name, fullName: full, password: "1234", roles: roles, passwordHash: "unused")
+        let u = try store.addUser(username: name, fullName: full, password: "123456", roles: roles, passwordHash: "unused")
         return Session(userID: u.id, username: name, fullName: full, roles: roles, sede: sede)
     }
 

@@ -20,7 +20,7 @@ struct SyncScreenTests {
         #expect(LinkStatus(state: .notConfigured, pending: 4_312, lastOK: nil).text(now: Date()) == "Central: sin configurar")
         #expect(LinkStatus(state: .notConfigured, pending: 4_312, lastOK: nil).text(now: Date(), compact: true) == "Sin central")
         try store.pool.write { db in
-            try db.execute(sql: "INSERT INTO sync_config (id, central_url, token, link) VALUES (1, 'https://central.example.pe', 't', 'down')")
+            try db.execute(sql: "INSERT INTO sync_config (id, central_url, link) VALUES (1, 'https://central.example.pe', 'down')")
         }
         try store.write(user: nil) { db in
             try Owner(id: store.newID(), docType: .dni, docNumber: "12345678", firstNames: "Ana", lastNames: "Paz",

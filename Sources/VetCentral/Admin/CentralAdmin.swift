@@ -84,7 +84,7 @@ public enum CentralAdmin {
         guard !name.isEmpty, name.count <= 32, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "_" || $0 == "-") }) else {
             throw CentralError(422, "invalid_username", "El usuario tiene de 1 a 32 letras, dígitos, punto, guion o guion bajo")
         }
-        guard password.count >= 4 else { throw CentralError(422, "invalid_password", "La clave tiene al menos 4 caracteres") }
+        if let problem = Credentials.passwordProblem(password) { throw CentralError(422, "invalid_password", problem) }
         var parsed: [(roleID: String, sedeCode: String, role: String)] = []
         for spec in specs {
             let parts = spec.split(separator: ":").map(String.init)
@@ -95,7 +95,7 @@ public enum CentralAdmin {
         }
         guard !parsed.isEmpty else { throw CentralError(422, "invalid_role", "Asigne al menos un rol con --role SEDE:rol") }
         let id = newID()
-        try await storage.addUser(id: id, username: name, fullName: fullName, passHash: Bcrypt.hash(password, cost: 10), roles: parsed, nowText: nowText)
+        try await storage.addUser(id: id, username: name, fullName: fullName, passHash: Bcrypt.hash(password, cost: Credentials.bcryptCost), roles: parsed, nowText: nowText)
         return id
     }
 

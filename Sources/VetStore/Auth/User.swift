@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import HummingbirdBcrypt
 import VetCore
@@ -35,10 +36,12 @@ public struct Session: Sendable, Equatable {
 }
 
 public enum PasswordHasher {
-    /// bcrypt cost: about a tenth of a second per check on this hardware.
-    public static let cost: UInt8 = 10
+    /// bcrypt cost of new claves (`Credentials.bcryptCost`): a few tenths of a second per check.
+    public static let cost: UInt8 = Credentials.bcryptCost
     public static func hash(_ password: String) -> String { Bcrypt.hash(password, cost: cost) }
     public static func verify(_ password: String, hash: String) -> Bool { Bcrypt.verify(password, hash: hash) }
+    /// A hash no clave matches, of the same cost as a real one: checked for unknown users.
+    static let unknownUserHash = Bcrypt.hash(UUID().uuidString + UUID().uuidString, cost: cost)
 }
 
 extension SedeStore {

@@ -62,13 +62,19 @@ extension SedeStore {
         }
     }
 
-    /// Writes the printable prescription to `path` (UTF-8 text).
+    /// Writes the printable prescription to `path` (UTF-8 text). It carries the owner's name,
+    /// document and phone: the file and its folder are for the sede's group only, whatever the umask.
     public func exportPrescription(id: String, to path: String) throws {
         let text = try prescriptionText(id: id)
+        let folder = (path as NSString).deletingLastPathComponent
         do {
-            try text.write(toFile: path, atomically: true, encoding: .utf8)
-        } catch {
-            throw StoreError.invalid("No se pudo escribir \(path)")
+            if !folder.isEmpty {
+                try SedeFiles.createFolder(folder)
+                SedeFiles.tighten(folder)
+            }
+            try SedeFiles.write(Data(text.utf8), to: path)
+        } catch let error as SystemError {
+            throw StoreError.creating(path: path, folder: folder.isEmpty ? "." : folder, errno: error.errno)
         }
     }
 }

@@ -19,10 +19,15 @@ enum SedeMigrations {
     /// The highest schema number this binary knows.
     static var latest: Int { all.last?.number ?? 0 }
 
-    static var migrator: DatabaseMigrator {
+    /// The migrator for the store at `databasePath` (`nil`: a store whose sync token, if any, may
+    /// not be moved out, which makes migration 0008 fail rather than lose it).
+    static func migrator(databasePath: String?) -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
         for migration in all {
             migrator.registerMigration(migration.identifier) { db in
+                if migration.number == SyncTokenFile.migrationNumber {
+                    try SyncTokenFile.moveOut(db, databasePath: databasePath)
+                }
                 try JournalTriggers.dropAll(db)
                 try db.execute(sql: migration.sql)
                 try JournalTriggers.regenerate(db)
@@ -31,4 +36,6 @@ enum SedeMigrations {
         }
         return migrator
     }
+
+    static var migrator: DatabaseMigrator { migrator(databasePath: nil) }
 }

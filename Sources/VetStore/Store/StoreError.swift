@@ -1,3 +1,9 @@
+import Foundation
+import GRDB
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Why a sede store could not be opened or written; `message` is Spanish, for the user, as is.
 public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case missing(path: String)
@@ -8,6 +14,15 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case notInitialized(path: String)
     case cannotCreate(path: String, reason: String)
     case invalid(String)
+    /// The OS does not let this user do `what` («leer», «escribir en») with `path`.
+    case noPermission(path: String, what: String)
+    case diskFull(path: String)
+    /// Another program held the database's write lock for `seconds`.
+    case busy(path: String, seconds: Int)
+    /// The disk failed a read or a write (SQLite result code `code`).
+    case diskError(path: String, code: Int32)
+    /// Any other database error that reached a person (SQLite result code `code`).
+    case unexpected(path: String, code: Int32)
 
     public var message: String {
         switch self {
@@ -27,8 +42,87 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
             "No se pudo crear \(p): \(reason)"
         case .invalid(let m):
             m
+        case .noPermission(let p, let what):
+            "Su usuario no tiene permiso para \(what) \(p). Pida al administrador que agregue su usuario al grupo de la sede y que la carpeta y la base sean del grupo con permiso de escritura (README: «Instalación en una sede»). No se modificó nada."
+        case .diskFull(let p):
+            "No queda espacio en el disco donde está \(p): no se guardó nada. Libere espacio (respaldos o archivos viejos) y vuelva a intentar."
+        case .busy(_, let seconds):
+            "La base de la sede sigue ocupada por otro programa tras \(seconds) s de espera: no se guardó nada. Vuelva a intentar; si se repite, cierre el programa que la tiene abierta (por ejemplo, una consola sqlite3)."
+        case .diskError(let p, let code):
+            "El disco falló al leer o escribir \(p) (código SQLite \(code)): puede que no se haya guardado. Revise el disco y el espacio libre y vuelva a intentar; si se repite, restaure la base desde un respaldo."
+        case .unexpected(let p, let code):
+            "La base de datos \(p) respondió con un error inesperado (código SQLite \(code)): no se guardó nada. Vuelva a intentar; si se repite, avise a soporte con este código."
         }
     }
 
     public var description: String { message }
+}
+
+extension StoreError {
+    /// The Spanish error for a database error caused by the machine rather than by the data: no
+    /// permission, a read-only file or folder, a full or failing disk, a lock held too long, a
+    /// damaged file. `nil` for errors the caller handles itself (a broken rule, a constraint).
+    public static func environmental(_ error: DatabaseError, path: String) -> StoreError? {
+        let code = error.resultCode
+        if code == .SQLITE_FULL || ((code == .SQLITE_IOERR || code == .SQLITE_CANTOPEN) && DiskSpace.isFull(path: path)) {
+            return .diskFull(path: path)
+        }
+        switch code {
+        case .SQLITE_READONLY, .SQLITE_PERM, .SQLITE_AUTH:
+            return .noPermission(path: path, what: "escribir en")
+        case .SQLITE_CANTOPEN:
+            return .noPermission(path: path, what: "abrir")
+        case .SQLITE_BUSY, .SQLITE_LOCKED:
+            return .busy(path: path, seconds: 0)
+        case .SQLITE_CORRUPT, .SQLITE_NOTADB:
+            return .notADatabase(path: path)
+        case .SQLITE_IOERR, .SQLITE_NOMEM, .SQLITE_PROTOCOL, .SQLITE_NOLFS:
+            return .diskError(path: path, code: error.extendedResultCode.rawValue)
+        default:
+            return nil
+        }
+    }
+
+    /// The Spanish error for anything a store operation threw, for the last place before a person
+    /// reads it (the command line, the TUI).
+    public static func describing(_ error: any Error, path: String) -> StoreError? {
+        if let error = error as? StoreError { return error }
+        guard let error = error as? DatabaseError else { return nil }
+        return environmental(error, path: path) ?? .unexpected(path: path, code: error.extendedResultCode.rawValue)
+    }
+}
+
+extension StoreError {
+    /// Why a new store file could not be made, from the system's `errno`.
+    static func creating(path: String, folder: String, errno code: Int32) -> StoreError {
+        switch code {
+        case ENOSPC, EDQUOT: .diskFull(path: path)
+        case EACCES, EPERM, EROFS: .noPermission(path: folder, what: "crear archivos en la carpeta")
+        default: .cannotCreate(path: path, reason: String(cString: strerror(code)))
+        }
+    }
+
+    /// The same error told about `path` where it was about `temp` (a store built aside).
+    func replacingPath(_ temp: String, with path: String) -> StoreError {
+        switch self {
+        case .diskFull(let p) where p == temp: .diskFull(path: path)
+        case .noPermission(let p, let what) where p == temp: .noPermission(path: path, what: what)
+        case .busy(let p, let s) where p == temp: .busy(path: path, seconds: s)
+        case .diskError(let p, let c) where p == temp: .diskError(path: path, code: c)
+        case .unexpected(let p, let c) where p == temp: .unexpected(path: path, code: c)
+        case .notADatabase(let p) where p == temp: .notADatabase(path: path)
+        default: self
+        }
+    }
+}
+
+/// Free space where a file lives.
+enum DiskSpace {
+    /// Whether the filesystem holding `path` (or its folder) has no room left for a page.
+    static func isFull(path: String) -> Bool {
+        guard let attributes = try? FileManager.default.attributesOfFileSystem(forPath: (path as NSString).deletingLastPathComponent.isEmpty
+                                                                                 ? "." : (path as NSString).deletingLastPathComponent),
+              let free = (attributes[.systemFreeSize] as? NSNumber)?.int64Value else { return false }
+        return free < 64 * 1024
+    }
 }

@@ -3,7 +3,8 @@ import GRDB
 import VetCore
 import VetStore
 
-/// Where a sede's central is and how to reach it. Stored in `sync_config`; never synced.
+/// Where a sede's central is and how to reach it: the address in `sync_config` (never synced),
+/// the token in its own file (`SyncTokenFile`).
 public struct SyncConfig: Sendable, Equatable {
     public var centralURL: String
     public var token: String
@@ -42,12 +43,16 @@ public enum SyncError: Error, Equatable, Sendable, CustomStringConvertible {
 }
 
 extension SyncConfig {
+    /// The central's address from `sync_config` and the token from its file (`SyncTokenFile`),
+    /// which only the sync daemon's user can read.
     public static func load(_ store: SedeStore) throws -> SyncConfig? {
-        try store.read { db in
-            try Row.fetchOne(db, sql: "SELECT central_url, token, cacert FROM sync_config WHERE id = 1").map {
-                SyncConfig(centralURL: $0["central_url"], token: $0["token"], caCertPath: $0["cacert"])
-            }
+        guard let row = try store.read({ db in try Row.fetchOne(db, sql: "SELECT central_url, cacert FROM sync_config WHERE id = 1") }) else {
+            return nil
         }
+        guard let token = try SyncTokenFile.load(databasePath: store.path) else {
+            throw StoreError.invalid("Falta el token de sincronización (\(SyncTokenFile.path(forDatabase: store.path))). Enlace la sede otra vez con: vetdesk sync configure --central URL --token TOKEN, como el usuario del servicio de sincronización.")
+        }
+        return SyncConfig(centralURL: row["central_url"], token: token, caCertPath: row["cacert"])
     }
 }
 

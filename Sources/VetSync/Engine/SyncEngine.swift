@@ -47,13 +47,14 @@ public final class SyncEngine: @unchecked Sendable {
         guard local.code == hello.code else {
             throw StoreError.invalid("El token es de la sede \(hello.code) y esta base es de la sede \(local.code)")
         }
+        try SyncTokenFile.save(config.token, databasePath: store.path)
         try store.applyingRemote { db in
             if local.id != hello.sedeID { try SedeIdentity.rekey(db, from: local.id, to: hello.sedeID) }
             try db.execute(sql: """
-                INSERT INTO sync_config (id, central_url, token, cacert) VALUES (1, ?, ?, ?)
-                ON CONFLICT(id) DO UPDATE SET central_url = excluded.central_url, token = excluded.token,
+                INSERT INTO sync_config (id, central_url, cacert) VALUES (1, ?, ?)
+                ON CONFLICT(id) DO UPDATE SET central_url = excluded.central_url,
                     cacert = excluded.cacert, link = NULL, link_at = NULL, link_error = NULL
-                """, arguments: [config.centralURL, config.token, config.caCertPath])
+                """, arguments: [config.centralURL, config.caCertPath])
             try db.execute(sql: "UPDATE sync_state SET epoch = ?, epoch_base = pushed_seq WHERE id = 1 AND epoch IS NULL", arguments: [store.newID()])
         }
         return hello

@@ -109,10 +109,9 @@ public struct AppModel {
             let result: Any
             do {
                 result = try work(services)
-            } catch let error as StoreError {
-                result = PerformFailure(message: error.message)
             } catch {
-                result = PerformFailure(message: "Error inesperado: \(error)")
+                // Store and database errors become the Spanish message of `StoreError`.
+                result = PerformFailure(message: StoreError.describing(error, path: services.store.path)?.message ?? "Error inesperado: \(error)")
             }
             apply(stack[stack.count - 1].update(.message(result), context))
         case .signIn(let newSession):
