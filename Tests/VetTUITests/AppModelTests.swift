@@ -206,7 +206,7 @@ struct Harness {
         h.login("recepcion")
         #expect(!h.screen().contains("Reloj"))
         try h.model.services.store.pool.write { db in
-            try db.execute(sql: "INSERT INTO sync_config (id, central_url, token, link) VALUES (1, 'https://central.example.pe', 't', 'up')")
+            try db.execute(sql: "INSERT INTO sync_config (id, central_url, link) VALUES (1, 'https://central.example.pe', 'up')")
             try db.execute(sql: "UPDATE sync_state SET clock_ahead_ms = 3600400")
         }
         h.model.handle(.dataChanged)
