@@ -7,9 +7,9 @@ import VetTestSupport
 @testable import VetTUI
 
 /// Issue 10 item 2: the week view crashed (SIGILL) at 101 columns or less and when the window shrank.
-/// Every screen of VetTUI, with the demo sede's data loaded, is drawn at every terminal size from
-/// 20×8 to 200×60, as a window resized cell by cell would draw it: none may crash, and none may
-/// write outside the canvas or leave it without its bottom lines.
+/// Every screen of VetTUI, with the demo sede's data loaded, is drawn at terminal sizes from 20×8
+/// to 200×60 (all of them with VETDESK_ALL_SIZES=1), as a window resized cell by cell would draw
+/// it: none may crash, and none may leave the canvas without its bottom lines.
 @Suite struct AllSizesRenderTests {
     static let widths = 20...200
     static let heights = 8...60
@@ -127,19 +127,35 @@ import VetTestSupport
         #expect(declared.subtracting(drawn).isEmpty, "not drawn at every size: \(declared.subtracting(drawn).sorted())")
     }
 
+    /// Every size from 20×8 to 200×60 with `VETDESK_ALL_SIZES=1` (several minutes in a debug
+    /// build). By default, what `make test` can afford: every width at the smallest, common and
+    /// largest heights, and every height at the narrowest, common and widest widths.
+    static func sizes(full: Bool) -> [(width: Int, height: Int)] {
+        if ProcessInfo.processInfo.environment["VETDESK_ALL_SIZES"] == "1" {
+            return heights.flatMap { h in widths.reversed().map { (width: $0, height: h) } }
+        }
+        let everyWidth = full ? [8, 24, 60] : [8, 24]
+        let everyHeight = full ? [20, 80, 101, 200] : [20, 101]
+        return everyWidth.flatMap { h in widths.reversed().filter { full || $0 % 4 == 0 }.map { (width: $0, height: h) } }
+            + everyHeight.flatMap { w in heights.filter { full || $0 % 4 == 0 }.map { (width: w, height: $0) } }
+    }
+
+    /// Each screen type's first state at every size of `sizes(full: true)`; its other states
+    /// (modals, messages, other modes) at fewer.
     @Test(arguments: 0..<4) func everyScreenAtEverySizeFrom20x8To200x60(part: Int) throws {
         let all = try Self.states()
-        for (index, state) in all.enumerated() where index % 4 == part {
-            for height in Self.heights {
-                // Wide to narrow, as a window being shrunk draws it.
-                for width in Self.widths.reversed() {
-                    var canvas = Canvas(width: width, height: height)
-                    state.model.render(into: &canvas)
-                    // The status line (user or sede │ clock) is still the last row.
-                    if canvas.height != height || !canvas.row(height - 1).contains(where: { $0.text == "│" }) {
-                        Issue.record("\(state.name) at \(width)×\(height):\n\(canvas.text)")
-                        return
-                    }
+        var seen: Set<String> = []
+        for (index, state) in all.enumerated() {
+            let full = seen.insert(String(describing: type(of: state.model.top))).inserted
+            guard index % 4 == part else { continue }
+            // Wide to narrow, as a window being shrunk draws it.
+            for (width, height) in Self.sizes(full: full) {
+                var canvas = Canvas(width: width, height: height)
+                state.model.render(into: &canvas)
+                // The status line (user or sede │ clock) is still the last row.
+                if canvas.height != height || !canvas.row(height - 1).contains(where: { $0.text == "│" }) {
+                    Issue.record("\(state.name) at \(width)×\(height):\n\(canvas.text)")
+                    return
                 }
             }
         }
