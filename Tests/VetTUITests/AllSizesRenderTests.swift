@@ -8,7 +8,7 @@ import VetTestSupport
 
 /// Issue 10 item 2: the week view crashed (SIGILL) at 101 columns or less and when the window shrank.
 /// Every screen of VetTUI, with the demo sede's data loaded, is drawn at terminal sizes from 20×8
-/// to 200×60 (all of them with VETDESK_ALL_SIZES=1), as a window resized cell by cell would draw
+/// to 200×60 (each screen type at every one of them, every state with VETDESK_ALL_SIZES=1), as a window resized cell by cell would draw
 /// it: none may crash, and none may leave the canvas without its bottom lines.
 @Suite struct AllSizesRenderTests {
     static let widths = 20...200
@@ -127,21 +127,19 @@ import VetTestSupport
         #expect(declared.subtracting(drawn).isEmpty, "not drawn at every size: \(declared.subtracting(drawn).sorted())")
     }
 
-    /// Every size from 20×8 to 200×60 with `VETDESK_ALL_SIZES=1` (several minutes in a debug
-    /// build). By default, what `make test` can afford: every width at the smallest, common and
-    /// largest heights, and every height at the narrowest, common and widest widths.
+    /// Every size from 20×8 to 200×60 for a screen type's first state; for its other states
+    /// (modals, messages, other modes) every width at the smallest, common and largest heights,
+    /// and every height at the narrowest, common and widest widths. `VETDESK_ALL_SIZES=1` draws
+    /// every state at every size (several minutes more in a debug build).
     static func sizes(full: Bool) -> [(width: Int, height: Int)] {
-        if ProcessInfo.processInfo.environment["VETDESK_ALL_SIZES"] == "1" {
-            return heights.flatMap { h in widths.reversed().map { (width: $0, height: h) } }
+        if full || ProcessInfo.processInfo.environment["VETDESK_ALL_SIZES"] == "1" {
+            return heights.reversed().flatMap { h in widths.reversed().map { (width: $0, height: h) } }
         }
-        let everyWidth = full ? [8, 24, 60] : [8, 24]
-        let everyHeight = full ? [20, 80, 101, 200] : [20, 101]
-        return everyWidth.flatMap { h in widths.reversed().filter { full || $0 % 4 == 0 }.map { (width: $0, height: h) } }
-            + everyHeight.flatMap { w in heights.filter { full || $0 % 4 == 0 }.map { (width: w, height: $0) } }
+        return [8, 24, 60].flatMap { h in widths.reversed().map { (width: $0, height: h) } }
+            + [20, 80, 101, 200].flatMap { w in heights.reversed().map { (width: w, height: $0) } }
     }
 
-    /// Each screen type's first state at every size of `sizes(full: true)`; its other states
-    /// (modals, messages, other modes) at fewer.
+    /// Each screen type's first state at every size; its other states at the sizes above.
     @Test(arguments: 0..<4) func everyScreenAtEverySizeFrom20x8To200x60(part: Int) throws {
         let all = try Self.states()
         var seen: Set<String> = []
