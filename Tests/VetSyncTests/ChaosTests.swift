@@ -36,8 +36,7 @@ struct ChaosTests {
         try run(backend, seed: 20_261_201, centralBackup: .afterSedeRestore)
     }
 
-    @Test(.disabled("necesita el punto 5 del issue 9 (rama h-s1): la central restaurada no conoce el epoch nuevo de la sede restaurada"),
-          arguments: backends)
+    @Test(arguments: backends)
     func networkConvergesWhenCentralForgetsARestoredSedesEpoch(_ backend: Backend) throws {
         try run(backend, seed: 20_261_202, centralBackup: .beforeSedeRestore)
     }

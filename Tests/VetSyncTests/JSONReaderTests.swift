@@ -157,9 +157,9 @@ struct JSONReaderTests {
         let first = push.entries[0]
         #expect(first.colsJSON == #"{"id":"l1","sede_id":"S1","to_sede_id":"S2","n":1}"#)
         #expect(first.declaredSede == .text("S1") && first.addressedTo == .text("S2"))
-        #expect(first.userID == "u1" && first.dataClass == .sede)
+        #expect(first.userID == "u1")
         #expect(push.receivedJSON(push.entries[1]) == #"{"seq":6,"tx_id":2,"hlc":65537,"tbl":"owners","row_id":"o1","op":"D","cols":null,"user_id":null,"data_class":null}"#)
-        #expect(push.entries[1].colsJSON == nil && push.entries[1].declaredSede == nil && push.entries[1].dataClass == nil)
+        #expect(push.entries[1].colsJSON == nil && push.entries[1].declaredSede == nil)
         // What JSONEncoder writes for PushRequest (keys in any order, nil keys left out) reads the same.
         let request = PushRequest(sede: "S1", epoch: "e1", fromSeq: 1, toSeq: 1, schemaVersion: 4, entries: [
             JournalEntry(seq: 1, txID: 1, hlc: 7, tbl: "owners", rowID: "o/1", op: "U", cols: ["phone": .text("99"), "n": .int(3)], userID: nil, dataClass: .shared)])
@@ -167,9 +167,11 @@ struct JSONReaderTests {
         #expect(encoded.entries[0].rowID == "o/1" && encoded.entries[0].userID == nil)
         let cols = try JSONReader.read(Data(try #require(encoded.entries[0].colsJSON).utf8)) { try $0.readScalarObject() }
         #expect(cols == ["phone": .text("99"), "n": .int(3)])
-        // Nested columns, an unknown class or a missing field make the whole body unreadable.
+        // The class a sede declares is not read at all (central classifies from its own list).
+        let declared = try ReceivedPush.parse(Data(Self.pushBody.replacingOccurrences(of: #""data_class":"sede""#, with: #""data_class":"global""#).utf8))
+        #expect(declared.entries.map(\.tbl) == ["login_events", "owners"])
+        // Nested columns or a missing field make the whole body unreadable.
         for broken in [Self.pushBody.replacingOccurrences(of: #""n":1"#, with: #""n":{"x":1}"#),
-                       Self.pushBody.replacingOccurrences(of: #""data_class":"sede""#, with: #""data_class":"global""#),
                        Self.pushBody.replacingOccurrences(of: #""row_id":"o1","#, with: ""),
                        Self.pushBody.replacingOccurrences(of: #""schema_version":4,"#, with: "")] {
             #expect(throws: JSONReader.Failure.self, "\(broken)") { try ReceivedPush.parse(Data(broken.utf8)) }

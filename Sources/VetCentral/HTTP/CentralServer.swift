@@ -102,7 +102,7 @@ struct CentralAPI: Sendable {
             guard push.sede == sede.id else {
                 throw CentralError(403, "wrong_sede", "El lote dice ser de otra sede que la del token")
             }
-            if let problem = PushPlanner.framingProblem(push) { throw CentralError(400, "invalid_batch", "Lote inválido: \(problem)") }
+            if let error = PushPlanner.framingError(push) { throw error }
             if let key = request.headers.first(where: { $0.name.canonicalName == "idempotency-key" })?.value, key != push.idempotencyKey {
                 throw CentralError(400, "idempotency_key_mismatch", "Idempotency-Key no corresponde al lote (se esperaba \(push.idempotencyKey))")
             }

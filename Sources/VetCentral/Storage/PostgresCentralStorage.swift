@@ -111,12 +111,17 @@ public final class PostgresCentralStorage: CentralStorage {
             }
             let acked: Int64
             if let stored { acked = stored } else {
-                acked = request.fromSeq - 1
+                // An epoch central has no record of starts at its first seq, whatever the batch
+                // says: central may have been restored from before the epoch's first push.
+                let start = request.epochStart ?? 1
+                if request.fromSeq > start { return .gap(expected: start) }
+                acked = start - 1
                 try await conn.query("""
                     INSERT INTO sede_epochs (sede_id, epoch, acked_through, started_at) VALUES (\(sede), \(request.epoch), \(acked), \(nowText))
                     """, logger: logger)
             }
-            if request.fromSeq > acked + 1 { return .gap(expected: acked + 1) }
+            // `fromSeq - 1` cannot overflow (framing keeps it ≥ 0); `acked + 1` could, for a stored 2⁶³−1.
+            if request.fromSeq - 1 > acked { return .gap(expected: acked + 1) }
             let overlap = min(acked, request.toSeq)
             if overlap >= request.fromSeq, let entry = request.entries.first(where: { $0.seq == overlap }) {
                 let rows = try await conn.query("""
@@ -132,10 +137,10 @@ public final class PostgresCentralStorage: CentralStorage {
             for try await (tbl, cls) in try await conn.query("SELECT tbl, data_class FROM data_classes", logger: logger).decode((String, String).self) {
                 classes[tbl] = DataClass(rawValue: cls)
             }
-            let sedeRows = request.entries.filter { $0.seq > acked && (classes[$0.tbl] ?? $0.dataClass) == .sede }
+            let sedeRows = PushPlanner.sedeOwnedRows(request, acked: acked, classes: classes)
             var owners: [String: RowOwner] = [:]
             if !sedeRows.isEmpty {
-                let ids = sedeRows.map(\.rowID)
+                let ids = sedeRows.map { $0.rowID }
                 let rows = try await conn.query("SELECT tbl, row_id, owner_sede, addressed_to FROM row_owners WHERE row_id = ANY(\(ids))", logger: logger)
                 for try await (tbl, rowID, owner, addressed) in rows.decode((String, String, String, String?).self) {
                     owners[CentralRules.ownerKey(tbl, rowID)] = RowOwner(owner: owner, addressedTo: addressed)

@@ -50,11 +50,16 @@ public final class SQLiteCentralStorage: CentralStorage {
                                             arguments: [sede, request.epoch])
             let acked: Int64
             if let stored { acked = stored } else {
-                acked = request.fromSeq - 1
+                // An epoch central has no record of starts at its first seq, whatever the batch
+                // says: central may have been restored from before the epoch's first push.
+                let start = request.epochStart ?? 1
+                if request.fromSeq > start { return .gap(expected: start) }
+                acked = start - 1
                 try db.execute(sql: "INSERT INTO sede_epochs (sede_id, epoch, acked_through, started_at) VALUES (?, ?, ?, ?)",
                                arguments: [sede, request.epoch, acked, nowText])
             }
-            if request.fromSeq > acked + 1 { return .gap(expected: acked + 1) }
+            // `fromSeq - 1` cannot overflow (framing keeps it ≥ 0); `acked + 1` could, for a stored 2⁶³−1.
+            if request.fromSeq - 1 > acked { return .gap(expected: acked + 1) }
             // The last seq both sides have must be the same entry, or this store was restored.
             let overlap = min(acked, request.toSeq)
             if overlap >= request.fromSeq, let entry = request.entries.first(where: { $0.seq == overlap }) {
@@ -70,9 +75,9 @@ public final class SQLiteCentralStorage: CentralStorage {
             let classes = try Self.classes(db)
             var owners: [String: RowOwner] = [:]
             let ownerStatement = try db.cachedStatement(sql: "SELECT owner_sede, addressed_to FROM row_owners WHERE tbl = ? AND row_id = ?")
-            for entry in request.entries where entry.seq > acked && (classes[entry.tbl] ?? entry.dataClass) == .sede {
-                if let row = try Row.fetchOne(ownerStatement, arguments: [entry.tbl, entry.rowID]) {
-                    owners[CentralRules.ownerKey(entry.tbl, entry.rowID)] = RowOwner(owner: row["owner_sede"], addressedTo: row["addressed_to"])
+            for (tbl, rowID) in PushPlanner.sedeOwnedRows(request, acked: acked, classes: classes) {
+                if let row = try Row.fetchOne(ownerStatement, arguments: [tbl, rowID]) {
+                    owners[CentralRules.ownerKey(tbl, rowID)] = RowOwner(owner: row["owner_sede"], addressedTo: row["addressed_to"])
                 }
             }
             let plan = PushPlanner.plan(sede: sede, request: request, acked: acked, classes: classes, owners: owners, nowMs: nowMs)

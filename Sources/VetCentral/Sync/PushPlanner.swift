@@ -45,15 +45,46 @@ public enum PushPlanner {
     /// Sede-owned rows addressed to another sede name it in this column.
     public static let addressColumn = "to_sede_id"
 
-    /// Checks a batch's framing: contiguous seqs from `fromSeq` to `toSeq`.
-    public static func framingProblem(_ request: ReceivedPush) -> String? {
+    /// The largest journal seq central takes (2⁵³ − 1, exact in every JSON reader). A sede's journal
+    /// never gets near it; bounding it keeps `acked + 1` and every other sum on seqs from overflowing.
+    public static let maxSeq: Int64 = (1 << 53) - 1
+
+    /// Checks a batch's framing: seqs within `1...maxSeq`, contiguous from `fromSeq` to `toSeq`,
+    /// and `epochStart` (where the sede's epoch begins) not after `fromSeq`.
+    public static func framingError(_ request: ReceivedPush) -> CentralError? {
+        for (name, value) in [("from_seq", request.fromSeq), ("to_seq", request.toSeq), ("epoch_start", request.epochStart ?? 1)]
+        where value < 1 || value > maxSeq {
+            return CentralError(400, "seq_out_of_range", "Lote inválido: \(name) \(value) está fuera del rango 1…\(maxSeq)")
+        }
+        if let problem = framingProblem(request) { return CentralError(400, "invalid_batch", "Lote inválido: \(problem)") }
+        return nil
+    }
+
+    static func framingProblem(_ request: ReceivedPush) -> String? {
         guard request.fromSeq >= 1, request.toSeq >= request.fromSeq else { return "from_seq y to_seq no forman un rango válido" }
+        if let start = request.epochStart, start > request.fromSeq { return "epoch_start es posterior a from_seq" }
         guard request.entries.count == Int(request.toSeq - request.fromSeq + 1) else { return "el lote no trae todas las entradas de from_seq a to_seq" }
         for (i, entry) in request.entries.enumerated() where entry.seq != request.fromSeq + Int64(i) {
             return "las entradas del lote no son consecutivas (seq \(entry.seq))"
         }
         guard !request.epoch.isEmpty else { return "falta epoch" }
         return nil
+    }
+
+    /// The table an entry names, under its canonical name, and the class central's list gives it;
+    /// nil when central does not list it.
+    public static func classify(_ tbl: String, _ classes: [String: DataClass]) -> (tbl: String, dataClass: DataClass)? {
+        let canonical = DataClass.canonicalTableName(tbl)
+        return classes[canonical].map { (canonical, $0) }
+    }
+
+    /// The sede-owned rows the entries after `acked` touch, as (canonical table, row id): whose
+    /// owners the storage looks up before `plan`.
+    public static func sedeOwnedRows(_ request: ReceivedPush, acked: Int64, classes: [String: DataClass]) -> [(tbl: String, rowID: String)] {
+        request.entries.compactMap { entry in
+            guard entry.seq > acked, let table = classify(entry.tbl, classes), table.dataClass == .sede else { return nil }
+            return (table.tbl, entry.rowID)
+        }
     }
 
     /// Decides every entry after `acked`. `owners` holds the known owners of the sede-owned rows the
@@ -73,6 +104,10 @@ public enum PushPlanner {
                 reject(422, "invalid_entry", "Entrada de diario inválida (op, tabla, id o columnas)")
                 continue
             }
+            guard entry.hlc > 0 else {
+                reject(422, "invalid_hlc", "La entrada trae una hora (HLC) inválida: \(entry.hlc)")
+                continue
+            }
             if (entry.hlc >> 16) - nowMs > HLC.maxDriftMs {
                 // Not a reject: a write made while the sede's clock ran ahead must still reach the
                 // network once its clock is right. Everything from here on waits (the HLC only grows).
@@ -80,18 +115,20 @@ public enum PushPlanner {
                 plan.ackedThrough = entry.seq - 1
                 break
             }
-            guard let dataClass = classes[entry.tbl] ?? entry.dataClass else {
-                reject(422, "unknown_table", "La central no conoce la tabla \(entry.tbl)")
+            // Central's own list only, by canonical name: the class the sede declares is never read.
+            guard let table = classify(entry.tbl, classes) else {
+                reject(422, "unknown_table", "La central no sincroniza la tabla \(entry.tbl)")
                 continue
             }
-            if dataClass == .central || entry.dataClass == .central {
-                reject(403, "central_data", "Solo la central modifica \(entry.tbl)")
+            let (tbl, dataClass) = table
+            if dataClass == .central {
+                reject(403, "central_data", "Solo la central modifica \(tbl)")
                 continue
             }
             var owner: String? = nil
             var addressed: String? = nil
             if dataClass == .sede {
-                let key = entry.tbl + "\u{1}" + entry.rowID
+                let key = tbl + "\u{1}" + entry.rowID
                 let declared = entry.declaredSede
                 if let known = owners[key] {
                     guard known.owner == sede else {
@@ -126,7 +163,7 @@ public enum PushPlanner {
             }
             plan.accepted.append(LoggedChange(
                 origin: sede, originEpoch: request.epoch, originSeq: entry.seq, txID: entry.txID, hlc: entry.hlc,
-                tbl: entry.tbl, rowID: entry.rowID, op: entry.op, colsJSON: entry.colsJSON, userID: entry.userID,
+                tbl: tbl, rowID: entry.rowID, op: entry.op, colsJSON: entry.colsJSON, userID: entry.userID,
                 dataClass: dataClass, ownerSede: owner, addressedTo: addressed, prevJSON: entry.prevJSON))
         }
         return plan

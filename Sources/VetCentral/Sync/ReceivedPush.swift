@@ -15,7 +15,6 @@ public struct ReceivedPush: Sendable {
         /// `cols` as received; nil when absent or null.
         public var colsJSON: String?
         public var userID: String?
-        public var dataClass: DataClass?
         /// `cols.sede_id`: the sede a sede-owned row says it belongs to.
         public var declaredSede: SQLValue?
         /// `cols.to_sede_id` (`PushPlanner.addressColumn`).
@@ -30,6 +29,9 @@ public struct ReceivedPush: Sendable {
     public var epoch: String
     public var fromSeq: Int64
     public var toSeq: Int64
+    /// The first seq of this epoch at the sede (`epoch_start`; 1 when absent): where central that
+    /// has no record of the epoch asks the sede to start, so nothing it pushed before is assumed stored.
+    public var epochStart: Int64?
     public var schemaVersion: Int
     public var entries: [Entry]
     let body: Data
@@ -43,10 +45,11 @@ public struct ReceivedPush: Sendable {
     }
 
     /// Reads a body with the same rules `JSONDecoder` applies to `PushRequest` (required keys,
-    /// unknown keys ignored), except that `cols` must be an object of scalars.
+    /// unknown keys ignored), except that `cols` must be an object of scalars. An entry's
+    /// `data_class` is not read: central classifies tables from its own list only.
     public static func parse(_ body: Data) throws -> ReceivedPush {
         try JSONReader.read(body) { r in
-            var sede: String?, epoch: String?, fromSeq: Int64?, toSeq: Int64?, schemaVersion: Int64?, entries: [Entry]?
+            var sede: String?, epoch: String?, fromSeq: Int64?, toSeq: Int64?, epochStart: Int64?, schemaVersion: Int64?, entries: [Entry]?
             try r.beginObject()
             while let key = try r.nextKey() {
                 switch key {
@@ -54,6 +57,7 @@ public struct ReceivedPush: Sendable {
                 case "epoch": epoch = try r.readString()
                 case "from_seq": fromSeq = try r.readInt64()
                 case "to_seq": toSeq = try r.readInt64()
+                case "epoch_start": epochStart = try r.readInt64OrNull()
                 case "schema_version": schemaVersion = try r.readInt64()
                 case "entries": entries = try readEntries(&r)
                 default: try r.skipValue()
@@ -63,7 +67,7 @@ public struct ReceivedPush: Sendable {
                   let version = Int(exactly: schemaVersion) else {
                 throw JSONReader.Failure(message: "faltan campos del lote", offset: r.offset)
             }
-            return ReceivedPush(sede: sede, epoch: epoch, fromSeq: fromSeq, toSeq: toSeq, schemaVersion: version, entries: entries, body: body)
+            return ReceivedPush(sede: sede, epoch: epoch, fromSeq: fromSeq, toSeq: toSeq, epochStart: epochStart, schemaVersion: version, entries: entries, body: body)
         }
     }
 
@@ -75,7 +79,7 @@ public struct ReceivedPush: Sendable {
         while try r.nextElement() {
             let start = r.offset
             var seq: Int64?, txID: Int64?, hlc: Int64?, tbl: String?, rowID: String?, op: String?
-            var cols: (text: String, captured: [SQLValue?])?, userID: String?, dataClass: DataClass?, prev: String?
+            var cols: (text: String, captured: [SQLValue?])?, userID: String?, prev: String?
             try r.beginObject()
             while let key = try r.nextKey() {
                 switch key {
@@ -88,13 +92,6 @@ public struct ReceivedPush: Sendable {
                 case "cols": cols = try r.readNull() ? nil : try r.scalarObjectText(capture: captured)
                 case "user_id": userID = try r.readStringOrNull()
                 case "prev": prev = try r.readNull() ? nil : try r.scalarObjectText(capture: []).text
-                case "data_class":
-                    if let name = try r.readStringOrNull() {
-                        guard let known = DataClass(rawValue: name) else { throw JSONReader.Failure(message: "data_class desconocida", offset: r.offset) }
-                        dataClass = known
-                    } else {
-                        dataClass = nil
-                    }
                 default: try r.skipValue()
                 }
             }
@@ -102,7 +99,7 @@ public struct ReceivedPush: Sendable {
                 throw JSONReader.Failure(message: "faltan campos de la entrada", offset: r.offset)
             }
             entries.append(Entry(seq: seq, txID: txID, hlc: hlc, tbl: tbl, rowID: rowID, op: op, colsJSON: cols?.text, userID: userID,
-                                 dataClass: dataClass, declaredSede: cols?.captured[0], addressedTo: cols?.captured[1], prevJSON: prev, span: start..<r.offset))
+                                 declaredSede: cols?.captured[0], addressedTo: cols?.captured[1], prevJSON: prev, span: start..<r.offset))
         }
         return entries
     }

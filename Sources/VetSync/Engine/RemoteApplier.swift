@@ -11,6 +11,10 @@ import VetStore
 /// `applyShared`). A value that loses to a concurrent write (neither writer had seen the other's)
 /// goes to `conflict_log`. A change that cannot be applied (unknown table, broken reference) is kept in
 /// `sync_rejects` and skipped, so one bad change never blocks the ones after it.
+///
+/// Only tables this sede lists in `synced_tables` are ever written, under their canonical name and
+/// with the class that list gives them (see `admitted`): a local-only table (`settings`,
+/// `sync_config`, `sync_state`, `journal`, …) is never touched by a pulled change.
 struct RemoteApplier {
     let store: SedeStore
 
@@ -28,20 +32,23 @@ struct RemoteApplier {
             let cursor = try Int64.fetchOne(db, sql: "SELECT pull_cursor FROM sync_state WHERE id = 1") ?? 0
             guard cursor == page.after else { return 0 }
             var columnsCache: [String: Set<String>] = [:]
+            let synced = try Self.syncedTables(db)
             var applied = 0
             var maxHLC: Int64 = 0
             var run = InsertRun()
             func flush() throws {
                 applied += try flushRun(&run, db: db, localSede: localSede)
             }
-            for change in page.changes {
-                maxHLC = max(maxHLC, change.hlc)
+            for pulled in page.changes {
+                maxHLC = max(maxHLC, pulled.hlc)
+                let change: PulledChange
                 let columns: Set<String>
                 do {
+                    change = try admitted(pulled, synced: synced, localSede: localSede, db: db)
                     columns = try knownColumns(change, db: db, cache: &columnsCache)
                 } catch let problem as ApplyProblem {
                     try flush()
-                    try recordReject(change, problem, db: db)
+                    try recordReject(pulled, problem, db: db)
                     continue
                 }
                 if let cols = try freshInsert(change, columns: columns, db: db) {
@@ -60,6 +67,58 @@ struct RemoteApplier {
             try db.execute(sql: "UPDATE sync_state SET pull_cursor = ?, pull_check = ? WHERE id = 1", arguments: [page.nextAfter, page.nextCheck])
             return applied
         }
+    }
+
+    /// This sede's synced tables by canonical name: (name, class).
+    static func syncedTables(_ db: Database) throws -> [String: (name: String, dataClass: DataClass)] {
+        var out: [String: (name: String, dataClass: DataClass)] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT name, data_class FROM synced_tables") {
+            let name: String = row["name"]
+            if let dataClass = DataClass(rawValue: row["data_class"]) { out[DataClass.canonicalTableName(name)] = (name, dataClass) }
+        }
+        return out
+    }
+
+    /// The change under its table's canonical name, if this sede may apply it (DESIGN.md §3): the
+    /// table is in `synced_tables` (never a local-only one, whatever the letter case), the class
+    /// central sent is the class this sede's list gives it, central rows come from central only,
+    /// and sede-owned rows come from the sede that owns them and are this sede's own or addressed
+    /// to it. Anything else throws the reason, to be kept in `sync_rejects`.
+    func admitted(_ pulled: PulledChange, synced: [String: (name: String, dataClass: DataClass)], localSede: String, db: Database) throws -> PulledChange {
+        guard let table = synced[DataClass.canonicalTableName(pulled.tbl)] else {
+            if try db.tableExists(pulled.tbl) {
+                throw ApplyProblem(code: "local_table", message: "La tabla \(pulled.tbl) es solo de esta sede: no se acepta un cambio recibido")
+            }
+            throw ApplyProblem(code: "unknown_table", message: "Esta versión no conoce la tabla \(pulled.tbl); actualice vetdesk")
+        }
+        guard pulled.dataClass == table.dataClass else {
+            throw ApplyProblem(code: "class_mismatch", message: """
+                La central envía \(table.name) como \(pulled.dataClass.rawValue) y esta sede la tiene como \(table.dataClass.rawValue)
+                """)
+        }
+        var change = pulled
+        change.tbl = table.name
+        switch table.dataClass {
+        case .shared:
+            break
+        case .central:
+            guard change.origin == nil else {
+                throw ApplyProblem(code: "central_data", message: "Solo la central modifica \(table.name); el cambio viene de una sede")
+            }
+        case .sede:
+            let other = ApplyProblem(code: "other_sede", message: "La fila \(table.name) \(change.rowID) es de otra sede")
+            guard let origin = change.origin else { throw other }
+            let current = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM \(table.name.quotedDatabaseIdentifier) WHERE id = ?"),
+                                           arguments: [change.rowID])
+            let ownerColumn = "sede_id", addressColumn = "to_sede_id"
+            if let current, current[ownerColumn] as String? != origin { throw other }
+            if let declared = change.cols?[ownerColumn], declared != .text(origin) { throw other }
+            if current == nil && change.cols?[ownerColumn] == nil && change.op != "D" { throw other }
+            let addressedHere: String? = current.flatMap { $0[addressColumn] }
+            let addressed = change.cols?[addressColumn]?.text ?? addressedHere
+            guard origin == localSede || addressed == localSede else { throw other }
+        }
+        return change
     }
 
     /// The table's columns, after checking the change names no table or column this version lacks.

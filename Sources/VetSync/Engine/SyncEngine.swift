@@ -146,10 +146,22 @@ public final class SyncEngine: @unchecked Sendable {
             switch body.code {
             case "seq_gap":
                 // Central has less than we thought (it was restored): send again from what it has.
-                guard let expected = body.expectedSeq, expected >= 1, expected <= batch.fromSeq else {
+                // A central with no record of this epoch asks for it from its start (epoch_start).
+                // The journal is never pruned (it also holds the local versions the applier merges
+                // against), so every entry ever pushed can go again. Should one be missing (deleted
+                // by hand), pushing stops with a clear error: skipping it would lose it for good.
+                guard let expected = body.expectedSeq, expected >= 1, expected < batch.fromSeq else {
                     throw SyncError.protocolViolation("seq_gap sin expected_seq válido")
                 }
                 try store.applyingRemote { db in
+                    let base = try Int64.fetchOne(db, sql: "SELECT epoch_base FROM sync_state WHERE id = 1") ?? 0
+                    guard expected > base else { throw SyncError.protocolViolation("seq_gap pide la entrada \(expected), anterior a este epoch") }
+                    guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM journal WHERE seq = ?)", arguments: [expected]) == true else {
+                        throw SyncError.central(status: 409, code: "seq_gap", message: """
+                            La central perdió entradas de esta sede desde la \(expected) y el diario local ya no las tiene: \
+                            no se envía nada más para no perderlas sin aviso; llame a soporte
+                            """)
+                    }
                     try db.execute(sql: "UPDATE sync_state SET pushed_seq = ? WHERE id = 1", arguments: [expected - 1])
                 }
                 return PushStep(accepted: 0, rejected: 0)
@@ -224,6 +236,9 @@ public final class SyncEngine: @unchecked Sendable {
             throw SyncError.protocolViolation("PullResponse ilegible")
         }
         guard page.nextAfter >= page.after else { throw SyncError.protocolViolation("next_after < after") }
+        guard page.changes.allSatisfy({ $0.cseq > page.after && $0.cseq <= page.nextAfter }) else {
+            throw SyncError.protocolViolation("un cambio de la página está fuera de after…next_after")
+        }
         try checkClock(serverTimeMs: page.serverTimeMs)
         // Central acknowledged more of this epoch than the journal holds: this file was restored
         // from an older copy, and its own writes made after the copy exist only at central. A new
@@ -332,9 +347,10 @@ public struct PushBatch: Sendable {
     /// so no transaction is split. The body is built by hand so `cols` goes out as stored.
     public static func next(store: SedeStore, sedeID: String, limit: Int, through: Int64? = nil) throws -> PushBatch? {
         try store.read { db in
-            guard let state = try Row.fetchOne(db, sql: "SELECT pushed_seq, epoch FROM sync_state WHERE id = 1"),
+            guard let state = try Row.fetchOne(db, sql: "SELECT pushed_seq, epoch, epoch_base FROM sync_state WHERE id = 1"),
                   let epoch: String = state["epoch"] else { throw SyncError.notConfigured }
             let pushed: Int64 = state["pushed_seq"]
+            let epochBase: Int64 = state["epoch_base"]
             let select = """
                 SELECT j.seq, j.tx_id, j.hlc, j.tbl, j.row_id, j.op, j.cols, j.user_id, s.data_class, j.prev
                 FROM journal j LEFT JOIN synced_tables s ON s.name = j.tbl
@@ -357,6 +373,7 @@ public struct PushBatch: Sendable {
             }
             guard count > 0 else { return nil }
             let head = "{\"sede\":\(JSONText.quote(sedeID)),\"epoch\":\(JSONText.quote(epoch)),\"from_seq\":\(from),\"to_seq\":\(to),"
+                + "\"epoch_start\":\(min(epochBase + 1, from)),"
                 + "\"schema_version\":\(SedeStore.knownSchemaVersion),\"entries\":["
             out = head + out + "]}"
             return PushBatch(fromSeq: from, toSeq: to, count: count, body: Data(out.utf8),

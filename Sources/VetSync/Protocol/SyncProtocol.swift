@@ -3,6 +3,13 @@ import Foundation
 /// Who may write the rows of a table (DESIGN.md §3).
 public enum DataClass: String, Codable, Sendable, CaseIterable {
     case shared, sede, central
+
+    /// A table's name as both sides' lists spell it (lowercase). SQLite matches table names without
+    /// regard to ASCII case, so `USERS` or `Sync_Config` name `users` and `sync_config`; other
+    /// characters are left alone, as SQLite leaves them.
+    public static func canonicalTableName(_ name: String) -> String {
+        String(decoding: name.utf8.map { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") ? $0 + 32 : $0 }, as: UTF8.self)
+    }
 }
 
 /// One column value as SQLite stores it: null, integer, real or text.
@@ -59,7 +66,8 @@ public struct JournalEntry: Codable, Sendable, Equatable {
     /// New values: every column for `I`, the changed ones for `U`, nil for `D`.
     public var cols: [String: SQLValue]?
     public var userID: String?
-    /// The data class the sede's schema gives the table; central's own registry takes precedence.
+    /// The data class the sede's schema gives the table, for people reading a batch: central
+    /// classifies every table from its own list and never reads this.
     public var dataClass: DataClass?
 
     enum CodingKeys: String, CodingKey {
@@ -80,16 +88,20 @@ public struct PushRequest: Codable, Sendable, Equatable {
     public var epoch: String
     public var fromSeq: Int64
     public var toSeq: Int64
+    /// The first seq of `epoch` in the sede's journal. Central that has no record of the epoch
+    /// (it was restored from before the epoch's first push) answers `seq_gap` with this seq, so the
+    /// sede sends the whole epoch again; absent means 1.
+    public var epochStart: Int64?
     public var schemaVersion: Int
     public var entries: [JournalEntry]
 
     enum CodingKeys: String, CodingKey {
         case sede, epoch, entries
-        case fromSeq = "from_seq", toSeq = "to_seq", schemaVersion = "schema_version"
+        case fromSeq = "from_seq", toSeq = "to_seq", epochStart = "epoch_start", schemaVersion = "schema_version"
     }
 
-    public init(sede: String, epoch: String, fromSeq: Int64, toSeq: Int64, schemaVersion: Int, entries: [JournalEntry]) {
-        self.sede = sede; self.epoch = epoch; self.fromSeq = fromSeq; self.toSeq = toSeq
+    public init(sede: String, epoch: String, fromSeq: Int64, toSeq: Int64, epochStart: Int64? = nil, schemaVersion: Int, entries: [JournalEntry]) {
+        self.sede = sede; self.epoch = epoch; self.fromSeq = fromSeq; self.toSeq = toSeq; self.epochStart = epochStart
         self.schemaVersion = schemaVersion; self.entries = entries
     }
 

@@ -1,4 +1,4 @@
--- VetDesk sede store, migration 0011: consultations being typed, kept until they are signed, saved
+-- VetDesk sede store, migration 0010: consultations being typed, kept until they are signed, saved
 -- as a draft or discarded (issue 10).
 --
 -- A closed window, a dropped SSH session, a kill or another user taking over a locked terminal
