@@ -95,7 +95,11 @@ import VetTestSupport
     func aConsultationTypedWhenTheProgramEndsIsOfferedAtTheNextSignIn(signal: Int32) throws {
         let dir = TempDir()
         let db = try Self.demo(dir)
-        let pet = try Self.sqlite(db, "SELECT name FROM pets WHERE deceased_on IS NULL GROUP BY name HAVING count(*) = 1 AND max(id) NOT IN (SELECT pet_id FROM appointments) ORDER BY name LIMIT 1")
+        let pet = try Self.sqlite(db, """
+            SELECT name FROM pets WHERE deceased_on IS NULL
+              AND id NOT IN (SELECT pet_id FROM appointments WHERE date(starts_at, '-5 hours') = date('now', '-5 hours'))
+            GROUP BY name HAVING count(*) = 1 ORDER BY name LIMIT 1
+            """)
         let vet = try TmuxSession.signedIn(db: db, user: "veterinario")
         try vet.press("F2")
         #expect(try vet.waitFor("Buscar:").found)

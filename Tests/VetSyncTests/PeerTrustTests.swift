@@ -31,7 +31,7 @@ struct PeerTrustTests {
     /// its settings, its sync bookkeeping, its journal, its own sede-owned rows.
     static func guarded(_ sede: TestSede) throws -> [String] {
         try sede.store.read { db in
-            try String.fetchAll(db, sql: "SELECT json_array(central_url, token) FROM sync_config")
+            try String.fetchAll(db, sql: "SELECT json_array(central_url) FROM sync_config")
                 + String.fetchAll(db, sql: "SELECT json_array(id, username, pass_hash, active) FROM users ORDER BY id")
                 + String.fetchAll(db, sql: "SELECT json_array(user_id, sede_id, role) FROM user_roles ORDER BY id")
                 + String.fetchAll(db, sql: "SELECT json_array(key, value) FROM settings ORDER BY key")

@@ -18,15 +18,15 @@ extension Harness {
 /// Issue 10 item 4: a consultation typed and not saved was lost on F10, a closed window, a kill, and
 /// on the idle lock when another user took over. Its author now gets it back at the next sign-in.
 @Suite struct ClinicalRecoveryTests {
-    /// Signs the vet in and opens a new consultation of a living pet with no appointment (so «Motivo»
-    /// starts empty); returns the pet's name.
+    /// Signs the vet in and opens a new consultation of a living pet with no appointment today (so
+    /// «Motivo» starts empty); returns the pet's name.
     func openConsultation(_ h: inout Harness) throws -> String {
         h.login("veterinario")
         let store = h.model.services.store
-        let (petID, name) = try store.read { db -> (String, String) in
-            let row = try Row.fetchOne(db, sql: "SELECT id, name FROM pets WHERE deceased_on IS NULL AND id NOT IN (SELECT pet_id FROM appointments) ORDER BY id LIMIT 1")!
-            return (row["id"], row["name"])
+        let pets = try store.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, name FROM pets WHERE deceased_on IS NULL ORDER BY id").map { ($0["id"] as String, $0["name"] as String) }
         }
+        let (petID, name) = try #require(try pets.first { try store.todaysAppointmentReason(petID: $0.0) == nil })
         h.model.apply(.push(PetScreen(session: try #require(h.model.session), petID: petID)))
         h.type("c")
         #expect(h.screen().contains("Nueva consulta · \(name)"), "\(h.screen())")
