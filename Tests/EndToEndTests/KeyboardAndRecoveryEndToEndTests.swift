@@ -95,10 +95,13 @@ import VetTestSupport
     func aConsultationTypedWhenTheProgramEndsIsOfferedAtTheNextSignIn(signal: Int32) throws {
         let dir = TempDir()
         let db = try Self.demo(dir)
+        // A name only one pet answers to, with no appointment today (whose reason would start «Motivo»).
         let pet = try Self.sqlite(db, """
-            SELECT name FROM pets WHERE deceased_on IS NULL
-              AND id NOT IN (SELECT pet_id FROM appointments WHERE date(starts_at, '-5 hours') = date('now', '-5 hours'))
-            GROUP BY name HAVING count(*) = 1 ORDER BY name LIMIT 1
+            SELECT p.name FROM pets p WHERE p.deceased_on IS NULL
+              AND p.id NOT IN (SELECT pet_id FROM appointments WHERE date(starts_at, '-5 hours') = date('now', '-5 hours'))
+              AND NOT EXISTS (SELECT 1 FROM pets q WHERE q.id <> p.id AND lower(q.name) LIKE lower(p.name) || '%')
+              AND NOT EXISTS (SELECT 1 FROM owners o WHERE lower(o.first_names || ' ' || o.last_names) LIKE '%' || lower(p.name) || '%')
+            ORDER BY p.name LIMIT 1
             """)
         let vet = try TmuxSession.signedIn(db: db, user: "veterinario")
         try vet.press("F2")
