@@ -113,7 +113,11 @@ import VetTestSupport
         // Filter by kind: only consultations.
         try vet.type("t")
         step = try vet.waitFor("Filtro: Consulta")
-        #expect(step.found && !step.screen.contains("Nobivac DHPPi"), "\(step.screen)")
+        #expect(step.found, "\(step.screen)")
+        // The first frame with the new filter may be caught half drawn: the vaccine must go within the wait.
+        let onlyConsultations = try waitUntil(seconds: 10) { try !vet.screen().contains("Nobivac DHPPi") }
+        let filtered = try vet.screen()
+        #expect(onlyConsultations, "\(filtered)")
 
         let pet = "SELECT id FROM pets WHERE name = 'Garabato'"
         #expect(try Self.count(db, "SELECT count(*) FROM consultations WHERE pet_id = (\(pet)) AND signed_at IS NOT NULL AND temperature_dc = 392") == 1)
