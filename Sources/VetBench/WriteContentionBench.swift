@@ -30,14 +30,17 @@ enum WriteContentionBench {
 
     static func load(_ context: BenchContext, path: String, writers: Int, seconds: Double) throws -> Outcome {
         let results = Results()
-        let threads = (1...writers).map { n in
+        let group = DispatchGroup()
+        for n in 1...writers {
+            group.enter()
             Thread {
                 let run = try? BenchProcess.run(context.executable, ["load", "--db", path, "--seconds", String(seconds), "--writer", "b\(n)"])
                 results.add(run.flatMap { $0.status == 0 ? try? JSONDecoder().decode(LoadGenerator.Report.self, from: Data($0.stdout.utf8)) : nil })
-            }
+                group.leave()
+            }.start()
         }
-        for thread in threads { thread.start() }
-        while results.count < writers { Thread.sleep(forTimeInterval: 0.1) }
+        // Writers still running well past their time count as failed.
+        _ = group.wait(timeout: .now() + seconds + 180)
         let reports = results.reports
         let transactions = reports.reduce(0) { $0 + $1.transactions }
         return Outcome(rate: Double(transactions) / seconds, waits: reports.flatMap(\.waitsMs), failures: writers - reports.count)
@@ -45,12 +48,10 @@ enum WriteContentionBench {
 
     final class Results: @unchecked Sendable {
         private let lock = NSLock()
-        private var done = 0
         private var collected: [LoadGenerator.Report] = []
         func add(_ report: LoadGenerator.Report?) {
-            lock.withLock { done += 1; if let report { collected.append(report) } }
+            lock.withLock { if let report { collected.append(report) } }
         }
-        var count: Int { lock.withLock { done } }
         var reports: [LoadGenerator.Report] { lock.withLock { collected } }
     }
 }

@@ -52,35 +52,7 @@ public func runProcess(_ executable: String, _ arguments: [String], environment:
     let inPath = scratch + "/in", outPath = scratch + "/out", errPath = scratch + "/err"
     FileManager.default.createFile(atPath: inPath, contents: Data((input ?? "").utf8))
 
-    var actions = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&actions)
-    defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_addopen(&actions, 0, inPath, O_RDONLY, 0)
-    posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-    posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-
-    var env = ProcessInfo.processInfo.environment
-    for (k, v) in environment ?? [:] { env[k] = v }
-    let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-    let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
-    defer { for p in argv + envp { free(p) } }
-
-    // Children start with no blocked signals and default handlers, whatever the test runner uses.
-    var attributes = posix_spawnattr_t()
-    posix_spawnattr_init(&attributes)
-    defer { posix_spawnattr_destroy(&attributes) }
-    var empty = sigset_t(), all = sigset_t()
-    sigemptyset(&empty)
-    sigfillset(&all)
-    sigdelset(&all, SIGKILL)
-    sigdelset(&all, SIGSTOP)
-    posix_spawnattr_setsigmask(&attributes, &empty)
-    posix_spawnattr_setsigdefault(&attributes, &all)
-    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-
-    var pid: pid_t = 0
-    let rc = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
-    guard rc == 0 else { throw SpawnError(message: "no se pudo ejecutar \(executable): \(String(cString: strerror(rc)))") }
+    let pid = try spawnWithCleanSignals(executable, arguments, environment: environment, stdin: inPath, stdout: outPath, stderr: errPath)
     var status: Int32 = 0
     let ended = waitUntil(seconds: timeout, every: 0.002) {
         let reaped = waitpid(pid, &status, WNOHANG)
@@ -118,4 +90,39 @@ public func fileFingerprint(_ path: String) -> Data? {
           let data = FileManager.default.contents(atPath: path) else { return nil }
     let stamp = "\(attributes[.size] ?? 0)|\((attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)|"
     return Data(stamp.utf8) + data
+}
+
+/// Starts `executable` with `posix_spawn`, its standard streams opened on the given files. The
+/// child starts with no blocked signals and default handlers, whatever the test runner uses.
+public func spawnWithCleanSignals(_ executable: String, _ arguments: [String], environment: [String: String]?,
+                                  stdin inPath: String, stdout outPath: String, stderr errPath: String) throws -> pid_t {
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 0, inPath, O_RDONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+
+    var env = ProcessInfo.processInfo.environment
+    for (k, v) in environment ?? [:] { env[k] = v }
+    let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+    let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
+    defer { for p in argv + envp { free(p) } }
+
+    var attributes = posix_spawnattr_t()
+    posix_spawnattr_init(&attributes)
+    defer { posix_spawnattr_destroy(&attributes) }
+    var empty = sigset_t(), all = sigset_t()
+    sigemptyset(&empty)
+    sigfillset(&all)
+    sigdelset(&all, SIGKILL)
+    sigdelset(&all, SIGSTOP)
+    posix_spawnattr_setsigmask(&attributes, &empty)
+    posix_spawnattr_setsigdefault(&attributes, &all)
+    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+
+    var pid: pid_t = 0
+    let rc = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+    guard rc == 0 else { throw SpawnError(message: "no se pudo ejecutar \(executable): \(String(cString: strerror(rc)))") }
+    return pid
 }
