@@ -1,4 +1,5 @@
 import ArgumentParser
+import VetCore
 import VetStore
 import VetSync
 

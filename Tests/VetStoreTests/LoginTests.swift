@@ -85,7 +85,7 @@ import VetTestSupport
                 try store.addUser(username: "x", fullName: "X", password: short, roles: [.farmacia])
             }
         }
-        #expect(throws: StoreError.invalid("Ya existe el usuario rosa")) {
+        #expect(throws: StoreError.conflict("Ya existe el usuario rosa")) {
             try store.addUser(username: "ROSA", fullName: "Otra", password: "123456", roles: [.farmacia])
         }
         #expect(throws: StoreError.invalid("Asigne al menos un rol")) {

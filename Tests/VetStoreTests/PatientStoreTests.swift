@@ -103,7 +103,7 @@ struct PatientFixture {
         #expect(q["birth"] == "La fecha de nacimiento no puede ser futura")
         #expect(q["weight"]?.hasPrefix("Peso imposible") == true)
         #expect(try f.count("SELECT count(*) FROM pets") == 1)
-        #expect(throws: StoreError.self) { try f.store.recordWeight(petID: max.id, grams: 0, by: f.reception) }
+        #expect(storeErrorCode { try f.store.recordWeight(petID: max.id, grams: 0, by: f.reception) } == .invalid)
         try f.store.recordWeight(petID: max.id, grams: 13_100, by: f.reception)
         #expect(try f.store.weights(petID: max.id).map(\.grams) == [13_100, 12_500])
     }
@@ -114,11 +114,11 @@ struct PatientFixture {
         let max = try f.pet("Max", owner: try f.owner())
         var c = ConsultationInput()
         c.reason = "Control"
-        #expect(throws: StoreError.invalid("Solo un veterinario escribe en la historia clínica")) {
+        #expect(throws: StoreError.forbidden("Solo un veterinario escribe en la historia clínica")) {
             try f.store.saveConsultation(c, petID: max.id, sign: true, by: f.reception)
         }
         let v = VaccinationInput(product: "Nobivac", lot: "L1", expiry: "01/01/2027", appliedOn: "21/11/2026")
-        #expect(throws: StoreError.self) { try f.store.recordVaccination(v, petID: max.id, by: f.reception) }
+        #expect(storeErrorCode { _ = try f.store.recordVaccination(v, petID: max.id, by: f.reception) } == .forbidden)
         #expect(try f.count("SELECT count(*) FROM consultations") + f.count("SELECT count(*) FROM vaccinations") == 0)
     }
 
@@ -138,32 +138,32 @@ struct PatientFixture {
         f.clock.advance(seconds: 3600)
         input.dxPresumptive = "Gastritis"
         guard case .saved = try f.store.saveConsultation(input, petID: max.id, id: c.id, sign: true, by: f.vet) else { Issue.record("author could not correct"); return }
-        #expect(throws: StoreError.self) { try f.store.saveConsultation(input, petID: max.id, id: c.id, sign: true, by: f.otherVet) }
+        #expect(storeErrorCode { _ = try f.store.saveConsultation(input, petID: max.id, id: c.id, sign: true, by: f.otherVet) } == .forbidden)
 
         // 24 h after signing it is locked, in the app and in the database itself.
         f.clock.advance(seconds: 23 * 3600)
         #expect(f.store.isLocked(try #require(try f.store.consultation(id: c.id))))
         input.dxDefinitive = "Cambiado"
-        #expect(throws: StoreError.invalid(ClinicalRules.lockedMessage)) {
+        #expect(throws: StoreError.refused(.recordLocked, ClinicalRules.lockedMessage)) {
             try f.store.saveConsultation(input, petID: max.id, id: c.id, sign: true, by: f.vet)
         }
-        #expect(throws: StoreError.self) {
+        #expect(storeErrorCode {
             try f.store.writeChecked(user: f.vet.userID) { db in
                 try db.execute(sql: "UPDATE consultations SET plan = 'otro' WHERE id = ?", arguments: [c.id])
             }
-        }
-        #expect(throws: StoreError.self) {
+        } == .recordLocked)
+        #expect(storeErrorCode {
             try f.store.writeChecked(user: f.vet.userID) { db in try db.execute(sql: "DELETE FROM consultations WHERE id = ?", arguments: [c.id]) }
-        }
+        } == .recordLocked)
         #expect(try f.store.consultation(id: c.id)?.dxDefinitive == nil)
         #expect(try f.store.consultation(id: c.id)?.dxPresumptive == "Gastritis")
 
         try f.store.addAddendum(consultationID: c.id, text: "Dx definitivo: gastritis por cuerpo extraño", by: f.otherVet)
         // The correction kept what it replaced; the other vet's addendum follows it.
         #expect(try f.store.addenda(consultationID: c.id).map(\.text) == ["Corregida. Antes: Dx presuntivo —", "Dx definitivo: gastritis por cuerpo extraño"])
-        #expect(throws: StoreError.self) {
+        #expect(storeErrorCode {
             try f.store.writeChecked(user: f.vet.userID) { db in try db.execute(sql: "UPDATE consultation_addenda SET text = 'x'") }
-        }
+        } == .recordLocked)
         let entry = try #require(try f.store.timeline(petID: max.id, kinds: [.consultation]).first)
         #expect(entry.status == "bloqueada · corregida")
         #expect(entry.details.last?.contains("Adenda") == true)
@@ -196,8 +196,8 @@ struct PatientFixture {
         input.reason = "Control"
         guard case .saved(let c) = try f.store.saveConsultation(input, petID: max.id, sign: false, by: f.vet) else { Issue.record("not saved"); return }
         #expect(c.signedAt == nil)
-        #expect(throws: StoreError.self) { try f.store.addAddendum(consultationID: c.id, text: "x", by: f.vet) }
-        #expect(throws: StoreError.self) { try f.store.signConsultation(id: c.id, by: f.otherVet) }
+        #expect(storeErrorCode { try f.store.addAddendum(consultationID: c.id, text: "x", by: f.vet) } == .conflict)
+        #expect(storeErrorCode { try f.store.signConsultation(id: c.id, by: f.otherVet) } == .forbidden)
         try f.store.signConsultation(id: c.id, by: f.vet)
         #expect(try f.store.consultation(id: c.id)?.signedAt != nil)
     }
@@ -210,9 +210,9 @@ struct PatientFixture {
         guard case .saved(let vac) = try f.store.recordVaccination(v, petID: max.id, by: f.vet) else { Issue.record("not saved"); return }
         #expect(vac.lot == "A123")
         #expect(vac.nextDue == "2027-11-21")
-        #expect(throws: StoreError.self) {
+        #expect(storeErrorCode {
             try f.store.writeChecked(user: f.vet.userID) { db in try db.execute(sql: "UPDATE vaccinations SET lot = 'B'") }
-        }
+        } == .recordLocked)
         guard case .saved(let rx) = try f.store.issuePrescription(items: [
             PrescriptionItemInput(drug: "Amoxicilina 250 mg", dose: "1 tableta", frequency: "cada 12 h", duration: "7 días",
                                   instructions: "Dar con comida. " + String(repeating: "Vigilar diarrea y vómitos. ", count: 6)),
@@ -233,9 +233,9 @@ struct PatientFixture {
         }
         #expect(p["path"] == "No existe el archivo")
         guard case .saved = try f.store.addAttachment(petID: max.id, path: out, description: "Receta escaneada", by: f.vet) else { Issue.record("not attached"); return }
-        #expect(throws: StoreError.self) {
+        #expect(storeErrorCode {
             try f.store.writeChecked(user: f.vet.userID) { db in try db.execute(sql: "DELETE FROM attachments") }
-        }
+        } == .recordLocked)
         let kinds = try f.store.timeline(petID: max.id).map(\.kind)
         #expect(Set(kinds) == [.vaccination, .prescription, .attachment, .weight])
         #expect(try f.store.timeline(petID: max.id, kinds: [.vaccination]).map(\.summary) == ["Nobivac DHPPi"])
@@ -331,7 +331,7 @@ struct PatientFixture {
         var c = ConsultationInput()
         c.reason = "Otitis"
         _ = try f.store.saveConsultation(c, petID: maxDup.id, sign: true, by: f.vet)
-        #expect(throws: StoreError.self) { try f.store.mergeOwners(keep: a.id, merge: b.id, by: f.reception) }
+        #expect(storeErrorCode { try f.store.mergeOwners(keep: a.id, merge: b.id, by: f.reception) } == .forbidden)
         try f.store.mergeOwners(keep: a.id, merge: b.id, by: f.supervisor)
         #expect(try f.store.pets(ofOwner: a.id).map(\.name) == ["Max", "Maxi"])
         #expect(try f.store.owner(id: a.id)?.phone2 == "912345678")

@@ -16,11 +16,11 @@ import VetTestSupport
         let auth = Authenticator(store: store)
         guard case .success(let desk) = try auth.login(username: "rosa", password: "clave-secreta"),
               case .success(let supervisor) = try auth.login(username: "jorge", password: "clave-jefe") else { Issue.record("login"); return }
-        #expect(throws: StoreError.invalid("El usuario no está bloqueado")) { try auth.unlockUser(userID: rosa.id, by: supervisor) }
+        #expect(throws: StoreError.conflict("El usuario no está bloqueado")) { try auth.unlockUser(userID: rosa.id, by: supervisor) }
         clock.advance(seconds: 1)
         for _ in 1...5 { _ = try auth.login(username: "rosa", password: "mala"); clock.advance(seconds: 1) }
         #expect(try auth.lockedMinutesLeft(userID: rosa.id) == 5)
-        #expect(throws: StoreError.invalid("Solo un supervisor desbloquea usuarios")) { try auth.unlockUser(userID: rosa.id, by: desk) }
+        #expect(throws: StoreError.forbidden("Solo un supervisor desbloquea usuarios")) { try auth.unlockUser(userID: rosa.id, by: desk) }
         try auth.unlockUser(userID: rosa.id, by: supervisor)
         #expect(try auth.lockedMinutesLeft(userID: rosa.id) == nil)
         // The failures before the unlock no longer count: four more do not lock again.

@@ -63,6 +63,6 @@ struct SyncScreenTests {
         #expect(text.contains("21/11/2026 10:00"))
         #expect(text.contains("Solo la central modifica users [central_data]"))
         #expect(text.contains("phone: queda \"987654321\", se perdió \"912345678\""))
-        #expect(Catalog.entries.contains { $0.id == "sync" && $0.roles == [.supervisor, .administrador] })
+        #expect(Catalog.entries.contains { $0.id == "sync" && $0.permission == .reviewSync })
     }
 }

@@ -29,7 +29,8 @@ public enum AppointmentCalendar {
     }
 
     /// No-shows are left out; cancelled appointments stay, as CANCELLED, so subscribed calendars drop them.
-    public static func isListed(_ status: AppointmentStatus) -> Bool { status != .noAsistio }
+    /// A status this version does not know is left out too (it is not told as a booked appointment).
+    public static func isListed(_ status: AppointmentStatus) -> Bool { status.isKnown && status != .noAsistio }
 
     /// The calendar's name (X-WR-CALNAME).
     public static func name(vetName: String, sedeCode: String) -> String { "VetDesk · \(vetName) · \(sedeCode)" }

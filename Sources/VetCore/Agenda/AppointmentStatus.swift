@@ -1,12 +1,50 @@
 /// Where an appointment is in the day's flow: reservada → en_espera (llegó) → en_consulta →
 /// atendida; or cancelada (with a reason) / no_asistio.
-public enum AppointmentStatus: String, CaseIterable, Sendable, Codable {
+///
+/// Stored as its text. A value this version does not know (written by a newer sede) reads as
+/// `.unknown(text)`: it is never taken for a real state (not bookable, not called in, not
+/// attended), it is shown as «Desconocido (text)», and it is written back with the same text.
+public enum AppointmentStatus: Hashable, Sendable, CaseIterable, RawRepresentable, Codable {
     case reservada
-    case enEspera = "en_espera"
-    case enConsulta = "en_consulta"
+    case enEspera
+    case enConsulta
     case atendida
     case cancelada
-    case noAsistio = "no_asistio"
+    case noAsistio
+    case unknown(String)
+
+    /// The states this version knows, in the day's order.
+    public static let allCases: [AppointmentStatus] = [.reservada, .enEspera, .enConsulta, .atendida, .cancelada, .noAsistio]
+
+    public init(rawValue: String) {
+        self = Self.allCases.first { $0.rawValue == rawValue } ?? .unknown(rawValue)
+    }
+
+    public var rawValue: String {
+        switch self {
+        case .reservada: "reservada"
+        case .enEspera: "en_espera"
+        case .enConsulta: "en_consulta"
+        case .atendida: "atendida"
+        case .cancelada: "cancelada"
+        case .noAsistio: "no_asistio"
+        case .unknown(let text): text
+        }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        self.init(rawValue: try decoder.singleValueContainer().decode(String.self))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+
+    public var isKnown: Bool {
+        if case .unknown = self { return false }
+        return true
+    }
 
     public var label: String {
         switch self {
@@ -16,10 +54,12 @@ public enum AppointmentStatus: String, CaseIterable, Sendable, Codable {
         case .atendida: "Atendida"
         case .cancelada: "Cancelada"
         case .noAsistio: "No asistió"
+        case .unknown(let text): "Desconocido (\(text))"
         }
     }
 
-    /// Whether it still holds its vet's and room's time.
+    /// Whether it still holds its vet's and room's time. An unknown state holds it: a slot is
+    /// not offered again on a guess.
     public var holdsTime: Bool { self != .cancelada && self != .noAsistio }
 }
 

@@ -2,15 +2,21 @@
 public enum IGV {
     public static let ratePercent: Int64 = 18
 
-    /// The IGV on a taxable base: `round_half_up(base × 18 / 100)`.
-    public static func on(base: Money) -> Money {
-        Money(centimos: divideRoundingHalfUp(base.centimos * ratePercent, by: 100))
+    /// The IGV on a taxable base: `round_half_up(base × 18 / 100)`; `MoneyOverflow` when the base
+    /// is too large to multiply.
+    public static func on(base: Money) throws(MoneyOverflow) -> Money {
+        let (scaled, overflow) = base.centimos.multipliedReportingOverflow(by: ratePercent)
+        if overflow { throw MoneyOverflow() }
+        return Money(centimos: divideRoundingHalfUp(scaled, by: 100))
     }
 
     /// Splits a price that includes IGV into its base and tax; `base + igv == gross` exactly.
-    public static func split(gross: Money) -> (base: Money, igv: Money) {
-        let base = divideRoundingHalfUp(gross.centimos * 100, by: 100 + ratePercent)
-        return (Money(centimos: base), Money(centimos: gross.centimos - base))
+    /// `MoneyOverflow` when the gross is too large to multiply.
+    public static func split(gross: Money) throws(MoneyOverflow) -> (base: Money, igv: Money) {
+        let (scaled, overflow) = gross.centimos.multipliedReportingOverflow(by: 100)
+        if overflow { throw MoneyOverflow() }
+        let base = Money(centimos: divideRoundingHalfUp(scaled, by: 100 + ratePercent))
+        return (base, try gross.subtracting(base))
     }
 
     /// Integer division rounding halves away from zero.

@@ -1,18 +1,56 @@
 /// An amount of Peruvian soles held as whole céntimos. Never a floating-point value.
+///
+/// Encoded (JSON, database) as the plain integer of céntimos. Arithmetic that would leave Int64
+/// throws `MoneyOverflow` instead of trapping: there is no `+` that can crash the program.
 public struct Money: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
     public var centimos: Int64
 
     public init(centimos: Int64) { self.centimos = centimos }
-    public init(soles: Int64) { self.centimos = soles * 100 }
+    public init(soles: Int64) throws(MoneyOverflow) {
+        let (c, overflow) = soles.multipliedReportingOverflow(by: 100)
+        if overflow { throw MoneyOverflow() }
+        self.centimos = c
+    }
 
     public static let zero = Money(centimos: 0)
 
-    public static func + (a: Money, b: Money) -> Money { Money(centimos: a.centimos + b.centimos) }
-    public static func - (a: Money, b: Money) -> Money { Money(centimos: a.centimos - b.centimos) }
-    public static func * (a: Money, n: Int64) -> Money { Money(centimos: a.centimos * n) }
-    public static prefix func - (a: Money) -> Money { Money(centimos: -a.centimos) }
-    public static func += (a: inout Money, b: Money) { a.centimos += b.centimos }
+    public func adding(_ other: Money) throws(MoneyOverflow) -> Money {
+        let (c, overflow) = centimos.addingReportingOverflow(other.centimos)
+        if overflow { throw MoneyOverflow() }
+        return Money(centimos: c)
+    }
+
+    public func subtracting(_ other: Money) throws(MoneyOverflow) -> Money {
+        let (c, overflow) = centimos.subtractingReportingOverflow(other.centimos)
+        if overflow { throw MoneyOverflow() }
+        return Money(centimos: c)
+    }
+
+    public func multiplied(by n: Int64) throws(MoneyOverflow) -> Money {
+        let (c, overflow) = centimos.multipliedReportingOverflow(by: n)
+        if overflow { throw MoneyOverflow() }
+        return Money(centimos: c)
+    }
+
+    public func negated() throws(MoneyOverflow) -> Money { try Money.zero.subtracting(self) }
+
+    /// The total of `amounts`, or `MoneyOverflow` if it leaves Int64 at any step.
+    public static func sum(_ amounts: some Sequence<Money>) throws(MoneyOverflow) -> Money {
+        var total = Money.zero
+        for amount in amounts { total = try total.adding(amount) }
+        return total
+    }
+
     public static func < (a: Money, b: Money) -> Bool { a.centimos < b.centimos }
+
+    public init(from decoder: any Decoder) throws {
+        self.init(centimos: try decoder.singleValueContainer().decode(Int64.self))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(centimos)
+    }
 
     /// `S/ 1,234.50`; negative amounts as `-S/ 1,234.50`.
     public var formatted: String {
@@ -37,6 +75,13 @@ public struct Money: Hashable, Comparable, Sendable, Codable, CustomStringConver
     }
 
     public var description: String { formatted }
+}
+
+/// An amount too large for Int64 céntimos (about 92 billion billion soles): an error a person is
+/// shown, never a crash.
+public struct MoneyOverflow: Error, Equatable, Sendable, CustomStringConvertible {
+    public init() {}
+    public var description: String { "Monto demasiado grande" }
 }
 
 public enum MoneyParseError: Error, Equatable, Sendable, CustomStringConvertible {

@@ -75,7 +75,7 @@ extension SedeStore {
                 vetID: vetID, vetName: vetID.flatMap { staff[$0] } ?? "", roomName: roomID.flatMap { rooms[$0] } ?? "", typeID: typeID,
                 typeName: type?.0 ?? "", typeColor: type?.1 ?? "", start: AgendaTime.parse(row[4]) ?? .distantPast,
                 end: AgendaTime.parse(row[5]) ?? .distantPast,
-                status: AppointmentStatus(rawValue: row[6]) ?? .reservada, walkIn: row[7], reason: row[8] ?? "",
+                status: AppointmentStatus(rawValue: row[6] as String), walkIn: row[7], reason: row[8] ?? "",
                 checkedInAt: checkedIn.flatMap(AgendaTime.parse), calledAt: called.flatMap(AgendaTime.parse), cancelReason: row[11]))
         }
         return out
@@ -108,7 +108,7 @@ extension SedeStore {
             let a = AgendaTime.iso(AgendaTime.instant(from, minute: 0)), b = AgendaTime.iso(AgendaTime.instant(from.adding(days: days), minute: 0))
             return try Self.items(db, """
                 a.sede_id = ? AND a.vet_id = ? AND a.starts_at >= ? AND a.starts_at < ?
-                AND a.status NOT IN ('cancelada', 'no_asistio') ORDER BY a.starts_at
+                AND a.status NOT IN (\(AppointmentStatus.sqlList([.cancelada, .noAsistio]))) ORDER BY a.starts_at
                 """, [sedeID, vetID, a, b])
         }
     }
@@ -118,8 +118,8 @@ extension SedeStore {
         let since = AgendaTime.iso(AgendaTime.instant(today, minute: 0))
         return try read { db in
             try Self.items(db, """
-                a.sede_id = ? AND a.status IN ('en_espera', 'en_consulta') AND coalesce(a.checked_in_at, a.starts_at) >= ?
-                ORDER BY a.status = 'en_consulta' DESC, a.checked_in_at, a.starts_at
+                a.sede_id = ? AND a.status IN (\(AppointmentStatus.sqlList([.enEspera, .enConsulta]))) AND coalesce(a.checked_in_at, a.starts_at) >= ?
+                ORDER BY a.status = '\(AppointmentStatus.enConsulta.rawValue)' DESC, a.checked_in_at, a.starts_at
                 """, [sedeID, since])
         }
     }
@@ -128,7 +128,7 @@ extension SedeStore {
     /// of this type fits one vet's schedule (the given vet, or any) and a room of its kind is free.
     public func nextFreeSlot(typeID: String, vetID: String? = nil, sedeID: String, after: Date, days: Int = 21) throws -> (vetID: String, start: Date)? {
         try read { db in
-            guard let type = try AppointmentType.fetchOne(db, key: typeID) else { throw StoreError.invalid("Tipo de cita desconocido") }
+            guard let type = try AppointmentType.fetchOne(db, key: typeID) else { throw StoreError.notFound("Tipo de cita desconocido") }
             let vets = try vetID.map { [$0] } ?? Self.agendaVets(sedeID: sedeID, db).map(\.id)
             let rooms = try String.fetchAll(db, sql: "SELECT id FROM rooms WHERE sede_id = ? AND kind = ? AND active = 1", arguments: [sedeID, type.roomKind])
             let (firstDay, firstMinute) = AgendaTime.dayAndMinute(after)
@@ -137,7 +137,7 @@ extension SedeStore {
                 let from = AgendaTime.iso(AgendaTime.instant(day, minute: 0)), to = AgendaTime.iso(AgendaTime.instant(day.adding(days: 1), minute: 0))
                 let rows = try Row.fetchAll(db, sql: """
                     SELECT vet_id, room_id, starts_at, ends_at FROM appointments
-                    WHERE sede_id = ? AND walk_in = 0 AND status NOT IN ('cancelada', 'no_asistio') AND starts_at < ? AND starts_at >= ? AND ends_at > ?
+                    WHERE sede_id = ? AND walk_in = 0 AND status NOT IN (\(AppointmentStatus.sqlList([.cancelada, .noAsistio]))) AND starts_at < ? AND starts_at >= ? AND ends_at > ?
                     """, arguments: [sedeID, to, AgendaTime.iso(AgendaTime.instant(day, minute: -AgendaRules.maxMinutes)), from])
                 func span(_ r: Row) -> MinuteSpan {
                     let s = AgendaTime.dayAndMinute(AgendaTime.parse(r["starts_at"]) ?? .distantPast)
@@ -172,7 +172,7 @@ extension SedeStore {
     public func calendar(vetUsername: String, from: CivilDate, to: CivilDate) throws -> String {
         try read { db in
             guard let vet = try Row.fetchOne(db, sql: "SELECT id, full_name FROM users WHERE username = ?", arguments: [vetUsername.lowercased()]) else {
-                throw StoreError.invalid("No existe el usuario \(vetUsername)")
+                throw StoreError.notFound("No existe el usuario \(vetUsername)")
             }
             let vetID: String = vet["id"], vetName: String = vet["full_name"]
             guard let sedeID = try Self.setting(.sedeID, db), let sede = try Sede.fetchOne(db, key: sedeID) else {

@@ -90,7 +90,7 @@ public struct Appointment: Codable, Hashable, Sendable, FetchableRecord, Persist
     public var startsAt: String
     public var endsAt: String
     public var reason: String?
-    public var status: String
+    public var status: AppointmentStatus
     public var walkIn: Bool
     public var scheduleOverride: Bool
     public var checkedInAt: String?
@@ -103,7 +103,6 @@ public struct Appointment: Codable, Hashable, Sendable, FetchableRecord, Persist
     public var createdAt: String
     public var updatedAt: String
 
-    public var statusValue: AppointmentStatus { AppointmentStatus(rawValue: status) ?? .reservada }
     public var start: Date { AgendaTime.parse(startsAt) ?? .distantPast }
     public var end: Date { AgendaTime.parse(endsAt) ?? .distantPast }
 }
@@ -120,7 +119,7 @@ public struct OutboxMessage: Codable, Hashable, Sendable, FetchableRecord, Persi
     public var recipient: String
     public var template: String
     public var payload: String
-    public var state: String
+    public var state: OutboxState
     public var dueAt: String
     public var appointmentId: String?
     public var createdAt: String

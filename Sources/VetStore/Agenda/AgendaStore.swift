@@ -39,15 +39,6 @@ public struct CheckInNotice: Sendable, Equatable {
     public var dueVaccines: [String]
 }
 
-extension Session {
-    /// Receptionists, vets, supervisors and administrators book and move appointments.
-    public var canBook: Bool { has(.recepcionista) || has(.veterinario) || has(.supervisor) || has(.administrador) }
-    /// Only a supervisor books outside a vet's schedule.
-    public var canOverrideSchedule: Bool { has(.supervisor) }
-    /// Only a supervisor registers the arrival of an appointment of another day.
-    public var canCheckInOtherDay: Bool { has(.supervisor) }
-}
-
 extension SedeStore {
     // MARK: Reference data
 
@@ -61,7 +52,7 @@ extension SedeStore {
 
     @discardableResult
     public func addRoom(name: String, kind: String, by session: Session) throws -> Room {
-        guard session.has(.supervisor) || session.has(.administrador) else { throw StoreError.invalid("Solo un supervisor configura los ambientes") }
+        try session.require(.configureRooms, "Solo un supervisor configura los ambientes")
         let trimmed = name.trimmingCharacters(in: .whitespaces)
         guard !trimmed.isEmpty else { throw StoreError.invalid("El nombre del ambiente es obligatorio") }
         guard Room.kinds.contains(where: { $0.code == kind }) else { throw StoreError.invalid("Tipo de ambiente desconocido: \(kind)") }
@@ -89,7 +80,7 @@ extension SedeStore {
 
     /// Replaces a vet's weekly template at the session's sede.
     public func setWeeklySchedule(vetID: String, blocks: [(weekday: Int, span: MinuteSpan)], by session: Session) throws {
-        guard session.has(.supervisor) || session.has(.administrador) else { throw StoreError.invalid("Solo un supervisor cambia los horarios") }
+        try session.require(.editSchedules, "Solo un supervisor cambia los horarios")
         for b in blocks where !(1...7).contains(b.weekday) || b.span.start < 0 || b.span.end > 1440 || b.span.end <= b.span.start {
             throw StoreError.invalid("Bloque de horario inválido: \(AgendaTime.clock(minute: b.span.start))–\(AgendaTime.clock(minute: b.span.end))")
         }
@@ -106,7 +97,7 @@ extension SedeStore {
     @discardableResult
     public func addScheduleException(vetID: String?, day: CivilDate, kind: ScheduleExceptionKind, span: MinuteSpan? = nil,
                                      note: String? = nil, by session: Session) throws -> ScheduleException {
-        guard session.has(.supervisor) || session.has(.administrador) else { throw StoreError.invalid("Solo un supervisor registra excepciones de horario") }
+        try session.require(.recordScheduleExceptions, "Solo un supervisor registra excepciones de horario")
         if kind == .bloqueExtra && (vetID == nil || span == nil) { throw StoreError.invalid("Un bloque extra es de un veterinario y tiene horas") }
         let e = ScheduleException(id: newID(), sedeId: session.sede.id, vetId: vetID, day: day.iso, kind: kind.rawValue,
                                   startMin: span?.start, endMin: span?.end, note: note, createdAt: nowText)
@@ -137,14 +128,14 @@ extension SedeStore {
     /// `pet_overlap`) unless the request confirms it. Queues the reminder.
     @discardableResult
     public func book(_ request: BookingRequest, by session: Session) throws -> Appointment {
-        guard session.canBook else { throw StoreError.invalid("Su rol no permite reservar citas") }
-        if request.overrideSchedule && !session.canOverrideSchedule { throw StoreError.invalid("Solo un supervisor reserva fuera del horario") }
+        try session.require(.bookAppointments, "Su rol no permite reservar citas")
+        if request.overrideSchedule { try session.require(.overrideSchedule, "Solo un supervisor reserva fuera del horario") }
         let now = clock.now
         let nowText = AgendaTime.iso(now)
         return try write(user: session.userID) { db in
-            guard let type = try AppointmentType.fetchOne(db, key: request.typeID) else { throw StoreError.invalid("Tipo de cita desconocido") }
-            guard let pet = try Pet.fetchOne(db, key: request.petID) else { throw StoreError.invalid("La mascota ya no existe") }
-            if pet.deceasedOn != nil { throw StoreError.invalid("\(pet.name) falleció: no se reservan citas") }
+            guard let type = try AppointmentType.fetchOne(db, key: request.typeID) else { throw StoreError.notFound("Tipo de cita desconocido") }
+            guard let pet = try Pet.fetchOne(db, key: request.petID) else { throw StoreError.notFound("La mascota ya no existe") }
+            if pet.deceasedOn != nil { throw StoreError.conflict("\(pet.name) falleció: no se reservan citas") }
             let minutes = request.minutes ?? type.minutes
             guard minutes > 0, minutes <= AgendaRules.maxMinutes else { throw StoreError.invalid("Duración inválida") }
             let end = request.start.addingTimeInterval(Double(minutes) * 60)
@@ -154,7 +145,7 @@ extension SedeStore {
             let appointment = Appointment(
                 id: newID(), sedeId: session.sede.id, petId: pet.id, vetId: request.vetID, roomId: roomID, typeId: type.id,
                 startsAt: AgendaTime.iso(request.start), endsAt: AgendaTime.iso(end),
-                reason: request.reason.trimmingCharacters(in: .whitespaces).nilIfEmpty, status: AppointmentStatus.reservada.rawValue,
+                reason: request.reason.trimmingCharacters(in: .whitespaces).nilIfEmpty, status: .reservada,
                 walkIn: false, scheduleOverride: request.overrideSchedule, createdBy: session.userID, createdAt: nowText, updatedAt: nowText)
             try appointment.insert(db)
             try queueReminder(for: appointment, pet: pet, type: type, now: now, db)
@@ -169,10 +160,10 @@ extension SedeStore {
         let s = AgendaTime.iso(start), e = AgendaTime.iso(end)
         // No appointment is longer than `maxMinutes`, so the index range on starts_at is bounded.
         let lower = AgendaTime.iso(start.addingTimeInterval(-Double(AgendaRules.maxMinutes) * 60))
-        let live = "walk_in = 0 AND status NOT IN ('cancelada', 'no_asistio') AND id IS NOT ? AND starts_at < ? AND starts_at >= ? AND ends_at > ?"
+        let live = "walk_in = 0 AND status NOT IN (\(AppointmentStatus.sqlList([.cancelada, .noAsistio]))) AND id IS NOT ? AND starts_at < ? AND starts_at >= ? AND ends_at > ?"
         if try Bool.fetchOne(db, sql: "SELECT 1 FROM appointments WHERE vet_id = ? AND \(live) LIMIT 1",
                              arguments: [vetID, excluding, e, lower, s]) == true {
-            throw StoreError.invalid(AgendaRules.slotTaken + ": el veterinario ya tiene una cita a esa hora")
+            throw StoreError.refused(.appointmentOverlap, AgendaRules.slotTaken + ": el veterinario ya tiene una cita a esa hora")
         }
         if !override {
             let (day, startMinute) = AgendaTime.dayAndMinute(start)
@@ -180,15 +171,15 @@ extension SedeStore {
             let endMin = endDay == day ? endMinute : (endDay == day.adding(days: 1) && endMinute == 0 ? 1440 : 1441)
             let working = try workingSpans(vetID: vetID, sedeID: sedeID, day: day, db)
             if endMin > 1440 || !Availability.isWorking(MinuteSpan(startMinute, endMin), in: working) {
-                throw StoreError.invalid(AgendaRules.outsideSchedule + ": el veterinario no atiende a esa hora")
+                throw StoreError.refused(.outsideSchedule, AgendaRules.outsideSchedule + ": el veterinario no atiende a esa hora")
             }
         }
         func roomBusy(_ id: String) throws -> Bool {
             try Bool.fetchOne(db, sql: "SELECT 1 FROM appointments WHERE room_id = ? AND \(live) LIMIT 1", arguments: [id, excluding, e, lower, s]) == true
         }
         if let roomID {
-            guard let room = try Room.fetchOne(db, key: roomID), room.sedeId == sedeID else { throw StoreError.invalid("Ese ambiente no es de esta sede") }
-            if try roomBusy(roomID) { throw StoreError.invalid(AgendaRules.slotTaken + ": \(room.name) está ocupado a esa hora") }
+            guard let room = try Room.fetchOne(db, key: roomID), room.sedeId == sedeID else { throw StoreError.notFound("Ese ambiente no es de esta sede") }
+            if try roomBusy(roomID) { throw StoreError.refused(.appointmentOverlap, AgendaRules.slotTaken + ": \(room.name) está ocupado a esa hora") }
             return roomID
         }
         let candidates = try String.fetchAll(db, sql: "SELECT id FROM rooms WHERE sede_id = ? AND kind = ? AND active = 1 ORDER BY position, name",
@@ -197,7 +188,7 @@ extension SedeStore {
         let busy = Set(try String.fetchAll(db, sql: "SELECT DISTINCT room_id FROM appointments WHERE sede_id = ? AND room_id IS NOT NULL AND \(live)",
                                            arguments: [sedeID, excluding, e, lower, s]))
         if let free = candidates.first(where: { !busy.contains($0) }) { return free }
-        throw StoreError.invalid(AgendaRules.slotTaken + ": no hay \(Room.kindLabel(roomKind).lowercased()) libre a esa hora")
+        throw StoreError.refused(.appointmentOverlap, AgendaRules.slotTaken + ": no hay \(Room.kindLabel(roomKind).lowercased()) libre a esa hora")
     }
 
     /// Refuses, until confirmed, a time that overlaps another live appointment of the same pet
@@ -206,7 +197,7 @@ extension SedeStore {
         let lower = AgendaTime.iso(start.addingTimeInterval(-Double(AgendaRules.maxMinutes) * 60))
         guard let row = try Row.fetchOne(db, sql: """
             SELECT a.starts_at, a.ends_at, u.full_name FROM appointments a LEFT JOIN users u ON u.id = a.vet_id
-            WHERE a.pet_id = ? AND a.status IN ('reservada', 'en_espera', 'en_consulta') AND a.id IS NOT ?
+            WHERE a.pet_id = ? AND a.status IN (\(AppointmentStatus.sqlList([.reservada, .enEspera, .enConsulta]))) AND a.id IS NOT ?
               AND a.starts_at < ? AND a.starts_at >= ? AND a.ends_at > ?
             ORDER BY a.starts_at LIMIT 1
             """, arguments: [pet.id, excluding, AgendaTime.iso(end), lower, AgendaTime.iso(start)]) else { return }
@@ -218,8 +209,8 @@ extension SedeStore {
 
     /// Queues the 24-hour reminder on the channel the owner consented to, if any and if there is still time.
     func queueReminder(for a: Appointment, pet: Pet, type: AppointmentType, now: Date, _ db: Database) throws {
-        try db.execute(sql: "UPDATE outbox SET state = 'cancelado', updated_at = ? WHERE appointment_id = ? AND state = 'pendiente'",
-                       arguments: [AgendaTime.iso(now), a.id])
+        try db.execute(sql: "UPDATE outbox SET state = ?, updated_at = ? WHERE appointment_id = ? AND state = ?",
+                       arguments: [OutboxState.cancelado, AgendaTime.iso(now), a.id, OutboxState.pendiente])
         let due = a.start.addingTimeInterval(-AgendaRules.reminderLeadSeconds)
         guard due > now, let owner = try Owner.fetchOne(db, key: pet.ownerId) else { return }
         let channel: String, recipient: String
@@ -242,14 +233,14 @@ extension SedeStore {
         let json = String(decoding: try encoder.encode(payload), as: UTF8.self)
         let nowText = AgendaTime.iso(now)
         try OutboxMessage(id: newID(), sedeId: a.sedeId, channel: channel, recipient: recipient, template: "recordatorio_cita",
-                          payload: json, state: "pendiente", dueAt: AgendaTime.iso(due), appointmentId: a.id,
+                          payload: json, state: .pendiente, dueAt: AgendaTime.iso(due), appointmentId: a.id,
                           createdAt: nowText, updatedAt: nowText).insert(db)
     }
 
     /// Loads an appointment of this sede for a change, inside a write.
     static func appointmentForChange(_ id: String, session: Session, _ db: Database) throws -> Appointment {
-        guard let a = try Appointment.fetchOne(db, key: id) else { throw StoreError.invalid("La cita ya no existe") }
-        guard a.sedeId == session.sede.id else { throw StoreError.invalid("La cita es de otra sede") }
+        guard let a = try Appointment.fetchOne(db, key: id) else { throw StoreError.notFound("La cita ya no existe") }
+        guard a.sedeId == session.sede.id else { throw StoreError.notFound("La cita es de otra sede") }
         return a
     }
 
@@ -257,14 +248,14 @@ extension SedeStore {
     @discardableResult
     public func move(appointmentID: String, to start: Date, vetID: String? = nil, roomID: String? = nil, overrideSchedule: Bool = false,
                      petOverlapConfirmed: Bool = false, by session: Session) throws -> Appointment {
-        guard session.canBook else { throw StoreError.invalid("Su rol no permite mover citas") }
-        if overrideSchedule && !session.canOverrideSchedule { throw StoreError.invalid("Solo un supervisor reserva fuera del horario") }
+        try session.require(.bookAppointments, "Su rol no permite mover citas")
+        if overrideSchedule { try session.require(.overrideSchedule, "Solo un supervisor reserva fuera del horario") }
         let now = clock.now
         return try write(user: session.userID) { db in
             var a = try Self.appointmentForChange(appointmentID, session: session, db)
-            guard a.statusValue == .reservada, !a.walkIn else { throw StoreError.invalid("Solo se mueve una cita reservada (está \(a.statusValue.label.lowercased()))") }
+            guard a.status == .reservada, !a.walkIn else { throw StoreError.conflict("Solo se mueve una cita reservada (está \(a.status.label.lowercased()))") }
             guard let type = try AppointmentType.fetchOne(db, key: a.typeId), let pet = try Pet.fetchOne(db, key: a.petId) else {
-                throw StoreError.invalid("La cita está incompleta")
+                throw StoreError.conflict("La cita está incompleta")
             }
             let minutes = Int(a.end.timeIntervalSince(a.start) / 60)
             let end = start.addingTimeInterval(Double(minutes) * 60)
@@ -286,34 +277,34 @@ extension SedeStore {
 
     /// Cancels an appointment; the reason is required and kept. Its pending reminder is cancelled.
     public func cancel(appointmentID: String, reason: String, by session: Session) throws {
-        guard session.canBook else { throw StoreError.invalid("Su rol no permite cancelar citas") }
+        try session.require(.bookAppointments, "Su rol no permite cancelar citas")
         let why = reason.trimmingCharacters(in: .whitespaces)
         guard !why.isEmpty else { throw StoreError.invalid("Indique el motivo de la cancelación") }
         let now = AgendaTime.iso(clock.now)
         try write(user: session.userID) { db in
             var a = try Self.appointmentForChange(appointmentID, session: session, db)
-            guard a.statusValue == .reservada || a.statusValue == .enEspera else {
-                throw StoreError.invalid("No se cancela una cita \(a.statusValue.label.lowercased())")
+            guard a.status == .reservada || a.status == .enEspera else {
+                throw StoreError.conflict("No se cancela una cita \(a.status.label.lowercased())")
             }
-            a.status = AppointmentStatus.cancelada.rawValue
+            a.status = .cancelada
             a.cancelReason = why
             a.cancelledAt = now
             a.updatedAt = now
             try a.update(db)
-            try db.execute(sql: "UPDATE outbox SET state = 'cancelado', updated_at = ? WHERE appointment_id = ? AND state = 'pendiente'",
-                           arguments: [now, a.id])
+            try db.execute(sql: "UPDATE outbox SET state = ?, updated_at = ? WHERE appointment_id = ? AND state = ?",
+                           arguments: [OutboxState.cancelado, now, a.id, OutboxState.pendiente])
         }
     }
 
     /// Marks a booked appointment whose time has come as not attended.
     public func markNoShow(appointmentID: String, by session: Session) throws {
-        guard session.canBook else { throw StoreError.invalid("Su rol no permite cambiar citas") }
+        try session.require(.bookAppointments, "Su rol no permite cambiar citas")
         let now = clock.now
         try write(user: session.userID) { db in
             var a = try Self.appointmentForChange(appointmentID, session: session, db)
-            guard a.statusValue == .reservada else { throw StoreError.invalid("Solo una cita reservada puede quedar como no asistida") }
-            guard a.start <= now else { throw StoreError.invalid("La cita aún no empieza") }
-            a.status = AppointmentStatus.noAsistio.rawValue
+            guard a.status == .reservada else { throw StoreError.conflict("Solo una cita reservada puede quedar como no asistida") }
+            guard a.start <= now else { throw StoreError.conflict("La cita aún no empieza") }
+            a.status = .noAsistio
             a.updatedAt = AgendaTime.iso(now)
             try a.update(db)
         }
@@ -322,17 +313,17 @@ extension SedeStore {
     /// A pet that came without an appointment (sin cita) joins the waiting room now.
     @discardableResult
     public func addWalkIn(petID: String, typeID: String, vetID: String? = nil, reason: String, by session: Session) throws -> Appointment {
-        guard session.canBook else { throw StoreError.invalid("Su rol no permite registrar llegadas") }
+        try session.require(.checkIn, "Su rol no permite registrar llegadas")
         let now = clock.now
         let nowText = AgendaTime.iso(now)
         return try write(user: session.userID) { db in
-            guard let type = try AppointmentType.fetchOne(db, key: typeID) else { throw StoreError.invalid("Tipo de cita desconocido") }
-            guard let pet = try Pet.fetchOne(db, key: petID) else { throw StoreError.invalid("La mascota ya no existe") }
-            if pet.deceasedOn != nil { throw StoreError.invalid("\(pet.name) falleció") }
+            guard let type = try AppointmentType.fetchOne(db, key: typeID) else { throw StoreError.notFound("Tipo de cita desconocido") }
+            guard let pet = try Pet.fetchOne(db, key: petID) else { throw StoreError.notFound("La mascota ya no existe") }
+            if pet.deceasedOn != nil { throw StoreError.conflict("\(pet.name) falleció") }
             let a = Appointment(
                 id: newID(), sedeId: session.sede.id, petId: petID, vetId: vetID, roomId: nil, typeId: type.id, startsAt: nowText,
                 endsAt: AgendaTime.iso(now.addingTimeInterval(Double(type.minutes) * 60)),
-                reason: reason.trimmingCharacters(in: .whitespaces).nilIfEmpty, status: AppointmentStatus.enEspera.rawValue, walkIn: true,
+                reason: reason.trimmingCharacters(in: .whitespaces).nilIfEmpty, status: .enEspera, walkIn: true,
                 scheduleOverride: false, checkedInAt: nowText, createdBy: session.userID, createdAt: nowText, updatedAt: nowText)
             try a.insert(db)
             return a
@@ -345,20 +336,20 @@ extension SedeStore {
     /// code `check_in_other_day` until given.
     @discardableResult
     public func checkIn(appointmentID: String, otherDayConfirmed: Bool = false, by session: Session) throws -> CheckInNotice {
-        guard session.canBook else { throw StoreError.invalid("Su rol no permite registrar llegadas") }
-        if otherDayConfirmed && !session.canCheckInOtherDay { throw StoreError.invalid("Solo un supervisor registra la llegada a una cita de otro día") }
+        try session.require(.checkIn, "Su rol no permite registrar llegadas")
+        if otherDayConfirmed { try session.require(.checkInOtherDay, "Solo un supervisor registra la llegada a una cita de otro día") }
         let nowDate = clock.now
         let now = AgendaTime.iso(nowDate)
         let petID = try write(user: session.userID) { db -> String in
             var a = try Self.appointmentForChange(appointmentID, session: session, db)
-            guard a.statusValue == .reservada else { throw StoreError.invalid("La cita está \(a.statusValue.label.lowercased())") }
+            guard a.status == .reservada else { throw StoreError.conflict("La cita está \(a.status.label.lowercased())") }
             let day = CivilDate(limaDayOf: a.start)
             if day != CivilDate(limaDayOf: nowDate) && !otherDayConfirmed {
                 let message = "La cita es del \(day.display), no de hoy: no se registra la llegada"
-                guard session.canCheckInOtherDay else { throw StoreError.invalid(message + " (un supervisor puede hacerlo)") }
+                try session.require(.checkInOtherDay, message + " (un supervisor puede hacerlo)")
                 throw ConfirmationNeeded(code: "check_in_other_day", message: "La cita es del \(day.display), no de hoy")
             }
-            a.status = AppointmentStatus.enEspera.rawValue
+            a.status = .enEspera
             a.checkedInAt = now
             a.updatedAt = now
             try a.update(db)
@@ -370,15 +361,15 @@ extension SedeStore {
     /// Undoes a mistaken `Llegó`: the appointment is booked again and leaves the waiting room. A
     /// walk-in has no booking to go back to: it is cancelled instead.
     public func undoCheckIn(appointmentID: String, by session: Session) throws {
-        guard session.canBook else { throw StoreError.invalid("Su rol no permite registrar llegadas") }
+        try session.require(.checkIn, "Su rol no permite registrar llegadas")
         let now = AgendaTime.iso(clock.now)
         try write(user: session.userID) { db in
             var a = try Self.appointmentForChange(appointmentID, session: session, db)
-            guard a.statusValue == .enEspera else {
-                throw StoreError.invalid("Solo se deshace la llegada de una cita en espera (está \(a.statusValue.label.lowercased()))")
+            guard a.status == .enEspera else {
+                throw StoreError.conflict("Solo se deshace la llegada de una cita en espera (está \(a.status.label.lowercased()))")
             }
-            guard !a.walkIn else { throw StoreError.invalid("Una llegada sin cita no se deshace: cancélela (C) con el motivo") }
-            a.status = AppointmentStatus.reservada.rawValue
+            guard !a.walkIn else { throw StoreError.conflict("Una llegada sin cita no se deshace: cancélela (C) con el motivo") }
+            a.status = .reservada
             a.checkedInAt = nil
             a.updatedAt = now
             try a.update(db)
@@ -393,9 +384,10 @@ extension SedeStore {
         return try read { db in
             try String.fetchOne(db, sql: """
                 SELECT reason FROM appointments
-                WHERE pet_id = ? AND starts_at >= ? AND starts_at < ? AND status IN ('en_consulta', 'en_espera', 'reservada')
+                WHERE pet_id = ? AND starts_at >= ? AND starts_at < ? AND status IN (\(AppointmentStatus.sqlList([.enConsulta, .enEspera, .reservada])))
                   AND trim(coalesce(reason, '')) != ''
-                ORDER BY CASE status WHEN 'en_consulta' THEN 0 WHEN 'en_espera' THEN 1 ELSE 2 END, starts_at LIMIT 1
+                ORDER BY CASE status WHEN '\(AppointmentStatus.enConsulta.rawValue)' THEN 0 WHEN '\(AppointmentStatus.enEspera.rawValue)' THEN 1 ELSE 2 END,
+                         starts_at LIMIT 1
                 """, arguments: [petID, from, to])
         }
     }
@@ -404,7 +396,7 @@ extension SedeStore {
     public func checkInNotice(petID: String) throws -> CheckInNotice {
         let today = self.today.iso
         return try read { db in
-            guard let pet = try Pet.fetchOne(db, key: petID) else { throw StoreError.invalid("La mascota ya no existe") }
+            guard let pet = try Pet.fetchOne(db, key: petID) else { throw StoreError.notFound("La mascota ya no existe") }
             let due = try Row.fetchAll(db, sql: """
                 SELECT v.product, v.next_due FROM vaccinations v
                 WHERE v.pet_id = ? AND v.next_due IS NOT NULL AND v.next_due <= ?
@@ -420,13 +412,13 @@ extension SedeStore {
 
     /// `En consulta`: the vet calls the pet in. A walk-in without a vet is taken by the caller.
     public func callIn(appointmentID: String, by session: Session) throws {
-        guard session.has(.veterinario) || session.has(.supervisor) else { throw StoreError.invalid("Solo un veterinario llama al paciente") }
+        try session.require(.attendPatients, "Solo un veterinario llama al paciente")
         let now = AgendaTime.iso(clock.now)
         try write(user: session.userID) { db in
             var a = try Self.appointmentForChange(appointmentID, session: session, db)
-            guard a.statusValue == .enEspera else { throw StoreError.invalid("El paciente no está en espera (\(a.statusValue.label.lowercased()))") }
-            if a.vetId == nil && session.has(.veterinario) { a.vetId = session.userID }
-            a.status = AppointmentStatus.enConsulta.rawValue
+            guard a.status == .enEspera else { throw StoreError.conflict("El paciente no está en espera (\(a.status.label.lowercased()))") }
+            if a.vetId == nil && session.may(.takeUnassignedPatients) { a.vetId = session.userID }
+            a.status = .enConsulta
             a.calledAt = now
             a.updatedAt = now
             try a.update(db)
@@ -436,13 +428,13 @@ extension SedeStore {
     /// `Atendida`: done, linked to the consultation record (the given one, else the pet's latest
     /// consultation written today by this appointment's vet, if any).
     public func markAttended(appointmentID: String, consultationID: String? = nil, by session: Session) throws {
-        guard session.has(.veterinario) || session.has(.supervisor) else { throw StoreError.invalid("Solo un veterinario da por atendida una cita") }
+        try session.require(.attendPatients, "Solo un veterinario da por atendida una cita")
         let now = clock.now
         let since = AgendaTime.iso(AgendaTime.instant(CivilDate(limaDayOf: now), minute: 0))
         try write(user: session.userID) { db in
             var a = try Self.appointmentForChange(appointmentID, session: session, db)
-            guard a.statusValue == .enEspera || a.statusValue == .enConsulta else {
-                throw StoreError.invalid("La cita está \(a.statusValue.label.lowercased())")
+            guard a.status == .enEspera || a.status == .enConsulta else {
+                throw StoreError.conflict("La cita está \(a.status.label.lowercased())")
             }
             var linked = consultationID
             if let given = linked {
@@ -452,9 +444,9 @@ extension SedeStore {
                     SELECT id FROM consultations WHERE pet_id = ? AND vet_id = ? AND created_at >= ? ORDER BY created_at DESC LIMIT 1
                     """, arguments: [a.petId, a.vetId ?? session.userID, since])
             }
-            if a.vetId == nil && session.has(.veterinario) { a.vetId = session.userID }
+            if a.vetId == nil && session.may(.takeUnassignedPatients) { a.vetId = session.userID }
             if a.calledAt == nil { a.calledAt = AgendaTime.iso(now) }
-            a.status = AppointmentStatus.atendida.rawValue
+            a.status = .atendida
             a.consultationId = linked
             a.doneAt = AgendaTime.iso(now)
             a.updatedAt = AgendaTime.iso(now)
@@ -472,7 +464,7 @@ extension SedeStore {
         let sede = try localSede()
         return try read { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT id, username, full_name FROM users WHERE username = ? AND active = 1",
-                                             arguments: [username.lowercased()]) else { throw StoreError.invalid("No existe el usuario \(username)") }
+                                             arguments: [username.lowercased()]) else { throw StoreError.notFound("No existe el usuario \(username)") }
             let roles = try String.fetchAll(db, sql: "SELECT role FROM user_roles WHERE user_id = ? AND sede_id = ?",
                                             arguments: [row["id"] as String, sede.id]).compactMap(Role.init(rawValue:))
             return Session(userID: row["id"], username: row["username"], fullName: row["full_name"],

@@ -75,8 +75,8 @@ public struct Authenticator: Sendable {
 
     /// A supervisor (or administrator) of this sede lifts a user's lockout at once; works offline.
     public func unlockUser(userID: String, by session: Session) throws {
-        guard session.has(.supervisor) || session.has(.administrador) else { throw StoreError.invalid("Solo un supervisor desbloquea usuarios") }
-        guard try lockedMinutesLeft(userID: userID) != nil else { throw StoreError.invalid("El usuario no está bloqueado") }
+        try session.require(.unlockUsers, "Solo un supervisor desbloquea usuarios")
+        guard try lockedMinutesLeft(userID: userID) != nil else { throw StoreError.conflict("El usuario no está bloqueado") }
         try store.write(user: session.userID) { db in try record(.unlocked, user: userID, sede: session.sede.id, db) }
     }
 

@@ -18,23 +18,6 @@ public struct User: Codable, Hashable, Sendable, FetchableRecord, PersistableRec
     public var cmvp: String? = nil
 }
 
-/// The signed-in user at this sede, with the roles held here.
-public struct Session: Sendable, Equatable {
-    public var userID: String
-    public var username: String
-    public var fullName: String
-    public var roles: [Role]
-    public var sede: Sede
-
-    public init(userID: String, username: String, fullName: String, roles: [Role], sede: Sede) {
-        self.userID = userID; self.username = username; self.fullName = fullName; self.roles = roles; self.sede = sede
-    }
-
-    public func has(_ role: Role) -> Bool { roles.contains(role) }
-    /// The role shown in the status bar: the highest one held.
-    public var mainRole: Role { roles.max { Role.allCases.firstIndex(of: $0)! < Role.allCases.firstIndex(of: $1)! } ?? .recepcionista }
-}
-
 public enum PasswordHasher {
     /// bcrypt cost of new claves (`Credentials.bcryptCost`): a few tenths of a second per check.
     public static let cost: UInt8 = Credentials.bcryptCost
@@ -65,7 +48,7 @@ extension SedeStore {
                         cmvp: cmvp?.isEmpty == false ? cmvp : nil)
         try applyingRemote { db in
             if try User.filter(sql: "username = ?", arguments: [name]).fetchCount(db) > 0 {
-                throw StoreError.invalid("Ya existe el usuario \(name)")
+                throw StoreError.conflict("Ya existe el usuario \(name)")
             }
             try user.insert(db)
             for role in roles {

@@ -7,13 +7,13 @@ extension SedeStore {
     /// (second phone, email, address, consents), the merged owner points to the kept one, and the
     /// merge itself is a journaled row, so other sedes converge to the same record.
     public func mergeOwners(keep keepID: String, merge mergeID: String, by session: Session) throws {
-        guard session.canMergePatients else { throw StoreError.invalid("Solo un supervisor fusiona propietarios") }
+        try session.require(.mergePatients, "Solo un supervisor fusiona propietarios")
         guard keepID != mergeID else { throw StoreError.invalid("Elija dos propietarios distintos") }
         try writeChecked(user: session.userID) { db in
             guard var kept = try Owner.fetchOne(db, key: keepID), var merged = try Owner.fetchOne(db, key: mergeID) else {
-                throw StoreError.invalid("Uno de los propietarios ya no existe")
+                throw StoreError.notFound("Uno de los propietarios ya no existe")
             }
-            guard kept.mergedInto == nil, merged.mergedInto == nil else { throw StoreError.invalid("Uno de los propietarios ya fue fusionado") }
+            guard kept.mergedInto == nil, merged.mergedInto == nil else { throw StoreError.conflict("Uno de los propietarios ya fue fusionado") }
             for var pet in try Pet.filter(sql: "owner_id = ?", arguments: [mergeID]).fetchAll(db) {
                 try Self.moveOwner(&pet, to: keepID, store: self, session: session, db)
             }
@@ -38,13 +38,13 @@ extension SedeStore {
     /// where it was written and shows in the kept pet's timeline; alerts are united, and the kept
     /// pet takes the microchip, birth date, colour and breed it lacked.
     public func mergePets(keep keepID: String, merge mergeID: String, by session: Session) throws {
-        guard session.canMergePatients else { throw StoreError.invalid("Solo un supervisor fusiona mascotas") }
+        try session.require(.mergePatients, "Solo un supervisor fusiona mascotas")
         guard keepID != mergeID else { throw StoreError.invalid("Elija dos mascotas distintas") }
         try writeChecked(user: session.userID) { db in
             guard var kept = try Pet.fetchOne(db, key: keepID), var merged = try Pet.fetchOne(db, key: mergeID) else {
-                throw StoreError.invalid("Una de las mascotas ya no existe")
+                throw StoreError.notFound("Una de las mascotas ya no existe")
             }
-            guard kept.mergedInto == nil, merged.mergedInto == nil else { throw StoreError.invalid("Una de las mascotas ya fue fusionada") }
+            guard kept.mergedInto == nil, merged.mergedInto == nil else { throw StoreError.conflict("Una de las mascotas ya fue fusionada") }
             let chip = kept.microchip == nil ? merged.microchip : nil
             merged.mergedInto = keepID
             if chip != nil { merged.microchip = nil }

@@ -10,15 +10,6 @@ public enum SaveOutcome<Value: Sendable>: Sendable {
     case existing(Owner)
 }
 
-extension Session {
-    /// Receptionists, vets and supervisors register and edit owners and pets.
-    public var canEditPatients: Bool { has(.recepcionista) || has(.veterinario) || has(.supervisor) || has(.administrador) }
-    /// Only vets write clinical entries.
-    public var canWriteClinical: Bool { has(.veterinario) }
-    /// Supervisors merge duplicates.
-    public var canMergePatients: Bool { has(.supervisor) }
-}
-
 extension SedeStore {
     /// Today in Lima by this store's clock.
     public var today: CivilDate { CivilDate(limaDayOf: clock.now) }
@@ -28,7 +19,7 @@ extension SedeStore {
         do {
             return try write(user: user, body)
         } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
-            throw StoreError.invalid(error.message ?? "Regla de la historia clínica")
+            throw StoreError.refused(.recordLocked, error.message ?? "Regla de la historia clínica")
         }
     }
 
@@ -50,7 +41,7 @@ extension SedeStore {
     /// Saves a new owner (`id == nil`) or changes an existing one. A new owner whose document is
     /// already registered is not created: the existing owner is returned instead.
     public func saveOwner(_ input: OwnerInput, id: String? = nil, by session: Session) throws -> SaveOutcome<Owner> {
-        guard session.canEditPatients else { throw StoreError.invalid("Su rol no permite registrar propietarios") }
+        try session.require(.editPatients, "Su rol no permite registrar propietarios")
         var input = input
         input.homeDistrict = try homeDistrict()
         let problems = input.problems()
@@ -65,7 +56,7 @@ extension SedeStore {
             }
             var owner: Owner
             if let id {
-                guard let found = try Owner.fetchOne(db, key: id) else { throw StoreError.invalid("El propietario ya no existe") }
+                guard let found = try Owner.fetchOne(db, key: id) else { throw StoreError.notFound("El propietario ya no existe") }
                 owner = found
             } else {
                 owner = Owner(id: newID(), docType: input.docType, docNumber: doc, firstNames: "", lastNames: "", createdAt: now, updatedAt: now)
@@ -107,21 +98,21 @@ extension SedeStore {
     /// Saves a new pet of `ownerID` or changes an existing one (its owner changes through `changeOwner`).
     /// A weight, when given, goes to the weight history.
     public func savePet(_ input: PetInput, ownerID: String, id: String? = nil, by session: Session) throws -> SaveOutcome<Pet> {
-        guard session.canEditPatients else { throw StoreError.invalid("Su rol no permite registrar mascotas") }
+        try session.require(.editPatients, "Su rol no permite registrar mascotas")
         let today = self.today
         var problems = input.problems(today: today)
         if !problems.isEmpty { return .invalid(problems) }
         let chip = input.microchip.trimmingCharacters(in: .whitespaces).nilIfEmpty
         let now = nowText
         return try writeChecked(user: session.userID) { db -> SaveOutcome<Pet> in
-            guard try Owner.fetchOne(db, key: ownerID) != nil else { throw StoreError.invalid("El propietario ya no existe") }
+            guard try Owner.fetchOne(db, key: ownerID) != nil else { throw StoreError.notFound("El propietario ya no existe") }
             if let chip, let other = try Pet.filter(sql: "microchip = ?", arguments: [chip]).fetchOne(db), other.id != id {
                 problems["chip"] = "Microchip ya registrado para \(other.name)"
                 return .invalid(problems)
             }
             var pet: Pet
             if let id {
-                guard let found = try Pet.fetchOne(db, key: id) else { throw StoreError.invalid("La mascota ya no existe") }
+                guard let found = try Pet.fetchOne(db, key: id) else { throw StoreError.notFound("La mascota ya no existe") }
                 pet = found
             } else {
                 pet = Pet(id: newID(), ownerId: ownerID, name: "", species: "", createdAt: now, updatedAt: now)
@@ -160,8 +151,8 @@ extension SedeStore {
 
     /// Adds a weighing to the pet's history.
     public func recordWeight(petID: String, grams: Int64, by session: Session) throws {
-        guard session.canEditPatients else { throw StoreError.invalid("Su rol no permite registrar pesos") }
-        guard let pet = try pet(id: petID) else { throw StoreError.invalid("La mascota ya no existe") }
+        try session.require(.editPatients, "Su rol no permite registrar pesos")
+        guard let pet = try pet(id: petID) else { throw StoreError.notFound("La mascota ya no existe") }
         if let m = WeightRules.problem(grams: grams, species: pet.speciesValue ?? .otro) { throw StoreError.invalid(m) }
         try writeChecked(user: session.userID) { db in
             try PetWeight(id: newID(), petId: petID, grams: grams, measuredAt: nowText, sedeId: session.sede.id,
@@ -175,11 +166,11 @@ extension SedeStore {
 
     /// Gives the pet to another owner; the change is kept in the pet's history.
     public func changeOwner(petID: String, to ownerID: String, by session: Session) throws {
-        guard session.canEditPatients else { throw StoreError.invalid("Su rol no permite cambiar el propietario") }
+        try session.require(.editPatients, "Su rol no permite cambiar el propietario")
         try writeChecked(user: session.userID) { db in
-            guard var pet = try Pet.fetchOne(db, key: petID) else { throw StoreError.invalid("La mascota ya no existe") }
-            guard try Owner.fetchOne(db, key: ownerID) != nil else { throw StoreError.invalid("El propietario ya no existe") }
-            guard pet.ownerId != ownerID else { throw StoreError.invalid("La mascota ya es de ese propietario") }
+            guard var pet = try Pet.fetchOne(db, key: petID) else { throw StoreError.notFound("La mascota ya no existe") }
+            guard try Owner.fetchOne(db, key: ownerID) != nil else { throw StoreError.notFound("El propietario ya no existe") }
+            guard pet.ownerId != ownerID else { throw StoreError.conflict("La mascota ya es de ese propietario") }
             try Self.moveOwner(&pet, to: ownerID, store: self, session: session, db)
         }
     }
@@ -205,8 +196,8 @@ extension SedeStore {
     /// Writes a new consultation, or corrects one (its author only, until it is locked). `sign` signs it now.
     public func saveConsultation(_ input: ConsultationInput, petID: String, id: String? = nil, sign: Bool,
                                  by session: Session) throws -> SaveOutcome<Consultation> {
-        guard session.canWriteClinical else { throw StoreError.invalid("Solo un veterinario escribe en la historia clínica") }
-        guard let pet = try pet(id: petID) else { throw StoreError.invalid("La mascota ya no existe") }
+        try session.require(.writeClinicalRecords, "Solo un veterinario escribe en la historia clínica")
+        guard let pet = try pet(id: petID) else { throw StoreError.notFound("La mascota ya no existe") }
         let problems = input.problems(species: pet.speciesValue ?? .otro)
         if !problems.isEmpty { return .invalid(problems) }
         let now = nowText
@@ -214,9 +205,9 @@ extension SedeStore {
             var c: Consultation
             var previous: Consultation?
             if let id {
-                guard let found = try Consultation.fetchOne(db, key: id) else { throw StoreError.invalid("La consulta ya no existe") }
-                guard found.vetId == session.userID else { throw StoreError.invalid("Solo el veterinario que la escribió puede corregirla; agregue una adenda") }
-                if isLocked(found) { throw StoreError.invalid(ClinicalRules.lockedMessage) }
+                guard let found = try Consultation.fetchOne(db, key: id) else { throw StoreError.notFound("La consulta ya no existe") }
+                guard found.vetId == session.userID else { throw StoreError.forbidden("Solo el veterinario que la escribió puede corregirla; agregue una adenda") }
+                if isLocked(found) { throw StoreError.refused(.recordLocked, ClinicalRules.lockedMessage) }
                 c = found
                 previous = found
             } else {
@@ -258,9 +249,9 @@ extension SedeStore {
     /// Signs a draft consultation (its author only).
     public func signConsultation(id: String, by session: Session) throws {
         try writeChecked(user: session.userID) { db in
-            guard var c = try Consultation.fetchOne(db, key: id) else { throw StoreError.invalid("La consulta ya no existe") }
-            guard c.vetId == session.userID else { throw StoreError.invalid("Solo el veterinario que la escribió puede firmarla") }
-            guard c.signedAt == nil else { throw StoreError.invalid("La consulta ya está firmada") }
+            guard var c = try Consultation.fetchOne(db, key: id) else { throw StoreError.notFound("La consulta ya no existe") }
+            guard c.vetId == session.userID else { throw StoreError.forbidden("Solo el veterinario que la escribió puede firmarla") }
+            guard c.signedAt == nil else { throw StoreError.conflict("La consulta ya está firmada") }
             let now = nowText
             c.signedAt = now
             c.updatedAt = now
@@ -282,12 +273,12 @@ extension SedeStore {
     /// Adds a correction under a signed consultation (any vet).
     @discardableResult
     public func addAddendum(consultationID: String, text: String, by session: Session) throws -> ConsultationAddendum {
-        guard session.canWriteClinical else { throw StoreError.invalid("Solo un veterinario escribe en la historia clínica") }
+        try session.require(.writeClinicalRecords, "Solo un veterinario escribe en la historia clínica")
         let body = text.trimmingCharacters(in: .whitespaces)
         guard !body.isEmpty else { throw StoreError.invalid("Escriba el texto de la adenda") }
         return try writeChecked(user: session.userID) { db in
-            guard let c = try Consultation.fetchOne(db, key: consultationID) else { throw StoreError.invalid("La consulta ya no existe") }
-            guard c.signedAt != nil else { throw StoreError.invalid("La consulta no está firmada: corríjala directamente") }
+            guard let c = try Consultation.fetchOne(db, key: consultationID) else { throw StoreError.notFound("La consulta ya no existe") }
+            guard c.signedAt != nil else { throw StoreError.conflict("La consulta no está firmada: corríjala directamente") }
             let addendum = ConsultationAddendum(id: newID(), consultationId: consultationID, sedeId: session.sede.id,
                                                 authorId: session.userID, text: body, createdAt: nowText)
             try addendum.insert(db)
@@ -297,15 +288,15 @@ extension SedeStore {
 
     /// Records a vaccination or deworming given today or earlier.
     public func recordVaccination(_ input: VaccinationInput, petID: String, by session: Session) throws -> SaveOutcome<Vaccination> {
-        guard session.canWriteClinical else { throw StoreError.invalid("Solo un veterinario registra vacunas y desparasitaciones") }
+        try session.require(.writeClinicalRecords, "Solo un veterinario registra vacunas y desparasitaciones")
         let problems = input.problems(today: today)
         if !problems.isEmpty { return .invalid(problems) }
         guard let expiry = CivilDate(display: input.expiry), let applied = CivilDate(display: input.appliedOn) else {
             return .invalid(["appliedOn": "Fecha no válida (dd/mm/aaaa)"])
         }
         return try writeChecked(user: session.userID) { db -> SaveOutcome<Vaccination> in
-            guard let pet = try Pet.fetchOne(db, key: petID) else { throw StoreError.invalid("La mascota ya no existe") }
-            if let d = pet.deceasedOn { throw StoreError.invalid("\(pet.name) falleció el \(CivilDate(iso: d)?.display ?? d)") }
+            guard let pet = try Pet.fetchOne(db, key: petID) else { throw StoreError.notFound("La mascota ya no existe") }
+            if let d = pet.deceasedOn { throw StoreError.conflict("\(pet.name) falleció el \(CivilDate(iso: d)?.display ?? d)") }
             let v = Vaccination(id: newID(), petId: petID, kind: input.kind.rawValue,
                                 product: input.product.trimmingCharacters(in: .whitespaces),
                                 lot: input.lot.trimmingCharacters(in: .whitespaces).uppercased(),
@@ -323,14 +314,14 @@ extension SedeStore {
     /// the confirmed matches are kept in the prescription's `allergy_override`.
     public func issuePrescription(items: [PrescriptionItemInput], petID: String, consultationID: String? = nil,
                                   allergyConfirmed: Bool = false, by session: Session) throws -> SaveOutcome<Prescription> {
-        guard session.canWriteClinical else { throw StoreError.invalid("Solo un veterinario emite recetas") }
+        try session.require(.writeClinicalRecords, "Solo un veterinario emite recetas")
         guard !items.isEmpty else { return .invalid(["drug": "Agregue al menos un medicamento"]) }
         for item in items {
             let p = item.problems()
             if !p.isEmpty { return .invalid(p) }
         }
         return try writeChecked(user: session.userID) { db -> SaveOutcome<Prescription> in
-            guard let pet = try Pet.fetchOne(db, key: petID) else { throw StoreError.invalid("La mascota ya no existe") }
+            guard let pet = try Pet.fetchOne(db, key: petID) else { throw StoreError.notFound("La mascota ya no existe") }
             let conflicts = AllergyRules.conflicts(drugs: items.map(\.drug), alerts: pet.alertList)
             if !conflicts.isEmpty && !allergyConfirmed {
                 throw ConfirmationNeeded(code: "allergy_alert", message: conflicts.map(\.line).joined(separator: "\n"))
@@ -352,7 +343,7 @@ extension SedeStore {
 
     /// Attaches a file (lab result, image) that exists at `path` on this host.
     public func addAttachment(petID: String, path: String, description: String, by session: Session) throws -> SaveOutcome<Attachment> {
-        guard session.canWriteClinical else { throw StoreError.invalid("Solo un veterinario adjunta a la historia clínica") }
+        try session.require(.writeClinicalRecords, "Solo un veterinario adjunta a la historia clínica")
         var problems = FieldProblems()
         let p = path.trimmingCharacters(in: .whitespaces)
         var isDirectory: ObjCBool = false

@@ -8,7 +8,7 @@ extension SedeStore {
     /// signature. No line is wider than 80 columns.
     public func prescriptionText(id: String) throws -> String {
         try read { db in
-            guard let rx = try Prescription.fetchOne(db, key: id) else { throw StoreError.invalid("La receta ya no existe") }
+            guard let rx = try Prescription.fetchOne(db, key: id) else { throw StoreError.notFound("La receta ya no existe") }
             let items = try PrescriptionItem.filter(sql: "prescription_id = ?", arguments: [id]).order(sql: "position").fetchAll(db)
             let pet = try Pet.fetchOne(db, key: rx.petId)
             let owner = try pet.flatMap { try Owner.fetchOne(db, key: $0.ownerId) }

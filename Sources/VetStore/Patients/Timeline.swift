@@ -2,6 +2,12 @@ import Foundation
 import GRDB
 import VetCore
 
+/// Where a consultation is: a draft its author may finish, signed (its author may correct it for
+/// 24 h), or locked (only addenda). Worked out from the record, never stored.
+public enum ConsultationState: String, Sendable, Hashable {
+    case borrador, firmada, bloqueada
+}
+
 /// One entry of a pet's history, from any sede, marked with its sede and author.
 public struct TimelineEntry: Sendable, Hashable {
     public enum Kind: String, CaseIterable, Sendable {
@@ -30,10 +36,15 @@ public struct TimelineEntry: Sendable, Hashable {
     public var summary: String
     /// The details, one line each (addenda included, under the original).
     public var details: [String]
-    /// Consultations: `borrador`, `firmada`, `bloqueada`.
-    public var status: String?
+    /// Consultations: draft, signed or locked.
+    public var state: ConsultationState?
+    /// Consultations: changed after it was signed.
+    public var corrected = false
     /// The name of the pet it was written for, when that pet was later merged into this one.
     public var mergedPetName: String?
+
+    /// What a person reads as the consultation's state: `firmada`, `bloqueada · corregida`.
+    public var status: String? { state.map { $0.rawValue + (corrected ? " · corregida" : "") } }
 
     /// `dd/mm/aaaa HH:mm` in Lima (or `dd/mm/aaaa` for a day).
     public var displayTime: String {
@@ -75,11 +86,11 @@ extension SedeStore {
                         details.append("  ↳ Adenda \(when) · \(try sede(a.sedeId)) · \(try user(a.authorId)): \(a.text)")
                     }
                     let signed = c.signedAt.flatMap(LimaTime.parseISO8601)
-                    var status = signed.map { now.timeIntervalSince($0) >= ClinicalRules.lockSeconds ? "bloqueada" : "firmada" } ?? "borrador"
-                    if let signedAt = c.signedAt, c.updatedAt > signedAt { status += " · corregida" }
+                    let state: ConsultationState = signed.map { now.timeIntervalSince($0) >= ClinicalRules.lockSeconds ? .bloqueada : .firmada } ?? .borrador
+                    let corrected = c.signedAt.map { c.updatedAt > $0 } ?? false
                     entries.append(TimelineEntry(kind: .consultation, id: c.id, at: c.seenAt, sedeCode: try sede(c.sedeId), author: try user(c.vetId),
                                                  summary: c.reason + ((c.dxDefinitive ?? c.dxPresumptive).map { " — Dx: " + $0 } ?? ""),
-                                                 details: details, status: status, mergedPetName: merged(c.petId)))
+                                                 details: details, state: state, corrected: corrected, mergedPetName: merged(c.petId)))
                 }
             }
             if kinds.contains(.vaccination) || kinds.contains(.deworming) {

@@ -1,35 +1,10 @@
 import GRDB
 import VetCore
 
-/// A clinic site (or the central warehouse). Central data: created by central, pulled by sedes.
-public struct Sede: Codable, Hashable, Sendable, FetchableRecord, PersistableRecord {
+extension Sede: FetchableRecord, PersistableRecord {
     public static let databaseTableName = "sedes"
     public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
     public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
-
-    public var id: String
-    public var code: String
-    public var name: String
-    public var kind: String = "clinica"
-    public var district: String?
-    public var address: String?
-    public var phone: String?
-    public var active: Bool = true
-    public var createdAt: String
-
-    public init(id: String, code: String, name: String, kind: String = "clinica", district: String? = nil,
-                address: String? = nil, phone: String? = nil, createdAt: String) {
-        self.id = id; self.code = code; self.name = name; self.kind = kind
-        self.district = district; self.address = address; self.phone = phone; self.createdAt = createdAt
-    }
-
-    /// `LIM01`: 2 to 10 capital letters and digits.
-    public static func codeProblem(_ code: String) -> String? {
-        guard (2...10).contains(code.count), code.allSatisfy({ $0.isASCII && ($0.isUppercase || $0.isNumber) }) else {
-            return "El código de sede tiene de 2 a 10 letras mayúsculas o dígitos (ej. LIM01)"
-        }
-        return nil
-    }
 }
 
 extension SedeStore {
@@ -42,7 +17,7 @@ extension SedeStore {
         guard !trimmed.isEmpty else { throw StoreError.invalid("El nombre de la sede es obligatorio") }
         let sede = Sede(id: newID(), code: code, name: trimmed, district: district, createdAt: nowText)
         try applyingRemote { db in
-            if try Self.setting(.sedeID, db) != nil { throw StoreError.invalid("Esta base ya tiene una sede configurada") }
+            if try Self.setting(.sedeID, db) != nil { throw StoreError.conflict("Esta base ya tiene una sede configurada") }
             try sede.insert(db)
             try Self.setSetting(.sedeID, sede.id, db)
             if demo { try Self.setSetting(.demo, "1", db) }

@@ -1,10 +1,13 @@
 import Foundation
 import GRDB
+import VetCore
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// Why a sede store could not be opened or written; `message` is Spanish, for the user, as is.
+/// Why a sede store could not be opened or written, or refused an operation: `code` is stable, for
+/// programs and tests to tell cases apart (as the central's JSON errors); `message` is Spanish, for
+/// the user, as is.
 public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case missing(path: String)
     case notADatabase(path: String)
@@ -13,7 +16,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case alreadyExists(path: String)
     case notInitialized(path: String)
     case cannotCreate(path: String, reason: String)
-    case invalid(String)
+    /// A rule of the sede refused the operation; nothing was written.
+    case refused(Code, String)
     /// The OS does not let this user do `what` («leer», «escribir en») with `path`.
     case noPermission(path: String, what: String)
     case diskFull(path: String)
@@ -40,7 +44,7 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
             "La base de datos \(p) no tiene sede configurada. Use: vetdesk init --db \(p) --sede CODIGO --name NOMBRE"
         case .cannotCreate(let p, let reason):
             "No se pudo crear \(p): \(reason)"
-        case .invalid(let m):
+        case .refused(_, let m):
             m
         case .noPermission(let p, let what):
             "Su usuario no tiene permiso para \(what) \(p). Pida al administrador que agregue su usuario al grupo de la sede y que la carpeta y la base sean del grupo con permiso de escritura (README: «Instalación en una sede»). No se modificó nada."
@@ -56,6 +60,72 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     }
 
     public var description: String { message }
+
+    /// A stable, snake_case name of what went wrong.
+    public enum Code: String, Sendable, CaseIterable {
+        // The file and the machine.
+        case missingDatabase = "missing_database"
+        case notADatabase = "not_a_database"
+        case notVetDesk = "not_vetdesk"
+        case newerSchema = "newer_schema"
+        case alreadyExists = "already_exists"
+        case notInitialized = "not_initialized"
+        case cannotCreate = "cannot_create"
+        case noFilePermission = "no_file_permission"
+        case diskFull = "disk_full"
+        case busy
+        case diskError = "disk_error"
+        case unexpected
+        // Refusals by a rule of the sede.
+        /// Input that breaks a rule (a missing reason, an impossible duration, a bad code).
+        case invalid
+        /// The row the operation names does not exist (any more) or is not of this sede.
+        case notFound = "not_found"
+        /// The session's roles do not grant the operation (`Permission`).
+        case forbidden
+        /// The data's current state does not allow it (already exists, already signed, wrong status).
+        case conflict
+        /// The vet, the room or every room of the kind is taken at that time.
+        case appointmentOverlap = "appointment_overlap"
+        /// The vet does not work at that time.
+        case outsideSchedule = "outside_schedule"
+        /// A signed or locked clinical record cannot be changed.
+        case recordLocked = "record_locked"
+    }
+
+    public var code: Code {
+        switch self {
+        case .missing: .missingDatabase
+        case .notADatabase: .notADatabase
+        case .notVetDesk: .notVetDesk
+        case .newerSchema: .newerSchema
+        case .alreadyExists: .alreadyExists
+        case .notInitialized: .notInitialized
+        case .cannotCreate: .cannotCreate
+        case .refused(let code, _): code
+        case .noPermission: .noFilePermission
+        case .diskFull: .diskFull
+        case .busy: .busy
+        case .diskError: .diskError
+        case .unexpected: .unexpected
+        }
+    }
+
+    /// Input that breaks a rule.
+    public static func invalid(_ message: String) -> StoreError { .refused(.invalid, message) }
+    /// The row named does not exist, or not at this sede.
+    public static func notFound(_ message: String) -> StoreError { .refused(.notFound, message) }
+    /// The session lacks the permission.
+    public static func forbidden(_ message: String) -> StoreError { .refused(.forbidden, message) }
+    /// The data's state does not allow it.
+    public static func conflict(_ message: String) -> StoreError { .refused(.conflict, message) }
+}
+
+extension Session {
+    /// Refuses with `StoreError.forbidden(message)` unless the session may do `permission`.
+    public func require(_ permission: Permission, _ message: String) throws {
+        guard may(permission) else { throw StoreError.forbidden(message) }
+    }
 }
 
 extension StoreError {

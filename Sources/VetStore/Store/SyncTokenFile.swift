@@ -32,7 +32,7 @@ public enum SyncTokenFile {
         let path = path(forDatabase: databasePath)
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         guard access(path, R_OK) == 0, let data = FileManager.default.contents(atPath: path) else {
-            throw StoreError.invalid("El token de sincronización \(path) solo lo puede leer el usuario del servicio de sincronización: ejecute vetdesk sync con ese usuario (README: «Instalación en una sede»).")
+            throw StoreError.refused(.noFilePermission, "El token de sincronización \(path) solo lo puede leer el usuario del servicio de sincronización: ejecute vetdesk sync con ese usuario (README: «Instalación en una sede»).")
         }
         let token = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         return token.isEmpty ? nil : token

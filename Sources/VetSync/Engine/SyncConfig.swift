@@ -50,7 +50,7 @@ extension SyncConfig {
             return nil
         }
         guard let token = try SyncTokenFile.load(databasePath: store.path) else {
-            throw StoreError.invalid("Falta el token de sincronización (\(SyncTokenFile.path(forDatabase: store.path))). Enlace la sede otra vez con: vetdesk sync configure --central URL --token TOKEN, como el usuario del servicio de sincronización.")
+            throw StoreError.notFound("Falta el token de sincronización (\(SyncTokenFile.path(forDatabase: store.path))). Enlace la sede otra vez con: vetdesk sync configure --central URL --token TOKEN, como el usuario del servicio de sincronización.")
         }
         return SyncConfig(centralURL: row["central_url"], token: token, caCertPath: row["cacert"])
     }

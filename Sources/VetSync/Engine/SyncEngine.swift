@@ -45,7 +45,7 @@ public final class SyncEngine: @unchecked Sendable {
         let hello = try hello(config: config)
         let local = try store.localSede()
         guard local.code == hello.code else {
-            throw StoreError.invalid("El token es de la sede \(hello.code) y esta base es de la sede \(local.code)")
+            throw StoreError.conflict("El token es de la sede \(hello.code) y esta base es de la sede \(local.code)")
         }
         try SyncTokenFile.save(config.token, databasePath: store.path)
         try store.applyingRemote { db in

@@ -1,8 +1,9 @@
 import VetCore
 import VetStore
 
-/// Every screen a signed-in user can open, with who may open it and its key. The home screen and
-/// the global F-keys read this one list, so a role sees exactly what exists and what it may use.
+/// Every screen a signed-in user can open, with the permission that opens it and its key. The home
+/// screen and the global F-keys read this one list and the permission table, so a role sees exactly
+/// what exists and what it may use.
 public struct CatalogEntry: Sendable {
     public var id: String
     public var title: String
@@ -11,32 +12,33 @@ public struct CatalogEntry: Sendable {
     public var functionKey: Int?
     /// Letter that opens it from the home screen.
     public var letter: Character
-    public var roles: Set<Role>
+    /// The permission (`Permission.roles`) that lets a session open it.
+    public var permission: Permission
     public var make: @Sendable (Session) -> any Screen
 }
 
 public enum Catalog {
     public static let entries: [CatalogEntry] = [
         CatalogEntry(id: "search", title: "Buscar", summary: "Paciente por mascota, propietario, documento, teléfono o microchip",
-                     functionKey: 2, letter: "s", roles: Set(Role.allCases),
+                     functionKey: 2, letter: "s", permission: .searchPatients,
                      make: { session in PatientSearchScreen(session: session) }),
         CatalogEntry(id: "patients", title: "Pacientes", summary: "Propietarios, mascotas e historia clínica",
-                     functionKey: 4, letter: "p", roles: Set(Role.allCases),
+                     functionKey: 4, letter: "p", permission: .searchPatients,
                      make: { session in PatientSearchScreen(session: session, heading: "Pacientes") }),
         CatalogEntry(id: "agenda", title: "Agenda", summary: "Citas del día por veterinario, reservas, llegadas y sin cita",
-                     functionKey: 3, letter: "a", roles: [.recepcionista, .veterinario, .supervisor, .administrador],
+                     functionKey: 3, letter: "a", permission: .viewAgenda,
                      make: { session in AgendaScreen(session: session) }),
         CatalogEntry(id: "waiting", title: "Sala de espera", summary: "Pacientes que llegaron, con su tiempo de espera y alertas",
-                     functionKey: nil, letter: "e", roles: [.recepcionista, .veterinario, .supervisor, .administrador],
+                     functionKey: nil, letter: "e", permission: .viewAgenda,
                      make: { session in WaitingRoomScreen(session: session) }),
         CatalogEntry(id: "users", title: "Usuarios y roles", summary: "Personal de la sede y sus permisos",
-                     functionKey: nil, letter: "u", roles: [.supervisor, .administrador],
+                     functionKey: nil, letter: "u", permission: .manageUsers,
                      make: { _ in UsersScreen() }),
         CatalogEntry(id: "sync", title: "Sincronización", summary: "Rechazos de la central y conflictos de edición",
-                     functionKey: nil, letter: "c", roles: [.supervisor, .administrador],
+                     functionKey: nil, letter: "c", permission: .reviewSync,
                      make: { _ in SyncScreen() }),
         CatalogEntry(id: "lock", title: "Bloquear terminal", summary: "Deja la sesión abierta y pide la clave al volver",
-                     functionKey: nil, letter: "b", roles: Set(Role.allCases),
+                     functionKey: nil, letter: "b", permission: .lockTerminal,
                      make: { session in LockScreen(session: session, byUser: true) }),
     ]
 
@@ -47,6 +49,6 @@ public enum Catalog {
     }
 
     public static func available(to session: Session) -> [CatalogEntry] {
-        entries.filter { !$0.roles.isDisjoint(with: session.roles) }
+        entries.filter { session.may($0.permission) }
     }
 }

@@ -201,7 +201,7 @@ public struct AgendaScreen: Screen {
         case .enter:
             if let item = selectedItem { return .push(AppointmentScreen(session: session, appointmentID: item.id)) }
             guard !listMode, let vet = selectedVet else { return .none }
-            guard session.canBook else { return .toast("Su rol no permite reservar citas", .warning) }
+            guard session.may(.bookAppointments) else { return .toast("Su rol no permite reservar citas", .warning) }
             let start = AgendaTime.instant(agenda.day, minute: minute(ofRow: row))
             return .push(BookingScreen(session: session, types: types, vets: agenda.vets, vetID: vet.id, start: start,
                                         typeID: types.indices.contains(freeType) ? types[freeType].id : nil))
@@ -219,7 +219,7 @@ public struct AgendaScreen: Screen {
                 guard let vet = selectedVet else { return .none }
                 return .push(WeekScreen(session: session, vet: vet, vets: agenda.vets, types: types, day: agenda.day, minute: minute(ofRow: row)))
             case "w":
-                guard session.canBook else { return .toast("Su rol no permite registrar llegadas", .warning) }
+                guard session.may(.checkIn) else { return .toast("Su rol no permite registrar llegadas", .warning) }
                 return .push(BookingScreen(session: session, types: types, vets: agenda.vets, walkIn: true))
             case "t":
                 guard !types.isEmpty else { return .none }
@@ -235,7 +235,7 @@ public struct AgendaScreen: Screen {
                 let sedeID = session.sede.id
                 return .perform { services in
                     guard let found = try services.store.nextFreeSlot(typeID: type.id, vetID: vetID, sedeID: sedeID, after: after) else {
-                        throw StoreError.invalid("No hay horario libre para \(type.name.lowercased()) en las próximas tres semanas")
+                        throw StoreError.conflict("No hay horario libre para \(type.name.lowercased()) en las próximas tres semanas")
                     }
                     return FoundFree(vetID: found.vetID, start: found.start, typeName: type.name)
                 }

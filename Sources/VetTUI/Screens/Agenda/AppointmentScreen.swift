@@ -44,7 +44,7 @@ public struct AppointmentScreen: Screen {
             if booked && !item.walkIn { h.append(("M", "Mover")) }
             if booked || waiting { h.append(("C", "Cancelar")) }
             if booked { h.append(("N", "No asistió")) }
-            if session.has(.veterinario) || session.has(.supervisor) {
+            if session.may(.attendPatients) {
                 if waiting { h.append(("K", "En consulta")) }
                 if waiting || item.status == .enConsulta { h.append(("A", "Atendida")) }
             }

@@ -52,7 +52,7 @@ public struct BookingScreen: Screen {
             options["room"] = [Self.autoRoom]
         }
         fields.append(Form.Field(id: "reason", label: "Motivo", input: TextField(maxLength: 120)))
-        if !walkIn && session.canOverrideSchedule {
+        if !walkIn && session.may(.overrideSchedule) {
             fields.append(Form.Field(id: "override", label: "Fuera de horario", input: TextField("No"), help: "Sí: reserva aunque el veterinario no atienda"))
             options["override"] = yesNo
         }

@@ -19,7 +19,7 @@ public struct WaitingRoomScreen: Screen {
     public var title: String { "Sala de espera" }
     public var hints: [(key: String, label: String)] {
         var h: [(String, String)] = [("↑↓", "Elegir")]
-        if session.has(.veterinario) || session.has(.supervisor) { h += [("K", "En consulta"), ("A", "Atendida")] }
+        if session.may(.attendPatients) { h += [("K", "En consulta"), ("A", "Atendida")] }
         return h + [("H", "Historia"), ("Enter", "Abrir"), ("Esc", "Volver")]
     }
 

@@ -69,7 +69,7 @@ public struct WeekScreen: Screen {
             case .pageDown: return load(monday.adding(days: 7))
             case .enter:
                 if let item = item(day: column, row: row) { return .push(AppointmentScreen(session: session, appointmentID: item.id)) }
-                guard session.canBook else { return .toast("Su rol no permite reservar citas", .warning) }
+                guard session.may(.bookAppointments) else { return .toast("Su rol no permite reservar citas", .warning) }
                 let start = AgendaTime.instant(monday.adding(days: column), minute: minute(row))
                 return .push(BookingScreen(session: session, types: types, vets: vets, vetID: vet.id, start: start))
             default:

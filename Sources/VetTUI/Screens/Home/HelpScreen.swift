@@ -1,3 +1,4 @@
+import VetCore
 import VetStore
 
 /// F1: how work is done on the screen it was opened from, its keys, and the keys that work everywhere.

@@ -20,8 +20,8 @@ public struct OwnerScreen: Screen {
     public var title: String { owner.map { "Propietario · \($0.fullName)" } ?? "Propietario" }
     public var hints: [(key: String, label: String)] {
         var h: [(String, String)] = [("↑↓", "Mascota"), ("Enter", "Abrir")]
-        if session.canEditPatients { h += [("N", "Nueva mascota"), ("E", "Editar propietario")] }
-        if session.canMergePatients { h.append(("F", "Fusionar duplicado")) }
+        if session.may(.editPatients) { h += [("N", "Nueva mascota"), ("E", "Editar propietario")] }
+        if session.may(.mergePatients) { h.append(("F", "Fusionar duplicado")) }
         h.append(("Esc", "Volver"))
         return h
     }
@@ -55,13 +55,13 @@ public struct OwnerScreen: Screen {
                 guard pets.indices.contains(table.selected) else { return .none }
                 return .push(PetScreen(session: session, petID: pets[table.selected].id))
             case .char(let c) where "nN".contains(c):
-                guard session.canEditPatients, let owner else { return .toast("Su rol no permite registrar mascotas", .warning) }
+                guard session.may(.editPatients), let owner else { return .toast("Su rol no permite registrar mascotas", .warning) }
                 return .push(PetFormScreen(session: session, ownerID: owner.id))
             case .char(let c) where "eE".contains(c):
-                guard session.canEditPatients, let owner else { return .toast("Su rol no permite editar propietarios", .warning) }
+                guard session.may(.editPatients), let owner else { return .toast("Su rol no permite editar propietarios", .warning) }
                 return .push(OwnerFormScreen(session: session, existing: owner))
             case .char(let c) where "fF".contains(c):
-                guard session.canMergePatients else { return .toast("Solo un supervisor fusiona propietarios", .warning) }
+                guard session.may(.mergePatients) else { return .toast("Solo un supervisor fusiona propietarios", .warning) }
                 merge = MergeOwnerPrompt()
                 return .none
             default:

@@ -26,7 +26,7 @@ public struct PatientSearchScreen: Screen {
     public var title: String { heading }
     public var hints: [(key: String, label: String)] {
         var h: [(String, String)] = [("↑↓", "Elegir"), ("Enter", "Abrir")]
-        if session.canEditPatients { h.append(("^N", "Nuevo propietario")) }
+        if session.may(.editPatients) { h.append(("^N", "Nuevo propietario")) }
         h.append(("Esc", "Volver"))
         return h
     }
@@ -51,7 +51,7 @@ public struct PatientSearchScreen: Screen {
                 if let petID = hit.petID { return .push(PetScreen(session: session, petID: petID)) }
                 return .push(OwnerScreen(session: session, ownerID: hit.ownerID))
             case .ctrl("n"):
-                guard session.canEditPatients else { return .toast("Su rol no permite registrar propietarios", .warning) }
+                guard session.may(.editPatients) else { return .toast("Su rol no permite registrar propietarios", .warning) }
                 return .push(OwnerFormScreen(session: session))
             case .escape:
                 return .ignored
@@ -100,7 +100,7 @@ public struct PatientSearchScreen: Screen {
         if query.text.trimmingCharacters(in: .whitespaces).isEmpty {
             status = "Escriba para buscar; los resultados cambian con cada tecla"
         } else if hits.isEmpty {
-            status = "Sin resultados para «\(query.text)»" + (session.canEditPatients ? " · Ctrl+N registra un propietario nuevo" : "")
+            status = "Sin resultados para «\(query.text)»" + (session.may(.editPatients) ? " · Ctrl+N registra un propietario nuevo" : "")
         } else if truncated {
             status = "Más de \(PatientSearch.rankLimit) coincidencias: siga escribiendo para afinar"
         } else {

@@ -25,13 +25,13 @@ public struct PetScreen: Screen {
     public var title: String { pet.map { "Historia clínica · \($0.name)" } ?? "Historia clínica" }
     public var hints: [(key: String, label: String)] {
         var h: [(String, String)] = []
-        if session.canWriteClinical {
+        if session.may(.writeClinicalRecords) {
             h += [("C", "Consulta"), ("V", "Vacuna"), ("D", "Desparasitar"), ("R", "Receta"), ("N", "Adenda"), ("A", "Adjunto")]
         }
         h += [("Enter", "Ver completa"), ("I", "Imprimir receta"), ("T", "Filtro"), ("↑↓", "Entrada")]
-        if session.canEditPatients { h += [("E", "Editar"), ("P", "Peso"), ("M", "Cambiar propietario")] }
+        if session.may(.editPatients) { h += [("E", "Editar"), ("P", "Peso"), ("M", "Cambiar propietario")] }
         h.append(("O", "Propietario"))
-        if session.canMergePatients { h.append(("F", "Fusionar")) }
+        if session.may(.mergePatients) { h.append(("F", "Fusionar")) }
         h.append(("Esc", "Volver"))
         return h
     }
@@ -71,7 +71,7 @@ public struct PetScreen: Screen {
                 table.selected = 0
                 return load()
             case "c", "v", "d", "r", "a", "n":
-                guard session.canWriteClinical else { return .toast("Solo un veterinario escribe en la historia clínica", .warning) }
+                guard session.may(.writeClinicalRecords) else { return .toast("Solo un veterinario escribe en la historia clínica", .warning) }
                 if pet.deceasedOn != nil && c != "n" && c != "a" { return .toast("\(pet.name) falleció: no se registran nuevas atenciones", .warning) }
                 switch c {
                 case "c": return .push(ClinicalFormScreen(session: session, pet: pet, kind: .consultation))
@@ -84,7 +84,7 @@ public struct PetScreen: Screen {
                         return .toast("Elija una consulta para agregarle una adenda", .warning)
                     }
                     return .perform { services in
-                        guard let consultation = try services.store.consultation(id: entry.id) else { throw StoreError.invalid("La consulta ya no existe") }
+                        guard let consultation = try services.store.consultation(id: entry.id) else { throw StoreError.notFound("La consulta ya no existe") }
                         return OpenCorrection(consultation: consultation, locked: services.store.isLocked(consultation))
                     }
                 }
@@ -99,18 +99,18 @@ public struct PetScreen: Screen {
                     return Printed(path: path)
                 }
             case "e":
-                guard session.canEditPatients else { return .toast("Su rol no permite editar mascotas", .warning) }
+                guard session.may(.editPatients) else { return .toast("Su rol no permite editar mascotas", .warning) }
                 return .push(PetFormScreen(session: session, ownerID: pet.ownerId, existing: pet))
             case "p":
-                guard session.canEditPatients else { return .toast("Su rol no permite registrar pesos", .warning) }
+                guard session.may(.editPatients) else { return .toast("Su rol no permite registrar pesos", .warning) }
                 return .push(ClinicalFormScreen(session: session, pet: pet, kind: .weight))
             case "o":
                 return .push(OwnerScreen(session: session, ownerID: pet.ownerId))
             case "m":
-                guard session.canEditPatients else { return .toast("Su rol no permite cambiar el propietario", .warning) }
+                guard session.may(.editPatients) else { return .toast("Su rol no permite cambiar el propietario", .warning) }
                 return .push(ChangeOwnerScreen(session: session, pet: pet))
             case "f":
-                guard session.canMergePatients else { return .toast("Solo un supervisor fusiona mascotas", .warning) }
+                guard session.may(.mergePatients) else { return .toast("Solo un supervisor fusiona mascotas", .warning) }
                 return .push(MergePetScreen(session: session, kept: pet))
             default:
                 return .ignored
@@ -121,7 +121,7 @@ public struct PetScreen: Screen {
             lastWeight = loaded.lastWeight
             entries = loaded.entries
             table.setRows(entries.map { e in
-                [e.displayTime, e.sedeCode, e.kind.label + (e.status == "borrador" ? "*" : ""),
+                [e.displayTime, e.sedeCode, e.kind.label + (e.state == .borrador ? "*" : ""),
                  (e.mergedPetName.map { "[\($0)] " } ?? "") + e.summary, e.author]
             })
             return .none

@@ -52,7 +52,7 @@ public struct RecoveryScreen: Screen {
             case .enter:
                 guard let row = selected else { return .none }
                 return .perform { services in
-                    guard let pet = try services.store.pet(id: row.petID) else { throw StoreError.invalid("La mascota ya no existe") }
+                    guard let pet = try services.store.pet(id: row.petID) else { throw StoreError.notFound("La mascota ya no existe") }
                     return Open(pet: pet, consultation: try row.consultationID.flatMap { try services.store.consultation(id: $0) }, recovery: row)
                 }
             case .char(let c) where c.lowercased() == "d":

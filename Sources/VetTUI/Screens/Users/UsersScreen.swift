@@ -42,7 +42,7 @@ public struct UsersScreen: Screen {
             }
             if case .char(let c) = key, c == "d" || c == "D" {
                 guard selectedLocked else { return .toast("Ese usuario no está bloqueado", .info) }
-                guard let session = context.session, session.has(.supervisor) || session.has(.administrador) else {
+                guard let session = context.session, session.may(.unlockUsers) else {
                     return .toast("Solo un supervisor desbloquea usuarios", .warning)
                 }
                 confirm = Modal(title: "Desbloquear usuario", message: ["¿Desbloquear a \(users[table.selected].username)?",

@@ -1,0 +1,33 @@
+import Testing
+@testable import VetCore
+
+/// Issue 11, item 1: the permission table, and a session asks it.
+@Suite struct PermissionTests {
+    /// The table as it was agreed (and as the role checks it replaced decided), written out here so
+    /// a change to a row is a change someone meant.
+    @Test func theTableGrantsWhatEachRoleDid() {
+        let desk: Set<Role> = [.recepcionista, .veterinario, .supervisor, .administrador]
+        let expected: [Permission: Set<Role>] = [
+            .searchPatients: Set(Role.allCases), .viewAgenda: desk, .bookAppointments: desk, .checkIn: desk,
+            .attendPatients: [.veterinario, .supervisor], .takeUnassignedPatients: [.veterinario],
+            .overrideSchedule: [.supervisor], .checkInOtherDay: [.supervisor],
+            .configureRooms: [.supervisor, .administrador], .editSchedules: [.supervisor, .administrador],
+            .recordScheduleExceptions: [.supervisor, .administrador], .editPatients: desk,
+            .writeClinicalRecords: [.veterinario], .mergePatients: [.supervisor],
+            .manageUsers: [.supervisor, .administrador], .unlockUsers: [.supervisor, .administrador],
+            .reviewSync: [.supervisor, .administrador], .lockTerminal: Set(Role.allCases),
+        ]
+        #expect(Set(expected.keys) == Set(Permission.allCases))
+        for permission in Permission.allCases { #expect(permission.roles == expected[permission], "\(permission)") }
+        #expect(Role.farmacia.permissions == [.searchPatients, .lockTerminal])
+    }
+
+    @Test func aSessionMayWhatAnyOfItsRolesMay() {
+        let sede = Sede(id: "s", code: "LIM01", name: "Miraflores", createdAt: "2026-11-21T12:00:00Z")
+        let vetAndPharmacy = Session(userID: "u", username: "u", fullName: "U", roles: [.farmacia, .veterinario], sede: sede)
+        #expect(vetAndPharmacy.may(.writeClinicalRecords) && vetAndPharmacy.may(.bookAppointments))
+        #expect(!vetAndPharmacy.may(.mergePatients) && !vetAndPharmacy.may(.unlockUsers))
+        let none = Session(userID: "u", username: "u", fullName: "U", roles: [], sede: sede)
+        #expect(none.permissions.isEmpty)
+    }
+}
