@@ -46,18 +46,20 @@ let package = Package(
         ),
         .target(
             name: "VetBench",
-            dependencies: ["VetCore", "VetStore", "VetSync", "VetTUI", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["VetCore", "VetStore", "VetProtocol", "VetSync", "VetTUI", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         // libcurl with typed setters (curl_easy_setopt is variadic, which Swift cannot call).
         .target(name: "CCurl", path: "Sources/CCurl", linkerSettings: [.linkedLibrary("curl")]),
+        // The sync wire types and their hand-written codecs, shared by the sede (VetSync) and central.
+        .target(name: "VetProtocol"),
         .target(
             name: "VetSync",
-            dependencies: ["VetCore", "VetStore", "CCurl", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["VetCore", "VetStore", "VetProtocol", "CCurl", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .target(
             name: "VetCentral",
             dependencies: [
-                "VetCore", "VetSync",
+                "VetCore", "VetProtocol",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -86,6 +88,11 @@ let package = Package(
         .testTarget(name: "VetTUITests", dependencies: ["VetTUI", "VetStore", "VetCore", "VetTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["VetStore", "VetCore", "VetTestSupport",
                                                           .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "VetSyncTests", dependencies: ["VetSync", "VetCentral", "VetStore", "VetCore", "VetTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "VetSyncTests", dependencies: ["VetSync", "VetCentral", "VetProtocol", "VetStore", "VetCore", "VetTestSupport",
+                                                         .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "VetProtocolTests", dependencies: ["VetProtocol"]),
+        // Central alone: no sede store, no VetSync.
+        .testTarget(name: "VetCentralTests", dependencies: ["VetCentral", "VetProtocol", "VetCore", "VetTestSupport",
+                                                            .product(name: "GRDB", package: "GRDB.swift")]),
     ]
 )

@@ -5,6 +5,7 @@ import Testing
 import VetCore
 import VetStore
 @testable import VetSync
+import VetProtocol
 
 /// A central put back from a backup (issue 9, item 5): nothing a sede ever pushed is assumed stored.
 @Suite(.serialized)

@@ -5,6 +5,8 @@ import Testing
 import VetCore
 import VetStore
 @testable import VetSync
+import VetCentral
+import VetProtocol
 
 /// A clock a test can move ahead and put right while it keeps running.
 final class OffsetClock: WallClock, @unchecked Sendable {
@@ -32,16 +34,19 @@ struct ChaosTests {
     }
 
     @Test(arguments: backends)
-    func networkConvergesThroughFaultsRestoresAndAClockAhead(_ backend: Backend) throws {
-        try run(backend, seed: 20_261_201, centralBackup: .afterSedeRestore)
+    func networkConvergesThroughFaultsRestoresAndAClockAhead(_ backend: Backend) async throws {
+        let (central, sede) = try run(backend, seed: 20_261_201, centralBackup: .afterSedeRestore)
+        try await readModelIsAFoldOfTheLog(central, sede: sede)
     }
 
     @Test(arguments: backends)
-    func networkConvergesWhenCentralForgetsARestoredSedesEpoch(_ backend: Backend) throws {
-        try run(backend, seed: 20_261_202, centralBackup: .beforeSedeRestore)
+    func networkConvergesWhenCentralForgetsARestoredSedesEpoch(_ backend: Backend) async throws {
+        let (central, sede) = try run(backend, seed: 20_261_202, centralBackup: .beforeSedeRestore)
+        try await readModelIsAFoldOfTheLog(central, sede: sede)
     }
 
-    func run(_ backend: Backend, seed: UInt64, centralBackup: CentralBackup) throws {
+    /// Runs the network's day; returns the central (still serving) and one sede.
+    func run(_ backend: Backend, seed: UInt64, centralBackup: CentralBackup) throws -> (CentralProcess, TestSede) {
         var rng = SeededRandom(state: seed)
         let central = try CentralProcess(backend)
         try central.start()
@@ -173,6 +178,87 @@ struct ChaosTests {
             logged: { row, column, value in try sedes.contains { try $0.loggedLoser(row: row, column: column, value: value) } })
         #expect(unaccounted.isEmpty, "ediciones perdidas sin registro (\(unaccounted.count)): \(unaccounted.prefix(8))")
         print("caos \(backend) \(centralBackup): \(ledger.writes.count) ediciones, \(ledger.deletes.count) borrados, \(inserted.count) filas, \(proxy.injected) fallas")
+        return (central, lim)
+    }
+
+    /// Issue 11 item 5: central's read model (`current_rows`) equals a fold of its whole log
+    /// computed here, with the sedes' rule written out again (shared rows: per column, the newest
+    /// (HLC, sede) wins, an equal version the later change, and a delete wins for good; other rows
+    /// take each change as it comes), over the appointment types every sede seeds.
+    func readModelIsAFoldOfTheLog(_ central: CentralProcess, sede: TestSede) async throws {
+        let storage: any CentralStorage = central.backend == .sqlite
+            ? try SQLiteCentralStorage(path: central.storageArgs[1])
+            : try await PostgresCentralStorage.connect(url: central.storageArgs[1])
+        struct Folded: Equatable {
+            var cols: [String: SQLValue]
+            var deleted: Bool
+        }
+        struct Version: Comparable {
+            var hlc: Int64, sede: String
+            static func < (a: Version, b: Version) -> Bool { a.hlc != b.hlc ? a.hlc < b.hlc : a.sede < b.sede }
+        }
+        var folded: [String: Folded] = [:]
+        var versions: [String: [String: Version]] = [:]
+        var tables: Set<String> = ["appointment_types"]
+        var after: Int64 = 0
+        var logged = 0
+        while true {
+            let page = try await storage.log(after: after, limit: 5_000)
+            guard let last = page.last else { break }
+            after = last.cseq
+            for e in page {
+                logged += 1
+                tables.insert(e.tbl)
+                let key = e.tbl + "|" + e.rowID
+                let incoming = Version(hlc: e.hlc, sede: e.origin ?? "")
+                let cols = try e.colsJSON.map { try JSONDecoder().decode([String: SQLValue].self, from: Data($0.utf8)) } ?? [:]
+                let existing = folded[key]
+                if e.op == "D" {
+                    folded[key] = Folded(cols: existing?.cols ?? [:], deleted: true)
+                    continue
+                }
+                if e.dataClass == "shared" {
+                    guard let existing else {
+                        if e.op == "I" { folded[key] = Folded(cols: cols, deleted: false); versions[key] = ["": incoming] }
+                        continue
+                    }
+                    if existing.deleted { continue }
+                    var row = existing
+                    let base = versions[key]?[""] ?? Version(hlc: 0, sede: "")
+                    for (column, value) in cols where column != "id" && incoming >= max(versions[key]?[column] ?? base, base) {
+                        row.cols[column] = value
+                        versions[key, default: [:]][column] = incoming
+                    }
+                    folded[key] = row
+                } else if let existing, !existing.deleted {
+                    var row = existing
+                    for (column, value) in cols where column != "id" { row.cols[column] = value }
+                    folded[key] = row
+                } else if e.op == "I" {
+                    folded[key] = Folded(cols: cols, deleted: false)
+                }
+            }
+        }
+        #expect(logged > 100, "el registro de la central debe tener los cambios de la prueba")
+        var model: [String: Folded] = [:]
+        for table in tables {
+            for row in try await storage.currentRows(RowQuery(table: table, includeDeleted: true)) {
+                if row.cseq == 0 {
+                    // Seeded by central's migration: the types every sede's own migration seeds.
+                    let seeded = try sede.store.read { db in
+                        try Row.fetchOne(db, sql: "SELECT * FROM appointment_types WHERE id = ?", arguments: [row.rowID])
+                    }
+                    let expected = seeded.map { r in Dictionary(uniqueKeysWithValues: r.map { ($0, SQLValue(databaseValue: $1)) }) }
+                    #expect(row.tbl == "appointment_types" && row.cols == expected, "fila sembrada \(row.tbl) \(row.rowID)")
+                    continue
+                }
+                model[row.tbl + "|" + row.rowID] = Folded(cols: row.cols, deleted: row.deleted)
+            }
+        }
+        let differing = Set(folded.keys).union(model.keys).filter { folded[$0] != model[$0] }.sorted()
+        #expect(differing.isEmpty, "el modelo de lectura difiere del registro en \(differing.count) filas: \(differing.prefix(5).map { "\($0): \(model[$0].map { "\($0)" } ?? "∅") ≠ \(folded[$0].map { "\($0)" } ?? "∅")" })")
+        #expect(model.values.contains { $0.deleted } && model.count > 20, "la prueba debe dejar filas vivas y borradas")
+        try await storage.close()
     }
 
     /// Every cell of the shared tables, keyed `table|id|column`.

@@ -5,6 +5,7 @@ import Testing
 import VetCore
 import VetStore
 @testable import VetSync
+import VetProtocol
 
 /// SplitMix64: the same seed gives the same run.
 struct SeededRandom: RandomNumberGenerator {

@@ -5,6 +5,7 @@ import Testing
 import VetCore
 import VetStore
 @testable import VetSync
+import VetProtocol
 
 /// Failures that broke the systems we learn from, injected against a real `vetcentral` process.
 @Suite(.serialized)

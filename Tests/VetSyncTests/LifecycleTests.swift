@@ -5,6 +5,7 @@ import Testing
 import VetCore
 import VetStore
 @testable import VetSync
+import VetProtocol
 
 /// Setting a sede up, running the daemon, and restoring a sede from a backup.
 @Suite(.serialized)

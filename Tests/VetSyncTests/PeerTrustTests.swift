@@ -6,6 +6,7 @@ import VetCentral
 import VetCore
 import VetStore
 @testable import VetSync
+import VetProtocol
 
 /// What one sede's token can do to the network (issue 9, items 1 and 2): crafted pushes sent as
 /// raw HTTP to a real `vetcentral`, and crafted pages applied straight into a sede store.

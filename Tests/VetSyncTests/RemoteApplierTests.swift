@@ -5,6 +5,7 @@ import Testing
 import VetCore
 import VetStore
 @testable import VetSync
+import VetProtocol
 
 /// Applying pulled pages straight into a sede store (no central): runs of new rows go in together,
 /// and one bad change in a run is still rejected alone.

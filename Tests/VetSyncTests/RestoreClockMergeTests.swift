@@ -5,6 +5,7 @@ import Testing
 import VetCore
 import VetStore
 @testable import VetSync
+import VetProtocol
 
 /// Issue 9, items 6–10: nothing lost after a sede's restore or a clock that ran ahead, one merge
 /// rule for deletes and for writes inside one transaction, and conflicts only when truly concurrent.

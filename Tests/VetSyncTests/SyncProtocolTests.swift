@@ -5,6 +5,7 @@ import Testing
 import VetCore
 import VetStore
 @testable import VetSync
+import VetProtocol
 
 /// Central storages every central test runs against.
 let backends: [Backend] = Backend.allCases

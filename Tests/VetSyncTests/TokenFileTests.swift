@@ -5,6 +5,7 @@ import VetCore
 import VetStore
 import VetTestSupport
 @testable import VetSync
+import VetProtocol
 
 /// Issue 9, item 3: the sede's token is in a file only the sync daemon's user reads, never in the
 /// database every terminal opens.

@@ -2,13 +2,15 @@ import Crypto
 import Foundation
 import HummingbirdBcrypt
 import VetCore
-import VetSync
+import VetProtocol
 
 public enum CentralDialect: Sendable { case sqlite, postgres }
 
 /// Central's migrations, embedded from `schema/central/`: `NNNN_*.sql` for both dialects,
 /// `NNNN_*.sqlite.sql` or `NNNN_*.postgres.sql` for one.
 enum CentralMigrations {
+    /// The migration that creates the read model; the storage rebuilds it from the log right after.
+    static let readModel = "0006_"
     static func files(for dialect: CentralDialect) -> [(name: String, text: String)] {
         EmbeddedCentralSchema.files.filter { file in
             switch dialect {

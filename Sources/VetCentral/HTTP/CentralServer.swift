@@ -3,7 +3,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import VetCore
-import VetSync
+import VetProtocol
 
 /// How `vetcentral serve` runs.
 public struct CentralServerOptions: Sendable {
@@ -147,7 +147,7 @@ struct CentralAPI: Sendable {
     }
 
     /// `GET /v1/calendars/{sede}/{vet}.ics`: a vet's appointments at a sede as iCalendar, built from
-    /// the synced log. Read with the sede's own Bearer token (another sede's is refused with 403), or
+    /// the read model. Read with the sede's own Bearer token (another sede's is refused with 403), or
     /// with `?token=` from `vetcentral calendar add`, which reads only that vet at that sede (how
     /// Google Calendar and Outlook subscribe: they cannot send a header). `from`/`to` (aaaa-mm-dd,
     /// Lima days, both included) default to 30 days back and 90 ahead, as `vetdesk agenda ics` does.
@@ -185,8 +185,8 @@ struct CentralAPI: Sendable {
             let today = CivilDate(limaDayOf: now)
             let from = try day("from", default: today.adding(days: -30)), to = try day("to", default: today.adding(days: 90))
             guard from <= to else { throw CentralError(400, "invalid_range", "from es posterior a to") }
-            let rows = try await storage.calendarChanges(sedeID: sede.id)
-            let text = CentralCalendar.document(rows: rows, sede: sede, vet: vet, from: from, to: to, stamp: now)
+            let rows = try await CentralCalendar.rows(storage, sede: sede, vet: vet)
+            let text = CentralCalendar.document(rows, sede: sede, vet: vet, from: from, to: to, stamp: now)
             var response = Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: text)))
             response.headers[.contentType] = "text/calendar; charset=utf-8"
             return response

@@ -1,6 +1,6 @@
 import Foundation
 import VetCore
-import VetSync
+import VetProtocol
 
 /// A sede as central knows it (central data, pulled by every sede).
 public struct CentralSede: Sendable, Equatable, Codable {
@@ -54,9 +54,11 @@ public protocol CentralStorage: Sendable {
     func revokeSede(code: String, nowText: String) async throws
     func addUser(id: String, username: String, fullName: String, passHash: String, roles: [(roleID: String, sedeCode: String, role: String)], nowText: String) async throws
     func listUsers() async throws -> [CentralUser]
-    /// The log rows a sede's calendar feed folds, in cseq order: that sede's `appointments` and
-    /// `rooms`, every `pets` and `owners` change, and any `appointment_types` change central made.
-    func calendarChanges(sedeID: String) async throws -> [CalendarLogRow]
+    /// Current rows of one table from the read model (`current_rows`, a fold of the log kept in
+    /// each push transaction), by `row_id`.
+    func currentRows(_ query: RowQuery) async throws -> [CurrentRow]
+    /// The log from `after` on, in cseq order, at most `limit` changes.
+    func log(after: Int64, limit: Int) async throws -> [CentralLogEntry]
     /// Stores a read-only calendar subscription token (its hash) for one user at one sede.
     func addCalendarToken(tokenHash: String, sedeID: String, userID: String, nowText: String) async throws
     /// The sede and user a calendar token reads, or nil if unknown, revoked or its sede inactive.
@@ -68,17 +70,17 @@ public protocol CentralStorage: Sendable {
     func close() async throws
 }
 
-/// One change of central's log as the calendar feed reads it.
-public struct CalendarLogRow: Sendable, Equatable {
+/// One change of central's log.
+public struct CentralLogEntry: Sendable, Equatable {
+    public var cseq: Int64
+    public var origin: String?
+    public var hlc: Int64
     public var tbl: String
     public var rowID: String
     public var op: String
     public var colsJSON: String?
-    public var hlc: Int64
-    public var origin: String?
-    public init(tbl: String, rowID: String, op: String, colsJSON: String?, hlc: Int64, origin: String?) {
-        self.tbl = tbl; self.rowID = rowID; self.op = op; self.colsJSON = colsJSON; self.hlc = hlc; self.origin = origin
-    }
+    public var dataClass: String
+    public var ownerSede: String?
 }
 
 /// Shared helpers for both backends.
@@ -91,14 +93,6 @@ enum CentralRules {
     static let cursorMismatch = CentralError(409, "cursor_mismatch",
         "La central no tiene el cambio en el que quedó esta sede (fue restaurada desde un respaldo): la sede debe volver a traer el registro completo")
 
-    /// Same text on SQLite and PostgreSQL; the one argument is the sede id.
-    static let calendarChangesSQL = """
-        SELECT tbl, row_id, op, cols, hlc, origin FROM changes
-        WHERE (tbl IN ('appointments', 'rooms') AND owner_sede = $1)
-           OR tbl IN ('pets', 'owners') OR (tbl = 'appointment_types' AND origin IS NULL)
-        ORDER BY cseq
-        """
-
     static func ownerKey(_ tbl: String, _ rowID: String) -> String { tbl + "\u{1}" + rowID }
 
     /// Central's own writes (admin commands) as log entries.
@@ -108,43 +102,4 @@ enum CentralRules {
     }
 
 
-}
-
-/// One page of central's log for one sede, with each change's columns as stored (JSON text),
-/// written out by hand: the wire form of `PullResponse`.
-public struct PullPage: Sendable {
-    public struct Change: Sendable {
-        var cseq: Int64
-        var origin: String?
-        var originEpoch: String?
-        var txID: Int64
-        var hlc: Int64
-        var tbl: String
-        var rowID: String
-        var op: String
-        var colsJSON: String?
-        var dataClass: String
-        var prevJSON: String?
-    }
-    public var after: Int64
-    public var nextAfter: Int64
-    public var hasMore: Bool
-    public var changes: [Change]
-    /// HLC of the change at `nextAfter`.
-    public var nextCheck: Int64?
-    /// What central holds of the sede's journal in its epoch.
-    public var ackedThrough: Int64?
-
-    public func json(serverTimeMs: Int64) -> Data {
-        var out = "{\"after\":\(after),\"next_after\":\(nextAfter),\"has_more\":\(hasMore),\"next_check\":\(nextCheck.map(String.init) ?? "null"),\"acked_through\":\(ackedThrough.map(String.init) ?? "null"),\"server_time_ms\":\(serverTimeMs),\"changes\":["
-        out.reserveCapacity(changes.count * 420)
-        for (i, c) in changes.enumerated() {
-            if i > 0 { out += "," }
-            out += "{\"cseq\":\(c.cseq),\"origin\":\(JSONText.quoteOrNull(c.origin)),\"origin_epoch\":\(JSONText.quoteOrNull(c.originEpoch)),"
-            out += "\"tx_id\":\(c.txID),\"hlc\":\(c.hlc),\"tbl\":\(JSONText.quote(c.tbl)),\"row_id\":\(JSONText.quote(c.rowID)),"
-            out += "\"op\":\(JSONText.quote(c.op)),\"cols\":\(c.colsJSON ?? "null"),\"data_class\":\(JSONText.quote(c.dataClass)),\"prev\":\(c.prevJSON ?? "null")}"
-        }
-        out += "]}"
-        return Data(out.utf8)
-    }
 }

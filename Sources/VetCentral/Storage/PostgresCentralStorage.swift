@@ -2,7 +2,7 @@ import Foundation
 import Logging
 import PostgresNIO
 import VetCore
-import VetSync
+import VetProtocol
 
 /// Central's storage on PostgreSQL, shared by any number of stateless `vetcentral` replicas.
 ///
@@ -61,6 +61,7 @@ public final class PostgresCentralStorage: CentralStorage {
                 for statement in Self.statements(migration.text) {
                     try await conn.query(PostgresQuery(unsafeSQL: statement), logger: logger)
                 }
+                if migration.name.hasPrefix(CentralMigrations.readModel) { try await Self.rebuildReadModel(conn, logger: logger) }
                 try await conn.query("INSERT INTO central_migrations (name, applied_at) VALUES (\(migration.name), \(LimaTime.iso8601(Date())))", logger: logger)
             }
         }
@@ -215,6 +216,7 @@ public final class PostgresCentralStorage: CentralStorage {
             """, binds: binds), logger: logger)
         let next = last + Int64(changes.count)
         try await conn.query("UPDATE central_state SET last_cseq = \(next) WHERE id = 1", logger: logger)
+        try await updateReadModel(conn, ReadModel.foldChanges(changes, firstCseq: last + 1), logger: logger)
         return next
     }
 
@@ -352,17 +354,6 @@ public final class PostgresCentralStorage: CentralStorage {
             """, logger: logger)
         for try await (id, username, fullName, roles) in rows.decode((String, String, String, String?).self) {
             out.append(CentralUser(id: id, username: username, fullName: fullName, roles: (roles ?? "").split(separator: ",").map(String.init)))
-        }
-        return out
-    }
-
-    public func calendarChanges(sedeID: String) async throws -> [CalendarLogRow] {
-        var binds = PostgresBindings(capacity: 1)
-        binds.append(sedeID)
-        let rows = try await client.query(PostgresQuery(unsafeSQL: CentralRules.calendarChangesSQL, binds: binds), logger: logger)
-        var out: [CalendarLogRow] = []
-        for try await (tbl, rowID, op, cols, hlc, origin) in rows.decode((String, String, String, String?, Int64, String?).self) {
-            out.append(CalendarLogRow(tbl: tbl, rowID: rowID, op: op, colsJSON: cols, hlc: hlc, origin: origin))
         }
         return out
     }

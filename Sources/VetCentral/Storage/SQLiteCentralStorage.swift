@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 import VetCore
-import VetSync
+import VetProtocol
 
 /// Central's storage on one embedded SQLite file (WAL). SQLite's single writer serializes every
 /// push, which is the per-sede lock and keeps `cseq` gapless.
@@ -22,6 +22,7 @@ public final class SQLiteCentralStorage: CentralStorage {
                 let done = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM central_migrations WHERE name = ?)", arguments: [migration.name]) ?? false
                 if done { continue }
                 try db.execute(sql: migration.text)
+                if migration.name.hasPrefix(CentralMigrations.readModel) { try Self.rebuildReadModel(db) }
                 try db.execute(sql: "INSERT INTO central_migrations (name, applied_at) VALUES (?, ?)",
                                arguments: [migration.name, LimaTime.iso8601(Date())])
             }
@@ -130,6 +131,7 @@ public final class SQLiteCentralStorage: CentralStorage {
         guard !changes.isEmpty else { return }
         var last = try Int64.fetchOne(db, sql: "SELECT last_cseq FROM central_state WHERE id = 1") ?? 0
         let centralTx = last + 1
+        let folded = ReadModel.foldChanges(changes, firstCseq: last + 1)
         func insert(rows: Int) throws -> Statement {
             try db.cachedStatement(sql: """
                 INSERT INTO changes (cseq, origin, origin_epoch, origin_seq, tx_id, hlc, tbl, row_id, op, cols, user_id, data_class, owner_sede, addressed_to, received_at, prev)
@@ -156,6 +158,7 @@ public final class SQLiteCentralStorage: CentralStorage {
             start += chunk.count
         }
         try db.execute(sql: "UPDATE central_state SET last_cseq = ? WHERE id = 1", arguments: [last])
+        try updateReadModel(db, folded)
     }
 
     public func pull(sede: String, epoch: String, after: Int64, check: Int64?, limit: Int) async throws -> PullPage {
@@ -259,14 +262,6 @@ public final class SQLiteCentralStorage: CentralStorage {
                     WHERE r.user_id = u.id) AS roles FROM users u ORDER BY u.username
                 """).map { CentralUser(id: $0["id"], username: $0["username"], fullName: $0["full_name"],
                                        roles: (($0["roles"] as String?) ?? "").split(separator: ",").map(String.init)) }
-        }
-    }
-
-    public func calendarChanges(sedeID: String) async throws -> [CalendarLogRow] {
-        try await pool.read { db in
-            try Row.fetchAll(db, sql: CentralRules.calendarChangesSQL.replacingOccurrences(of: "$1", with: "?"), arguments: [sedeID]).map {
-                CalendarLogRow(tbl: $0["tbl"], rowID: $0["row_id"], op: $0["op"], colsJSON: $0["cols"], hlc: $0["hlc"], origin: $0["origin"])
-            }
         }
     }
 

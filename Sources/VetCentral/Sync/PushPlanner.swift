@@ -1,6 +1,6 @@
 import Foundation
 import VetCore
-import VetSync
+import VetProtocol
 
 /// A change as central stores it in its log, before it gets its `cseq`.
 public struct LoggedChange: Sendable, Equatable {
@@ -43,7 +43,7 @@ public struct PushPlan: Sendable {
 
 public enum PushPlanner {
     /// Sede-owned rows addressed to another sede name it in this column.
-    public static let addressColumn = "to_sede_id"
+    public static let addressColumn = ReceivedPush.addressColumn
 
     /// The largest journal seq central takes (2⁵³ − 1, exact in every JSON reader). A sede's journal
     /// never gets near it; bounding it keeps `acked + 1` and every other sum on seqs from overflowing.

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import VetCore
+import VetProtocol
 import VetStore
 
 /// Applies one pulled page to the sede store, in one transaction with the new cursor.

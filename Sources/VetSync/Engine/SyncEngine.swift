@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import VetCore
+import VetProtocol
 import VetStore
 
 /// Pushes a sede's journal to central and pulls back what it may see (DESIGN.md §4).
@@ -357,26 +358,21 @@ public struct PushBatch: Sendable {
                 """
             // A transaction's entries are consecutive in seq: read on past `limit` until it ends.
             let rows = try Row.fetchCursor(db, sql: select + " WHERE j.seq > ? AND j.seq <= ? ORDER BY j.seq", arguments: [pushed, through ?? Int64.max])
-            var out = ""
-            out.reserveCapacity(limit * 400)
-            var from: Int64 = 0, to: Int64 = 0, lastTx: Int64 = 0, count = 0
+            var writer = PushBodyWriter(capacity: limit)
+            var from: Int64 = 0, to: Int64 = 0, lastTx: Int64 = 0
             while let row = try rows.next() {
                 let seq: Int64 = row[0], tx: Int64 = row[1], hlc: Int64 = row[2]
-                if count >= limit && tx != lastTx { break }
-                if count == 0 { from = seq } else { out += "," }
-                let cols: String? = row[6], user: String? = row[7], cls: String? = row[8], prev: String? = row[9]
-                out += "{\"seq\":\(seq),\"tx_id\":\(tx),\"hlc\":\(hlc),\"tbl\":\(JSONText.quote(row[3])),"
-                out += "\"row_id\":\(JSONText.quote(row[4])),\"op\":\(JSONText.quote(row[5])),"
-                out += "\"cols\":\(cols ?? "null"),\"user_id\":\(JSONText.quoteOrNull(user)),"
-                out += "\"data_class\":\(JSONText.quoteOrNull(cls)),\"prev\":\(prev ?? "null")}"
-                to = seq; lastTx = tx; count += 1
+                if writer.count >= limit && tx != lastTx { break }
+                if writer.count == 0 { from = seq }
+                writer.append(seq: seq, txID: tx, hlc: hlc, tbl: row[3], rowID: row[4], op: row[5],
+                              colsJSON: row[6], userID: row[7], dataClass: row[8], prevJSON: row[9])
+                to = seq; lastTx = tx
             }
+            let count = writer.count
             guard count > 0 else { return nil }
-            let head = "{\"sede\":\(JSONText.quote(sedeID)),\"epoch\":\(JSONText.quote(epoch)),\"from_seq\":\(from),\"to_seq\":\(to),"
-                + "\"epoch_start\":\(min(epochBase + 1, from)),"
-                + "\"schema_version\":\(SedeStore.knownSchemaVersion),\"entries\":["
-            out = head + out + "]}"
-            return PushBatch(fromSeq: from, toSeq: to, count: count, body: Data(out.utf8),
+            let body = writer.body(sede: sedeID, epoch: epoch, fromSeq: from, toSeq: to, epochStart: min(epochBase + 1, from),
+                                   schemaVersion: SedeStore.knownSchemaVersion)
+            return PushBatch(fromSeq: from, toSeq: to, count: count, body: body,
                              idempotencyKey: "\(sedeID):\(epoch):\(from)-\(to)")
         }
     }

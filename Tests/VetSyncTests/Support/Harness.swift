@@ -4,6 +4,7 @@ import Testing
 import VetCore
 import VetStore
 @testable import VetSync
+import VetProtocol
 import VetTestSupport
 
 struct TestFailure: Error, CustomStringConvertible {

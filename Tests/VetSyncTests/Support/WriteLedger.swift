@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 @testable import VetSync
+import VetProtocol
 
 /// The test's own record of every edit and of what each sede could have seen when it made it, to
 /// check the end state: each edit is in the final row, or was overwritten by an edit (or delete)

@@ -1,5 +1,4 @@
 import Foundation
-import VetSync
 
 /// A push body (`POST /v1/sync/push`, the wire form of `PushRequest`) as central reads it: the
 /// framing decoded, each entry's `cols` kept as the exact JSON text received, after checking it is
@@ -17,7 +16,7 @@ public struct ReceivedPush: Sendable {
         public var userID: String?
         /// `cols.sede_id`: the sede a sede-owned row says it belongs to.
         public var declaredSede: SQLValue?
-        /// `cols.to_sede_id` (`PushPlanner.addressColumn`).
+        /// `cols.to_sede_id` (`addressColumn`).
         public var addressedTo: SQLValue?
         /// `prev` as received (an object of HLCs: what the writer had seen of each column it overwrote); nil when absent.
         public var prevJSON: String?
@@ -71,7 +70,11 @@ public struct ReceivedPush: Sendable {
         }
     }
 
-    static let captured = ["sede_id", PushPlanner.addressColumn]
+    /// The column a sede-owned row names its sede in.
+    public static let ownerColumn = "sede_id"
+    /// Sede-owned rows addressed to another sede name it in this column.
+    public static let addressColumn = "to_sede_id"
+    static let captured = [ownerColumn, addressColumn]
 
     static func readEntries(_ r: inout JSONReader) throws -> [Entry] {
         var entries: [Entry] = []

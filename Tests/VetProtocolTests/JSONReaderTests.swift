@@ -1,7 +1,6 @@
 import Foundation
 import Testing
-import VetCentral
-import VetSync
+import VetProtocol
 
 /// The byte-level JSON reader behind push bodies (central) and pull pages (sede).
 struct JSONReaderTests {
