@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+import VetDemo
 import VetTestSupport
 @testable import VetStore
 
