@@ -18,7 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
     ],
     targets: [
-        // Build-time embedding of schema/ and themes/ into the binaries.
+        // Build-time embedding of schema/, themes/ and catalogs/ into the binaries.
         .executableTarget(name: "EmbedResources", path: "Sources/EmbedResources"),
         .plugin(
             name: "EmbedResourcesPlugin",
@@ -29,7 +29,7 @@ let package = Package(
 
         .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw"),
 
-        .target(name: "VetCore"),
+        .target(name: "VetCore", plugins: ["EmbedResourcesPlugin"]),
         .target(
             name: "VetStore",
             dependencies: [
