@@ -3,6 +3,7 @@ SWIFT      ?= swift
 DEMO_DB    ?= data/demo/sede.db
 BIN         = .build/debug/vetdesk
 CENTRAL_BIN = .build/debug/vetcentral
+TOOLS_BIN   = .build/debug/vettools
 RELEASE_BIN = .build/release/vetdesk
 # Debian packages the build, the tests and the benchmarks need.
 APT_PACKAGES = libncursesw5-dev libsqlite3-dev sqlite3 libcurl4-openssl-dev tmux procps openssl postgresql python3-icalendar hyperfine
@@ -26,7 +27,7 @@ run: build
 
 test: build
 	$(SWIFT) build --build-tests
-	VETDESK_BIN="$(CURDIR)/$(BIN)" VETCENTRAL_BIN="$(CURDIR)/$(CENTRAL_BIN)" $(SWIFT) test --skip-build
+	VETDESK_BIN="$(CURDIR)/$(BIN)" VETCENTRAL_BIN="$(CURDIR)/$(CENTRAL_BIN)" VETTOOLS_BIN="$(CURDIR)/$(TOOLS_BIN)" $(SWIFT) test --skip-build
 
 bench: deps
 	$(SWIFT) build -c release

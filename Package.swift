@@ -18,7 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
     ],
     targets: [
-        // Build-time embedding of schema/ and themes/ into the binaries.
+        // Build-time embedding of schema/, themes/ and catalogs/ into the binaries.
         .executableTarget(name: "EmbedResources", path: "Sources/EmbedResources"),
         .plugin(
             name: "EmbedResourcesPlugin",
@@ -29,7 +29,7 @@ let package = Package(
 
         .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw"),
 
-        .target(name: "VetCore"),
+        .target(name: "VetCore", plugins: ["EmbedResourcesPlugin"]),
         .target(
             name: "VetStore",
             dependencies: [
@@ -44,9 +44,14 @@ let package = Package(
             dependencies: ["VetCore", "VetStore", "CNcursesw"],
             plugins: ["EmbedResourcesPlugin"]
         ),
+        // Synthetic data: the demo sede (`vetdesk demo`) and the write load of `vetdesk load`.
+        .target(
+            name: "VetDemo",
+            dependencies: ["VetCore", "VetStore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .target(
             name: "VetBench",
-            dependencies: ["VetCore", "VetStore", "VetProtocol", "VetSync", "VetTUI", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["VetCore", "VetStore", "VetProtocol", "VetDemo", "VetSync", "VetTUI", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         // libcurl with typed setters (curl_easy_setopt is variadic, which Swift cannot call).
         .target(name: "CCurl", path: "Sources/CCurl", linkerSettings: [.linkedLibrary("curl")]),
@@ -76,16 +81,21 @@ let package = Package(
         .executableTarget(
             name: "vetdesk",
             dependencies: [
-                "VetCore", "VetStore", "VetTUI", "VetBench", "VetSync",
+                "VetCore", "VetStore", "VetDemo", "VetTUI", "VetBench", "VetSync",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
+        ),
+        // Tools the tests run as separate processes (`vettools race`); built with the rest, never installed.
+        .executableTarget(
+            name: "vettools",
+            dependencies: ["VetCore", "VetStore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
         .target(name: "VetTestSupport", path: "Tests/VetTestSupport"),
         .testTarget(name: "VetCoreTests", dependencies: ["VetCore"]),
-        .testTarget(name: "VetStoreTests", dependencies: ["VetStore", "VetCore", "VetTestSupport",
+        .testTarget(name: "VetStoreTests", dependencies: ["VetStore", "VetCore", "VetDemo", "VetTestSupport",
                                                           .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "VetTUITests", dependencies: ["VetTUI", "VetStore", "VetCore", "VetTestSupport"]),
+        .testTarget(name: "VetTUITests", dependencies: ["VetTUI", "VetStore", "VetCore", "VetDemo", "VetTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["VetStore", "VetCore", "VetTestSupport",
                                                           .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "VetSyncTests", dependencies: ["VetSync", "VetCentral", "VetProtocol", "VetStore", "VetCore", "VetTestSupport",

@@ -16,6 +16,7 @@ switch kind {
 case "sede-schema": typeName = "EmbeddedSedeSchema"
 case "central-schema": typeName = "EmbeddedCentralSchema"
 case "themes": typeName = "EmbeddedThemes"
+case "catalogs": typeName = "EmbeddedCatalogs"
 default:
     FileHandle.standardError.write(Data("EmbedResources: unknown kind \(kind)\n".utf8))
     exit(2)

@@ -1,8 +1,9 @@
 import Foundation
 import PackagePlugin
 
-/// Compiles the project's top-level `schema/` and `themes/` folders into Swift source, so every
-/// binary carries the migrations and themes it was built with and runs from any directory.
+/// Compiles the project's top-level `schema/`, `themes/` and `catalogs/` folders into Swift source,
+/// so every binary carries the migrations, themes and catalogues it was built with and runs from any
+/// directory.
 @main
 struct EmbedResourcesPlugin: BuildToolPlugin {
     func createBuildCommands(context: PluginContext, target: Target) throws -> [Command] {
@@ -12,6 +13,7 @@ struct EmbedResourcesPlugin: BuildToolPlugin {
         case "VetStore": (kind, folder, ext) = ("sede-schema", root.appending(path: "schema/sede"), "sql")
         case "VetCentral": (kind, folder, ext) = ("central-schema", root.appending(path: "schema/central"), "sql")
         case "VetTUI": (kind, folder, ext) = ("themes", root.appending(path: "themes"), "theme")
+        case "VetCore": (kind, folder, ext) = ("catalogs", root.appending(path: "catalogs"), "txt")
         default: return []
         }
         let files = try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)

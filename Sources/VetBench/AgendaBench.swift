@@ -30,14 +30,13 @@ enum AgendaBench {
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
         let store = try SedeStore.create(path: path)
         let sede = try store.initializeSede(code: "BENCH", name: "Bench")
-        let desk = try store.addUser(username: "recepcion", fullName: "Recepción", password: "1234", roles: [.recepcionista], passwordHash: "bench")
-        let sup = try store.addUser(username: "supervisor", fullName: "Supervisor", password: "1234", roles: [.supervisor], passwordHash: "bench")
-        let supervisor = Session(userID: sup.id, username: "supervisor", fullName: "Supervisor", roles: [.supervisor], sede: sede)
+        let desk = try staff(store, sede, "recepcion", "Recepción", .recepcionista)
+        let supervisor = try staff(store, sede, "supervisor", "Supervisor", .supervisor)
         var vetIDs: [String] = []
         for n in 1...vets {
-            let u = try store.addUser(username: "vet\(n)", fullName: "Dr. Veterinario \(n)", password: "1234", roles: [.veterinario], passwordHash: "bench")
-            vetIDs.append(u.id)
-            try store.setWeeklySchedule(vetID: u.id, blocks: (1...7).map { (weekday: $0, span: MinuteSpan(7 * 60, 21 * 60)) }, by: supervisor)
+            let vet = try staff(store, sede, "vet\(n)", "Dr. Veterinario \(n)", .veterinario)
+            vetIDs.append(vet.userID)
+            try store.setWeeklySchedule(vetID: vet.userID, blocks: (1...7).map { (weekday: $0, span: MinuteSpan(7 * 60, 21 * 60)) }, by: supervisor)
         }
         for n in 1...vets { try store.addRoom(name: "Consultorio \(n)", kind: "consultorio", by: supervisor) }
         let day = store.today.adding(days: 1)
@@ -56,8 +55,7 @@ enum AgendaBench {
         }
         let typeID = try store.appointmentTypes().first { $0.code == "control" }!.id
         // The day view's day: 30 appointments of 15 minutes per vet, written as the desk would book them.
-        let session = Session(userID: desk.id, username: "recepcion", fullName: "Recepción", roles: [.recepcionista], sede: sede)
-        try store.write(user: desk.id) { db in
+        try store.write(user: desk.userID) { db in
             let now = store.nowText
             for (v, vet) in vetIDs.enumerated() {
                 for k in 0..<perVet {
@@ -66,11 +64,24 @@ enum AgendaBench {
                         INSERT INTO appointments (id, sede_id, pet_id, vet_id, type_id, starts_at, ends_at, reason, created_by, created_at, updated_at)
                         VALUES (?, ?, ?, ?, ?, ?, ?, 'Control', ?, ?, ?)
                         """, arguments: [store.newID(), sede.id, petIDs[(v * perVet + k) % petIDs.count], vet, typeID, AgendaTime.iso(start),
-                                         AgendaTime.iso(start.addingTimeInterval(900)), desk.id, now, now])
+                                         AgendaTime.iso(start.addingTimeInterval(900)), desk.userID, now, now])
                 }
             }
         }
-        return Sede(store: store, desk: session, vetIDs: vetIDs, petIDs: petIDs, typeID: typeID, day: day, emptyDay: day.adding(days: 7))
+        return Sede(store: store, desk: desk, vetIDs: vetIDs, petIDs: petIDs, typeID: typeID, day: day, emptyDay: day.adding(days: 7))
+    }
+
+    /// A staff member of the bench sede, written as central data the way sync writes users. No
+    /// clave matches the stored hash: the bench never signs in, so it skips bcrypt's cost.
+    static func staff(_ store: SedeStore, _ sede: VetStore.Sede, _ username: String, _ fullName: String, _ role: Role) throws -> Session {
+        let id = store.newID()
+        try store.applyingRemote { db in
+            try db.execute(sql: "INSERT INTO users (id, username, full_name, pass_hash, created_at) VALUES (?, ?, ?, '!', ?)",
+                           arguments: [id, username, fullName, store.nowText])
+            try db.execute(sql: "INSERT INTO user_roles (id, user_id, sede_id, role) VALUES (?, ?, ?, ?)",
+                           arguments: [store.newID(), id, sede.id, role.rawValue])
+        }
+        return Session(userID: id, username: username, fullName: fullName, roles: [role], sede: sede)
     }
 
     static func renderDay(_ s: Sede, _ day: CivilDate, types: [AppointmentType]) throws {

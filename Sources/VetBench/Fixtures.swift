@@ -1,4 +1,5 @@
 import Foundation
+import VetDemo
 import VetStore
 
 /// Databases the benchmarks share, built once per work folder and reused by later runs.

@@ -1,4 +1,5 @@
 import Foundation
+import VetDemo
 import VetStore
 
 /// Twenty terminals writing to one sede at once, as separate `vetdesk load` processes: committed

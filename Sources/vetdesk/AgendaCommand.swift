@@ -5,8 +5,7 @@ import VetStore
 
 struct AgendaCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "agenda", abstract: "Agenda de la sede: calendarios, horarios, excepciones y ambientes.",
-                                                    subcommands: [AgendaICSCommand.self, AgendaScheduleCommand.self, AgendaExceptionCommand.self, AgendaRoomCommand.self,
-                                                                  AgendaRaceCommand.self])
+                                                    subcommands: [AgendaICSCommand.self, AgendaScheduleCommand.self, AgendaExceptionCommand.self, AgendaRoomCommand.self])
 }
 
 /// Reads `dd/mm/aaaa` or `aaaa-mm-dd`.
@@ -37,37 +36,6 @@ struct AgendaICSCommand: ParsableCommand {
             } else {
                 FileHandle.standardOutput.write(Data(text.utf8))
             }
-        }
-    }
-}
-
-/// One racer of the concurrent booking test: see `BookingRace`. Prints its report as JSON.
-struct AgendaRaceCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "race", abstract: "Reserva en carrera con otras terminales (pruebas).",
-                                                    shouldDisplay: false)
-
-    @OptionGroup var database: DatabaseOptions
-    @Option var user: String
-    @Option var vet: String
-    @Option var pet: String
-    @Option var type: String = "consulta"
-    @Option(help: "Inicio de la primera ronda, UTC ISO-8601.") var first: String
-    @Option var minutes: Int = 15
-    @Option var rounds: Int = 100
-    @Option var writer: String
-    @Option var barrier: String
-    @Option var racers: Int = 2
-
-    func run() throws {
-        try reportingErrors {
-            let store = try openSede(try database.resolvedPath())
-            let session = try store.trustedSession(username: user)
-            let vetSession = try store.trustedSession(username: vet)
-            guard let start = AgendaTime.parse(first) else { throw UserFacingError("--first: instante inválido") }
-            guard let typeID = try store.appointmentTypes().first(where: { $0.code == type })?.id else { throw UserFacingError("Tipo desconocido: \(type)") }
-            let report = try BookingRace.run(store: store, session: session, petID: pet, typeID: typeID, vetID: vetSession.userID, first: start,
-                                             minutes: minutes, rounds: rounds, writer: writer, barrier: barrier, racers: racers)
-            print(String(decoding: try JSONEncoder().encode(report), as: UTF8.self))
         }
     }
 }

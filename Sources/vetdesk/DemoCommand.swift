@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import VetDemo
 import VetStore
 
 struct DemoCommand: ParsableCommand {

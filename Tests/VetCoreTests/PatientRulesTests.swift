@@ -50,7 +50,7 @@ import Testing
     }
 
     @Test func districtsFromCatalogo13() {
-        #expect(Ubigeo.districts.count == 1874 || Ubigeo.districts.count > 1800)
+        #expect(Ubigeo.districts.count == 1_884)
         #expect(Ubigeo.district(code: "150122")?.name == "Miraflores")
         #expect(Ubigeo.district(code: "150122")?.province == "Lima")
         #expect(Ubigeo.matches("breña").map(\.code) == ["150105"])

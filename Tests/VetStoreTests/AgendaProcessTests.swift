@@ -37,48 +37,52 @@ import VetTestSupport
         try FileManager.default.createDirectory(atPath: barrier, withIntermediateDirectories: true)
         let rounds = 100
 
-        let racers = ["recepcion", "recepcion2"].enumerated().map { (n, user) -> (Process, Pipe, Pipe) in
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: Binaries.vetdesk)
-            process.arguments = ["agenda", "race", "--db", dir.file("sede.db"), "--user", user, "--vet", "veterinario", "--pet", petID,
-                                 "--first", AgendaTime.iso(first), "--minutes", "15", "--rounds", "\(rounds)", "--writer", "t\(n + 1)",
-                                 "--barrier", barrier, "--racers", "2"]
-            let out = Pipe(), err = Pipe()
-            process.standardOutput = out
-            process.standardError = err
-            return (process, out, err)
+        let racers = try ["recepcion", "recepcion2"].enumerated().map { n, user in
+            try SpawnedProcess(Binaries.vettools, ["race", "--db", dir.file("sede.db"), "--user", user, "--vet", "veterinario", "--pet", petID,
+                                                   "--first", AgendaTime.iso(first), "--minutes", "15", "--rounds", "\(rounds)",
+                                                   "--writer", "t\(n + 1)", "--barrier", barrier, "--racers", "2"])
         }
-        for (process, _, _) in racers { try process.run() }
-        var reports: [BookingRace.Report] = []
-        for (process, out, err) in racers {
-            let data = out.fileHandleForReading.readDataToEndOfFile()
-            let errors = err.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            #expect(process.terminationStatus == 0, "\(String(decoding: errors, as: UTF8.self))")
-            reports.append(try JSONDecoder().decode(BookingRace.Report.self, from: data))
+        /// What `vettools race` prints: the rounds this racer won, those refused as taken, other failures.
+        struct Report: Decodable { let writer: String; let won: [Int]; let refused: [Int]; let errors: [String] }
+        let reports = try racers.map { racer -> Report in
+            let result = try racer.wait(timeout: 150)
+            #expect(result.status == 0, "\(result.stderr)")
+            return try JSONDecoder().decode(Report.self, from: Data(result.stdout.utf8))
         }
-        #expect(reports.count == 2)
-        guard reports.count == 2 else { return }
+        #expect(reports.map(\.writer) == ["t1", "t2"])
         #expect(reports.allSatisfy { $0.errors.isEmpty }, "\(reports.map(\.errors))")
         print("agenda race: \(reports.map { "\($0.writer) won \($0.won.count)" }.joined(separator: ", ")) of \(rounds) rounds")
-        for round in 0..<rounds {
-            let winners = reports.filter { $0.won.contains(round) }.count
-            let refused = reports.filter { $0.refused.contains(round) }.count
-            #expect(winners == 1 && refused == 1, "round \(round): \(winners) won, \(refused) refused")
+        // Each racer says every round once: won or refused.
+        for report in reports {
+            #expect((report.won + report.refused).sorted() == Array(0..<rounds), "\(report.writer) answered \(report.won.count + report.refused.count) rounds")
         }
         let reopened = try SedeStore.open(path: dir.file("sede.db"))
         defer { try? reopened.close() }
-        try reopened.read { db in
+        // The database has the last word: one appointment per round, booked by the racer that says it won
+        // it, and the other racer was told the slot was taken.
+        let booker = try reopened.read { db in
+            try Row.fetchAll(db, sql: "SELECT starts_at, reason FROM appointments").reduce(into: [String: [String]]()) {
+                $0[$1["starts_at"] as String, default: []].append($1["reason"])
+            }
+        }
+        for round in 0..<rounds {
+            let slot = AgendaTime.iso(first.addingTimeInterval(Double(round * 15 * 60)))
+            let reasons = booker[slot] ?? []
+            #expect(reasons.count == 1, "round \(round): \(reasons.count) appointments")
+            guard let reason = reasons.first, let winner = reports.firstIndex(where: { "carrera " + $0.writer == reason }) else {
+                Issue.record("round \(round): booked by «\(reasons.first ?? "nadie")», no racer"); continue
+            }
+            let loser = reports[1 - winner]
+            #expect(reports[winner].won.contains(round) && !reports[winner].refused.contains(round), "round \(round): \(reports[winner].writer) booked it")
+            #expect(loser.refused.contains(round) && !loser.won.contains(round), "round \(round): \(loser.writer) was not told «Horario ocupado»")
+        }
+        try reopened.read { db throws in
             #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM appointments") == rounds)
-            #expect(try Int.fetchOne(db, sql: "SELECT count(DISTINCT starts_at) FROM appointments") == rounds)
             // No two appointments of the vet overlap.
             #expect(try Int.fetchOne(db, sql: """
                 SELECT count(*) FROM appointments a JOIN appointments b ON a.id < b.id AND a.vet_id = b.vet_id
                 WHERE a.starts_at < b.ends_at AND b.starts_at < a.ends_at
                 """) == 0)
-            let byWriter = try Row.fetchAll(db, sql: "SELECT reason, count(*) AS n FROM appointments GROUP BY reason")
-                .reduce(into: [String: Int]()) { $0[$1["reason"]] = $1["n"] }
-            #expect(byWriter["carrera t1", default: 0] == reports[0].won.count && byWriter["carrera t2", default: 0] == reports[1].won.count)
             #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM journal WHERE tbl = 'appointments' AND op = 'I'") == rounds)
         }
     }
@@ -150,6 +154,30 @@ import VetTestSupport
 }
 
 @Suite struct AgendaCommandTests {
+    /// The shipped binary holds no test tools: the booking race lives in `vettools`, and the load
+    /// generator that stays is documented for an operator.
+    @Test func vetdeskHasNoTestOnlyCommands() throws {
+        let agenda = try runProcess(Binaries.vetdesk, ["agenda", "--help"])
+        #expect(agenda.status == 0, "\(agenda.stderr)")
+        let subcommands = agenda.stdout.components(separatedBy: "SUBCOMMANDS:").last ?? ""
+        for name in ["ics", "schedule", "exception", "room"] { #expect(subcommands.contains("  \(name) "), "\(name): \(agenda.stdout)") }
+        #expect(!agenda.stdout.contains("race"), "\(agenda.stdout)")
+        let race = try runProcess(Binaries.vetdesk, ["agenda", "race", "--db", "/nonexistent/sede.db"])
+        #expect(race.status == 64, "\(race.stdout)\(race.stderr)")
+        let tools = try runProcess(Binaries.vettools, ["--help"])
+        #expect(tools.status == 0 && tools.stdout.contains("race"), "\(tools.stdout)\(tools.stderr)")
+
+        let load = try runProcess(Binaries.vetdesk, ["load", "--help"])
+        #expect(load.status == 0, "\(load.stderr)")
+        // Help is wrapped to the terminal's width: words are compared, not lines.
+        let words = load.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        for text in ["USAGE: vetdesk load", "--seconds", "--writer", "waits_ms", "nunca en la base de una sede en uso"] {
+            #expect(words.contains(text), "«\(text)» in \(load.stdout)")
+        }
+        let main = try runProcess(Binaries.vetdesk, ["--help"])
+        #expect(main.stdout.contains("  load "), "\(main.stdout)")
+    }
+
     /// A real sede sets its schedules, exceptions and rooms from the command line.
     @Test func schedulesExceptionsAndRoomsFromTheCommandLine() throws {
         let dir = TempDir()
@@ -158,7 +186,7 @@ import VetTestSupport
         #expect(created.status == 0, "\(created.stderr)")
         let store = try SedeStore.open(path: db)
         let sede = try store.localSede()
-        try store.addUser(username: "vet.ana", fullName: "Dra. Ana Ríos", password: "123456", roles: [.veterinario], passwordHash: "x")
+        try store.addUser(username: "vet.ana", fullName: "Dra. Ana Ríos", password: "123456", roles: [.veterinario])
         try store.close()
         func vetdesk(_ args: [String]) throws -> ProcessResult { try runProcess(Binaries.vetdesk, ["agenda"] + args + ["--db", db]) }
         var r = try vetdesk(["schedule", "--vet", "vet.ana", "--block", "1-5 08:00-13:00", "--block", "6 09:00-12:30", "--by", "admin"])

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+import VetDemo
 import VetTestSupport
 @testable import VetStore
 
@@ -14,21 +15,13 @@ import VetTestSupport
         let ownersBefore = try store.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM owners") ?? 0 }
         try store.close()
 
-        let writers = (1...4).map { n -> (Process, Pipe) in
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: Binaries.vetdesk)
-            process.arguments = ["load", "--db", dir.file("sede.db"), "--seconds", "10", "--writer", "w\(n)"]
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            return (process, pipe)
+        let writers = try (1...4).map { n in
+            try SpawnedProcess(Binaries.vetdesk, ["load", "--db", dir.file("sede.db"), "--seconds", "10", "--writer", "w\(n)"])
         }
-        for (process, _) in writers { try process.run() }
-        var reports: [LoadGenerator.Report] = []
-        for (process, pipe) in writers {
-            let data = pipe.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            #expect(process.terminationStatus == 0)
-            reports.append(try JSONDecoder().decode(LoadGenerator.Report.self, from: data))
+        let reports = try writers.map { writer -> LoadGenerator.Report in
+            let result = try writer.wait(timeout: 120)
+            #expect(result.status == 0, "\(result.stderr)")
+            return try JSONDecoder().decode(LoadGenerator.Report.self, from: Data(result.stdout.utf8))
         }
         let inserted = reports.reduce(0) { $0 + $1.inserted }
         let updated = reports.reduce(0) { $0 + $1.updated }
@@ -75,8 +68,8 @@ import VetTestSupport
         for (n, result) in results.enumerated() {
             #expect(result.status == 0 && result.stderr.isEmpty, "terminal \(n + 1) failed (\(result.status)): \(result.stderr)")
         }
-        let reports = results.compactMap { try? JSONDecoder().decode(LoadGenerator.Report.self, from: Data($0.stdout.utf8)) }
-        #expect(reports.count == 20)
+        let reports = try results.map { try JSONDecoder().decode(LoadGenerator.Report.self, from: Data($0.stdout.utf8)) }
+        #expect(Set(reports.map(\.writer)) == Set((1...20).map { "t\($0)" }))
         #expect(reports.allSatisfy { $0.transactions > 0 && $0.waitsMs.count == $0.transactions }, "every terminal made progress")
         let reopened = try SedeStore.open(path: dir.file("sede.db"))
         #expect(try reopened.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM owners") } == reports.reduce(0) { $0 + $1.inserted })

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Testing
 import VetCore
+import VetDemo
 import VetTestSupport
 @testable import VetStore
 
@@ -36,6 +37,8 @@ import VetTestSupport
         let summary = try DemoGenerator.run(store: store, options: .init(pets: 500, seed: 1))
         #expect(summary.pets == 500)
         #expect(try store.isDemo())
+        // The login screen lists what the demo wrote into the sede, not what the generator holds.
+        #expect(try store.demoLogins() == ["recepcion", "veterinario", "farmacia", "supervisor", "admin"])
         try store.read { db in
             #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM pets") == 500)
             #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM owners") == summary.owners)

@@ -123,16 +123,18 @@ import VetTestSupport
         let auth = Authenticator(store: store)
         let attempts = 12
         let outcomes = Log<Authenticator.Outcome>()
+        let errors = Log<String>()
         let gate = Gate()
         let threads = (0..<attempts).map { _ in
             Thread {
                 gate.wait()
-                if let outcome = try? auth.login(username: "rosa", password: "mala") { outcomes.append(outcome) }
+                do { outcomes.append(try auth.login(username: "rosa", password: "mala")) } catch { errors.append("\(error)") }
             }
         }
         for thread in threads { thread.start() }
         gate.open()
-        #expect(waitUntil(seconds: 90) { outcomes.all.count == attempts })
+        #expect(waitUntil(seconds: 90) { outcomes.all.count + errors.all.count == attempts })
+        #expect(errors.all.isEmpty, "\(errors.all)")
 
         let messages = outcomes.all.map { outcome -> String in
             if case .failure(let message) = outcome { return message }

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+import VetDemo
 @testable import VetCore
 @testable import VetStore
 import VetTestSupport

@@ -28,10 +28,19 @@ struct PatientFixture {
         supervisor = try Self.user(store, sede, "supervisor", "Jorge Vargas", [.supervisor])
     }
 
-    /// A staff member; the hash is never verified in these tests, so bcrypt's cost is skipped.
+    /// A staff member who never signs in (no clave matches the stored hash), written as central
+    /// data the way sync writes users, so bcrypt's cost is skipped.
     static func user(_ store: SedeStore, _ sede: Sede, _ name: String, _ full: String, _ roles: [Role]) throws -> Session {
-        let u = try store.addUser(username: name, fullName: full, password: "123456", roles: roles, passwordHash: "unused")
-        return Session(userID: u.id, username: name, fullName: full, roles: roles, sede: sede)
+        let id = store.newID()
+        try store.applyingRemote { db in
+            try db.execute(sql: "INSERT INTO users (id, username, full_name, pass_hash, created_at) VALUES (?, ?, ?, '!', ?)",
+                           arguments: [id, name, full, store.nowText])
+            for role in roles {
+                try db.execute(sql: "INSERT INTO user_roles (id, user_id, sede_id, role) VALUES (?, ?, ?, ?)",
+                               arguments: [store.newID(), id, sede.id, role.rawValue])
+            }
+        }
+        return Session(userID: id, username: name, fullName: full, roles: roles, sede: sede)
     }
 
     func cleanup() { try? store.close(); try? FileManager.default.removeItem(atPath: dir) }

@@ -46,9 +46,9 @@ import VetTestSupport
         let f = try PatientFixture()
         defer { f.cleanup() }
         #expect(throws: StoreError.invalid("El número de CMVP tiene solo dígitos (hasta 10)")) {
-            try f.store.addUser(username: "vet.paz", fullName: "Dra. Ana Paz", password: "clave-123", roles: [.veterinario], passwordHash: "x", cmvp: "12a45")
+            try f.store.addUser(username: "vet.paz", fullName: "Dra. Ana Paz", password: "clave-123", roles: [.veterinario], cmvp: "12a45")
         }
-        let u = try f.store.addUser(username: "vet.paz", fullName: "Dra. Ana Paz", password: "clave-123", roles: [.veterinario], passwordHash: "x",
+        let u = try f.store.addUser(username: "vet.paz", fullName: "Dra. Ana Paz", password: "clave-123", roles: [.veterinario],
                                     cmvp: " 12345 ")
         let paz = Session(userID: u.id, username: u.username, fullName: u.fullName, roles: [.veterinario], sede: f.vet.sede)
         let max = try f.pet("Max", owner: try f.owner())

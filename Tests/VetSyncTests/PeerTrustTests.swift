@@ -256,7 +256,7 @@ struct PeerTrustTests {
         for query in ["after=\(max)", "after=0&limit=-9", "after=0&limit=99999999999999999999", "after=0&check=-1", "after=0&check=\(Int64.min)"] {
             let r = try client.get("/v1/sync/pull?\(query)", headers: auth)
             #expect(r.status == 200, "\(query)")
-            #expect((try? PullResponse.parse(r.body)) != nil, "\(query)")
+            #expect(throws: Never.self, "\(query)") { try PullResponse.parse(r.body) }
         }
         let mismatch = try client.get("/v1/sync/pull?after=\(max)&check=-1", headers: auth)
         #expect(mismatch.status == 409 && Self.code(mismatch) == "cursor_mismatch")

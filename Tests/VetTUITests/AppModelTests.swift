@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VetDemo
 import VetCore
 import VetTestSupport
 @testable import VetStore

@@ -19,6 +19,8 @@ public final class TempDir: @unchecked Sendable {
 public enum Binaries {
     public static var vetdesk: String { locate("vetdesk", env: "VETDESK_BIN") }
     public static var vetcentral: String { locate("vetcentral", env: "VETCENTRAL_BIN") }
+    /// The test-only tools (`vettools race`), built next to `vetdesk` and never installed.
+    public static var vettools: String { locate("vettools", env: "VETTOOLS_BIN") }
 
     public static func locate(_ name: String, env: String) -> String {
         if let path = ProcessInfo.processInfo.environment[env], !path.isEmpty { return path }

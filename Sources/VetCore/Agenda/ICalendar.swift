@@ -97,15 +97,14 @@ public enum ICalendar {
         return pieces.joined(separator: "\r\n ")
     }
 
-    static func utc(_ date: Date) -> String {
-        let (day, minute) = AgendaTime.dayAndMinute(date.addingTimeInterval(-Double(AgendaTime.limaOffsetSeconds)))
-        let seconds = Int(date.timeIntervalSince1970.rounded(.down)) % 60
-        return String(format: "%04d%02d%02dT%02d%02d%02dZ", day.year, day.month, day.day, minute / 60, minute % 60, (seconds + 60) % 60)
-    }
+    /// `20261123T143000Z`.
+    static func utc(_ date: Date) -> String { stamp(Civil(date)) + "Z" }
 
-    static func lima(_ date: Date) -> String {
-        let (day, minute) = AgendaTime.dayAndMinute(date)
-        let seconds = Int(date.timeIntervalSince1970.rounded(.down)) % 60
-        return String(format: "%04d%02d%02dT%02d%02d%02d", day.year, day.month, day.day, minute / 60, minute % 60, (seconds + 60) % 60)
+    /// `20261123T093000`, the Lima wall time of a `TZID=America/Lima` property.
+    static func lima(_ date: Date) -> String { stamp(LimaTime.lima(date)) }
+
+    static func stamp(_ c: Civil) -> String {
+        LimaTime.pad(c.year, 4) + LimaTime.pad(c.month, 2) + LimaTime.pad(c.day, 2) + "T" + LimaTime.pad(c.hour, 2) + LimaTime.pad(c.minute, 2)
+            + LimaTime.pad(c.second, 2)
     }
 }

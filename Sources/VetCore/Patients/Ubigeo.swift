@@ -12,12 +12,19 @@ public struct District: Hashable, Sendable {
 }
 
 /// The districts of SUNAT's catálogo 13, searchable by name regardless of accents and case.
+///
+/// The catalogue is data: `catalogs/ubigeo.txt`, made from SUNAT's `cat_13.xml` by
+/// `scripts/ubigeo-from-cat13` and embedded at build time; it is read the first time a district is
+/// looked up.
 public enum Ubigeo {
+    /// `catalogs/ubigeo.txt`: one `CODE NAME` line per department, province and district.
+    static var catalog: String { EmbeddedCatalogs.files.first { $0.name == "ubigeo.txt" }?.text ?? "" }
+
     /// Every district, in code order.
     public static let districts: [District] = {
         var names: [String: String] = [:]
         var codes: [String] = []
-        for line in UbigeoData.lines.split(separator: "\n") {
+        for line in catalog.split(separator: "\n") where line.count > 7 {
             let code = String(line.prefix(6))
             names[code] = titleCase(String(line.dropFirst(7)))
             codes.append(code)

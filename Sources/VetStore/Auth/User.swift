@@ -32,7 +32,7 @@ extension SedeStore {
     /// from central, so not journaled (central owns them once sync is configured).
     @discardableResult
     public func addUser(username: String, fullName: String, password: String, roles: [Role], sedeID: String? = nil,
-                        passwordHash: String? = nil, cmvp: String? = nil) throws -> User {
+                        cmvp: String? = nil) throws -> User {
         let name = username.trimmingCharacters(in: .whitespaces).lowercased()
         guard !name.isEmpty, name.count <= 32, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "_" || $0 == "-") }) else {
             throw StoreError.invalid("El usuario tiene de 1 a 32 letras, dígitos, punto, guion o guion bajo")
@@ -44,7 +44,7 @@ extension SedeStore {
             throw StoreError.invalid("El número de CMVP tiene solo dígitos (hasta 10)")
         }
         let sede = try sedeID ?? localSede().id
-        let user = User(id: newID(), username: name, fullName: fullName, passHash: passwordHash ?? PasswordHasher.hash(password), createdAt: nowText,
+        let user = User(id: newID(), username: name, fullName: fullName, passHash: PasswordHasher.hash(password), createdAt: nowText,
                         cmvp: cmvp?.isEmpty == false ? cmvp : nil)
         try applyingRemote { db in
             if try User.filter(sql: "username = ?", arguments: [name]).fetchCount(db) > 0 {

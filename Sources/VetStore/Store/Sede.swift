@@ -11,7 +11,7 @@ extension SedeStore {
     /// Makes this store the home of a new sede. Sede rows are central data, so they are written as
     /// if received from central and are not journaled.
     @discardableResult
-    public func initializeSede(code: String, name: String, district: String? = nil, demo: Bool = false) throws -> Sede {
+    public func initializeSede(code: String, name: String, district: String? = nil) throws -> Sede {
         if let problem = Sede.codeProblem(code) { throw StoreError.invalid(problem) }
         let trimmed = name.trimmingCharacters(in: .whitespaces)
         guard !trimmed.isEmpty else { throw StoreError.invalid("El nombre de la sede es obligatorio") }
@@ -20,7 +20,6 @@ extension SedeStore {
             if try Self.setting(.sedeID, db) != nil { throw StoreError.conflict("Esta base ya tiene una sede configurada") }
             try sede.insert(db)
             try Self.setSetting(.sedeID, sede.id, db)
-            if demo { try Self.setSetting(.demo, "1", db) }
         }
         return sede
     }

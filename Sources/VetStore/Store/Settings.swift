@@ -5,6 +5,8 @@ import VetCore
 public enum SettingKey: String, Sendable {
     case sedeID = "sede_id"
     case demo = "demo"
+    /// Comma-separated usernames the login screen lists in a demo sede (written by `vetdesk demo`).
+    case demoLogins = "demo_logins"
     case idleMinutes = "idle_minutes"
     /// The ubigeo code of the sede's district (owners' districts are looked for in its province first).
     case sedeUbigeo = "sede_ubigeo"
@@ -19,13 +21,19 @@ extension SedeStore {
         try String.fetchOne(db, sql: "SELECT value FROM settings WHERE key = ?", arguments: [key.rawValue])
     }
 
-    static func setSetting(_ key: SettingKey, _ value: String, _ db: Database) throws {
+    package static func setSetting(_ key: SettingKey, _ value: String, _ db: Database) throws {
         try db.execute(sql: "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                        arguments: [key.rawValue, value])
     }
 
     /// Whether this store was made by `vetdesk demo` (demo logins are shown only then).
     public func isDemo() throws -> Bool { try setting(.demo) == "1" }
+
+    /// The logins the login screen lists: those the demo wrote, only in a demo sede.
+    public func demoLogins() throws -> [String] {
+        guard try isDemo() else { return [] }
+        return try setting(.demoLogins)?.split(separator: ",").map(String.init) ?? []
+    }
 
     /// The sede's own district: the configured ubigeo code, else the sede's district name when it
     /// names only one district of Peru.

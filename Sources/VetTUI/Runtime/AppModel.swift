@@ -14,6 +14,8 @@ public struct AppModel {
     public let services: AppServices
     public let sede: Sede
     public let isDemo: Bool
+    /// The logins listed on the login screen (only a demo sede has them).
+    let demoLogins: [String]
     public let idleSeconds: Int
     private var lastActivity: Date
     private var lastLinkRefresh: Date = .distantPast
@@ -22,9 +24,10 @@ public struct AppModel {
         self.services = services
         self.sede = try services.store.localSede()
         self.isDemo = try services.store.isDemo()
+        self.demoLogins = try services.store.demoLogins()
         self.idleSeconds = idleSeconds
         self.lastActivity = services.store.clock.now
-        self.stack = [LoginScreen(demoLogins: isDemo ? DemoGeneratorLogins.names : [])]
+        self.stack = [LoginScreen(demoLogins: demoLogins)]
         refreshLink(force: true)
     }
 
@@ -128,7 +131,7 @@ public struct AppModel {
             keepTypedWork()
             if let session { try? services.auth.recordLogout(session: session) }
             session = nil
-            stack = [LoginScreen(demoLogins: isDemo ? DemoGeneratorLogins.names : [])]
+            stack = [LoginScreen(demoLogins: demoLogins)]
         case .quit(let code):
             exitCode = code
         case .batch(let commands):
@@ -229,8 +232,4 @@ public struct AppModel {
             canvas.put(shown, x: w - CellWidth.of(shown), y: y, style: linkStyle)
         }
     }
-}
-
-enum DemoGeneratorLogins {
-    static let names: [String] = DemoGenerator.demoUsers.map(\.username)
 }

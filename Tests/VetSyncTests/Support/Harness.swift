@@ -14,8 +14,13 @@ struct TestFailure: Error, CustomStringConvertible {
 
 /// Polls `condition` until it holds; throws, naming what was awaited, when `timeout` passes.
 func waitUntil(_ what: String, timeout: TimeInterval = 30, _ condition: () throws -> Bool) throws {
-    guard waitUntil(seconds: timeout, every: 0.02, { (try? condition()) == true }) else {
-        throw TestFailure("tiempo agotado esperando: \(what)")
+    // An error while polling may pass (the thing awaited is not there yet); the last one is told.
+    var lastError: (any Error)?
+    let held = waitUntil(seconds: timeout, every: 0.02) {
+        do { return try condition() } catch { lastError = error; return false }
+    }
+    guard held else {
+        throw TestFailure("tiempo agotado esperando: \(what)" + (lastError.map { " (último error: \($0))" } ?? ""))
     }
 }
 
@@ -228,7 +233,14 @@ final class TestSede: @unchecked Sendable {
         try runProcess(Binaries.vetdesk, ["sync", "once", "--db", path], environment: env)
     }
 
-    var sedeID: String { (try? store.localSede().id) ?? "" }
+    /// The sede's id as the store has it now (linking to a central takes the central's id). A store
+    /// that cannot say fails the test instead of answering "".
+    var sedeID: String {
+        do { return try store.localSede().id } catch {
+            Issue.record(error)
+            return ""
+        }
+    }
 
     @discardableResult
     func addOwner(id: String? = nil, doc: String, first: String = "María", phone: String? = nil) throws -> String {

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import VetCore
+import VetStore
 
 /// Realistic clinical histories for the demo: consultations (signed, some with addenda),
 /// vaccinations and dewormings with their next due dates, prescriptions, weights and alerts,

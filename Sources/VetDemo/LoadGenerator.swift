@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import VetCore
+import VetStore
 
 /// Concurrent write load: each transaction inserts an owner, and every third one also changes the
 /// phone of an owner this writer made earlier. Counts only what was committed, and how long each

@@ -29,12 +29,36 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
     }
 
     /// The day `date` falls on in Lima.
-    public init(limaDayOf date: Date) {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = LimaTime.zone
-        let c = calendar.dateComponents([.year, .month, .day], from: date)
-        year = c.year ?? 1970; month = c.month ?? 1; day = c.day ?? 1
+    public init(limaDayOf date: Date) { self.init(fields: LimaTime.lima(date)) }
+
+    /// The day `days` days after 1970-01-01.
+    public init(daysSinceEpoch days: Int) {
+        let d = CivilCalendar.day(days: Int64(days))
+        self = CivilDate(year: Int(d.year), month: Int(d.month), day: Int(d.day)) ?? CivilDate.epoch
     }
+
+    /// The day of a moment's calendar fields; 1970-01-01 outside the years a `CivilDate` holds.
+    init(fields c: Civil) {
+        self = CivilDate(year: Int(c.year), month: Int(c.month), day: Int(c.day)) ?? CivilDate.epoch
+    }
+
+    static let epoch = CivilDate(year: 1970, month: 1, day: 1)!
+
+    /// Days since 1970-01-01 (negative before).
+    public var daysSinceEpoch: Int { Int(CivilCalendar.days(year: Int64(year), month: Int64(month), day: Int64(day))) }
+
+    /// This day moved by whole days.
+    public func adding(days: Int) -> CivilDate { CivilDate(daysSinceEpoch: daysSinceEpoch + days) }
+
+    /// ISO weekday: 1 = lunes … 7 = domingo.
+    public var weekday: Int {
+        // 1970-01-01 was a Thursday (4).
+        let r = (daysSinceEpoch + 3) % 7
+        return (r < 0 ? r + 7 : r) + 1
+    }
+
+    /// The Monday of this day's week.
+    public var monday: CivilDate { adding(days: 1 - weekday) }
 
     public var iso: String { String(format: "%04d-%02d-%02d", year, month, day) }
     public var display: String { String(format: "%02d/%02d/%04d", day, month, year) }

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import VetCore
+import VetStore
 
 /// The demo sede's agenda: rooms, a weekly template for every demo vet (the `veterinario` login
 /// included), a vacation, and two weeks of appointments around `today` (a week back, attended or
@@ -45,23 +46,27 @@ enum AgendaDemo {
             var roomIDs: [(id: String, kind: String)] = []
             for (i, room) in rooms.enumerated() {
                 let s = stamp()
-                try Room(id: s.id, sedeId: sedeID, name: room.0, kind: room.1, position: i + 1, active: true, createdAt: s.at).insert(db)
+                try db.execute(sql: "INSERT INTO rooms (id, sede_id, name, kind, position, active, created_at) VALUES (?, ?, ?, ?, ?, 1, ?)",
+                               arguments: [s.id, sedeID, room.0, room.1, i + 1, s.at])
                 roomIDs.append((s.id, room.1))
             }
             for vet in vets {
                 for block in templates[vet.username] ?? [([1, 2, 3, 4, 5], 540, 1080)] {
                     for day in block.days {
                         let s = stamp()
-                        try VetSchedule(id: s.id, sedeId: sedeID, vetId: vet.id, weekday: day, startMin: block.start, endMin: block.end,
-                                        createdAt: s.at).insert(db)
+                        try db.execute(sql: """
+                            INSERT INTO vet_schedules (id, sede_id, vet_id, weekday, start_min, end_min, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+                            """, arguments: [s.id, sedeID, vet.id, day, block.start, block.end, s.at])
                     }
                 }
             }
             if let huaman = vets.first(where: { $0.username == "vet.huaman" }) {
                 for offset in 4...6 {
                     let s = stamp()
-                    try ScheduleException(id: s.id, sedeId: sedeID, vetId: huaman.id, day: today.adding(days: offset).iso, kind: "vacaciones",
-                                          note: "Vacaciones", createdAt: s.at).insert(db)
+                    try db.execute(sql: """
+                        INSERT INTO schedule_exceptions (id, sede_id, vet_id, day, kind, start_min, end_min, note, created_at)
+                        VALUES (?, ?, ?, ?, 'vacaciones', NULL, NULL, 'Vacaciones', ?)
+                        """, arguments: [s.id, sedeID, huaman.id, today.adding(days: offset).iso, s.at])
                 }
             }
             let petIDs = try String.fetchAll(db, sql: "SELECT id FROM pets WHERE deceased_on IS NULL ORDER BY id LIMIT 3000")

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import VetCore
+import VetStore
 
 /// Builds a realistic demo sede: sedes of the network, staff with the five demo logins (clave 1234),
 /// and owners with their pets. The same seed gives the same rows (ids included); only the bcrypt
@@ -60,6 +61,7 @@ public struct DemoGenerator {
             }
             try SedeStore.setSetting(.sedeID, sedeID, db)
             try SedeStore.setSetting(.demo, "1", db)
+            try SedeStore.setSetting(.demoLogins, demoUsers.map(\.username).joined(separator: ","), db)
             // Miraflores, Lima.
             try SedeStore.setSetting(.sedeUbigeo, "150122", db)
         }
@@ -147,7 +149,8 @@ public struct DemoGenerator {
     static func insertUser(_ store: SedeStore, id: String, username: String, fullName: String, hash: String, roles: [Role],
                            sedeID: String, createdAt: String, roleID: () -> String, cmvp: String? = nil) throws {
         try store.applyingRemote { db in
-            try User(id: id, username: username, fullName: fullName, passHash: hash, createdAt: createdAt, cmvp: cmvp).insert(db)
+            try db.execute(sql: "INSERT INTO users (id, username, full_name, pass_hash, active, created_at, cmvp) VALUES (?, ?, ?, ?, 1, ?, ?)",
+                           arguments: [id, username, fullName, hash, createdAt, cmvp])
             for role in roles {
                 try db.execute(sql: "INSERT INTO user_roles (id, user_id, sede_id, role) VALUES (?, ?, ?, ?)",
                                arguments: [roleID(), id, sedeID, role.rawValue])
