@@ -73,7 +73,7 @@ enum AgendaBench {
 
     /// A staff member of the bench sede, written as central data the way sync writes users. No
     /// clave matches the stored hash: the bench never signs in, so it skips bcrypt's cost.
-    static func staff(_ store: SedeStore, _ sede: VetStore.Sede, _ username: String, _ fullName: String, _ role: Role) throws -> Session {
+    static func staff(_ store: SedeStore, _ sede: VetCore.Sede, _ username: String, _ fullName: String, _ role: Role) throws -> Session {
         let id = store.newID()
         try store.applyingRemote { db in
             try db.execute(sql: "INSERT INTO users (id, username, full_name, pass_hash, created_at) VALUES (?, ?, ?, '!', ?)",

@@ -132,8 +132,12 @@ import VetTestSupport
         let again = try TmuxSession("\(Binaries.vetdesk) --db \(db)")
         #expect(try again.waitFor("Clave").found)
         try again.type("veterinario"); try again.press("Enter"); try again.type("1234"); try again.press("Enter")
+        // The screen opens at once and its list follows when loaded: the pet is waited for, not
+        // judged on the first frame (which may still say «Cargando…»).
         let offered = try again.waitFor("Consultas sin terminar")
-        #expect(offered.found && offered.screen.contains(pet), "\(offered.screen)")
+        #expect(offered.found, "\(offered.screen)")
+        let listed = try again.waitFor(pet)
+        #expect(listed.found && listed.screen.contains("Consultas sin terminar"), "\(listed.screen)")
         try again.press("Enter")
         let restored = try again.waitFor("Desde ayer por la noche")
         #expect(restored.found && restored.screen.contains("Nueva consulta · \(pet)") && restored.screen.contains("Tos seca"), "\(restored.screen)")

@@ -110,7 +110,7 @@ import VetTestSupport
             .appendingPathComponent("Sources/VetTUI")
         var names: Set<String> = []
         let files = FileManager.default.enumerator(atPath: root.path)?.compactMap { $0 as? String }.filter { $0.hasSuffix(".swift") } ?? []
-        let pattern = try Regex(#"struct\s+(\w+)\s*:\s*Screen\b"#)
+        let pattern = try Regex(#"struct\s+(\w+)\s*:\s*(?:Screen|KeyBound)\b"#)
         for file in files {
             let text = try String(contentsOf: root.appendingPathComponent(file), encoding: .utf8)
             for match in text.matches(of: pattern) {

@@ -11,11 +11,10 @@ import VetTestSupport
         for role in Role.allCases {
             var h = try Harness()
             let store = h.model.services.store
-            // A user holding only this role, with the demo's clave (1234).
-            let hash = try #require(try store.read { db in try String.fetchOne(db, sql: "SELECT pass_hash FROM users WHERE username = 'admin'") })
+            // A user holding only this role.
             let username = "solo." + role.rawValue
-            try store.addUser(username: username, fullName: "Solo \(role.label)", password: "sin-uso", roles: [role], passwordHash: hash)
-            h.login(username)
+            try store.addUser(username: username, fullName: "Solo \(role.label)", password: "solo-1234", roles: [role])
+            h.login(username, "solo-1234")
             #expect(h.model.session?.roles == [role], "\(role)")
             // Whatever screen the role lands on, Esc goes back to its home menu.
             if !h.screen().contains("Puede abrir:") { h.press(.escape) }

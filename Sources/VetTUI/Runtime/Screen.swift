@@ -12,8 +12,9 @@ public struct Rect: Equatable, Sendable {
 public protocol Screen {
     /// Shown in the title bar.
     var title: String { get }
-    /// Shortcuts for the bottom line, as (key, action) pairs.
-    var hints: [(key: String, label: String)] { get }
+    /// Shortcuts for the bottom line in the current state, as (key, action) pairs. A `KeyBound`
+    /// screen draws them from its key table.
+    func hints(in context: ScreenContext) -> [(key: String, label: String)]
     /// Whether the session lock and global navigation keys stay out of this screen (login, lock).
     var isGate: Bool { get }
     /// The catalog entry this screen is (its F-key then does not open it a second time).
@@ -49,8 +50,12 @@ public indirect enum Command {
     case pop
     case replace(any Screen)
     case toast(String, ToastKind)
-    /// Runs `work` with the app's services and hands its result back as `Event.message`.
+    /// Runs `work` with the app's services, off the update loop, and hands its result back to this
+    /// screen as `Event.message`. Keys typed meanwhile wait and are applied, in order, after it.
     case perform((AppServices) throws -> Any)
+    /// As `perform`, but keys keep going to the screens while the work runs (a refresh the user is
+    /// not waiting for).
+    case background((AppServices) throws -> Any)
     case signIn(Session)
     case signOut
     case quit(Int32)
@@ -58,7 +63,7 @@ public indirect enum Command {
 }
 
 /// The services commands run with.
-public struct AppServices {
+public struct AppServices: Sendable {
     public var store: SedeStore
     public var auth: Authenticator
     public init(store: SedeStore) {
@@ -71,5 +76,8 @@ public struct AppServices {
 public struct PerformFailure {
     public var message: String
 }
+
+/// The outcome of an audit write that succeeded.
+struct AuditRecorded {}
 
 import Foundation

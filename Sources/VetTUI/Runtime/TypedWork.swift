@@ -4,5 +4,6 @@
 /// the terminal locks.
 public protocol KeepsTypedWork {
     /// Writes what the screen holds where its author gets it back; nothing when nothing was typed.
-    func keepTypedWork(_ services: AppServices)
+    /// A failure is the app's to show: it runs inside the job that ends the session or the program.
+    func keepTypedWork(_ services: AppServices) throws
 }

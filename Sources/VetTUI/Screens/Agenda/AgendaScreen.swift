@@ -6,7 +6,7 @@ import VetStore
 /// 15 minutes. Arrows move through slots; Enter books a free slot or opens an appointment.
 /// `L` switches to the list of the day's appointments. Changes made at other terminals appear
 /// by themselves.
-public struct AgendaScreen: Screen {
+public struct AgendaScreen: KeyBound {
     public var catalogID: String? { "agenda" }
     let session: Session
     var day: CivilDate?
@@ -51,9 +51,65 @@ public struct AgendaScreen: Screen {
         return "Agenda · \(AgendaTime.weekdayName(day.weekday)) \(day.display)" + (listMode ? " · lista" : "")
     }
 
-    public var hints: [(key: String, label: String)] {
-        [("←→↑↓", "Mover"), ("Enter", "Reservar/abrir"), ("PgUp/PgDn", "Día"), ("H", "Hoy"), ("X/⇧X", "Próximo libre"), ("T", "Tipo"), ("S", "Semana"),
-         ("W", "Sin cita"), ("E", "Sala de espera"), ("L", listMode ? "Cuadrícula" : "Lista"), ("Esc", "Volver")]
+    public func bindings(_ context: ScreenContext) -> [KeyBinding<AgendaScreen>] {
+        let back = KeyBinding<AgendaScreen>([.escape], hint: "Esc", label: "Volver") { _, _, _ in .ignored }
+        guard let agenda else { return [back] }
+        let session = session
+        return [
+            KeyBinding([.left, .right, .up, .down], hint: "←→↑↓", label: "Mover") { s, key, _ in
+                if s.listMode {
+                    return s.list.update(key) ? .none : .ignored
+                }
+                switch key {
+                case .left: s.column = max(0, s.column - 1)
+                case .right: s.column = min(max(0, agenda.vets.count - 1), s.column + 1)
+                case .up: s.row = max(0, s.row - 1)
+                default: s.row = min(s.rowCount - 1, s.row + 1)
+                }
+                return .none
+            },
+            KeyBinding([.enter], hint: "Enter", label: "Reservar/abrir") { s, _, _ in
+                if let item = s.selectedItem { return .push(AppointmentScreen(session: session, appointmentID: item.id)) }
+                guard !s.listMode, let vet = s.selectedVet else { return .none }
+                guard session.may(.bookAppointments) else { return .toast("Su rol no permite reservar citas", .warning) }
+                let start = AgendaTime.instant(agenda.day, minute: s.minute(ofRow: s.row))
+                return .push(BookingScreen(session: session, types: s.types, vets: agenda.vets, vetID: vet.id, start: start,
+                                           typeID: s.types.indices.contains(s.freeType) ? s.types[s.freeType].id : nil))
+            },
+            KeyBinding([.pageUp, .pageDown, .home, .end], hint: "PgUp/PgDn", label: "Día") { s, key, _ in
+                // In the list these scroll it; in the grid PgUp/PgDn change the day.
+                if s.listMode, s.list.update(key) { return .none }
+                switch key {
+                case .pageUp: return s.load(agenda.day.adding(days: -1))
+                case .pageDown: return s.load(agenda.day.adding(days: 1))
+                default: return .ignored
+                }
+            },
+            KeyBinding(letter: "h", label: "Hoy") { s, _, _ in s.load(nil) },
+            KeyBinding([.char("x"), .char("X")], hint: "X/⇧X", label: "Próximo libre") { s, key, context in
+                // x: the vet under the cursor; X: any vet.
+                s.nextFree(anyVet: key == .char("X"), context)
+            },
+            KeyBinding(letter: "t", label: "Tipo") { s, _, _ in
+                guard !s.types.isEmpty else { return .none }
+                s.freeType = (s.freeType + 1) % s.types.count
+                return .toast("Próximo libre para: \(s.types[s.freeType].name)", .info)
+            },
+            KeyBinding(letter: "s", label: "Semana") { s, _, _ in
+                guard let vet = s.selectedVet else { return .none }
+                return .push(WeekScreen(session: session, vet: vet, vets: agenda.vets, types: s.types, day: agenda.day, minute: s.minute(ofRow: s.row)))
+            },
+            KeyBinding(letter: "w", label: "Sin cita") { s, _, _ in
+                guard session.may(.checkIn) else { return .toast("Su rol no permite registrar llegadas", .warning) }
+                return .push(BookingScreen(session: session, types: s.types, vets: agenda.vets, walkIn: true))
+            },
+            KeyBinding(letter: "e", label: "Sala de espera") { _, _, _ in .push(WaitingRoomScreen(session: session)) },
+            KeyBinding(letter: "l", label: listMode ? "Cuadrícula" : "Lista") { s, _, _ in
+                s.listMode.toggle()
+                return .none
+            },
+            back,
+        ]
     }
 
     struct Loaded { let agenda: DayAgenda; let types: [AppointmentType] }
@@ -181,71 +237,25 @@ public struct AgendaScreen: Screen {
 
 
     mutating func handle(_ key: Key, _ context: ScreenContext) -> Command {
-        guard let agenda else { return key == .escape ? .ignored : .none }
-        if listMode {
-            if list.update(key) { return .none }
-        }
-        switch key {
-        case .left where !listMode:
-            column = max(0, column - 1)
-        case .right where !listMode:
-            column = min(max(0, agenda.vets.count - 1), column + 1)
-        case .up where !listMode:
-            row = max(0, row - 1)
-        case .down where !listMode:
-            row = min(rowCount - 1, row + 1)
-        case .pageUp:
-            return load(agenda.day.adding(days: -1))
-        case .pageDown:
-            return load(agenda.day.adding(days: 1))
-        case .enter:
-            if let item = selectedItem { return .push(AppointmentScreen(session: session, appointmentID: item.id)) }
-            guard !listMode, let vet = selectedVet else { return .none }
-            guard session.may(.bookAppointments) else { return .toast("Su rol no permite reservar citas", .warning) }
-            let start = AgendaTime.instant(agenda.day, minute: minute(ofRow: row))
-            return .push(BookingScreen(session: session, types: types, vets: agenda.vets, vetID: vet.id, start: start,
-                                        typeID: types.indices.contains(freeType) ? types[freeType].id : nil))
-        case .escape:
-            return .ignored
-        case .char(let raw):
-            switch Character(raw.lowercased()) {
-            case "h":
-                return load(nil)
-            case "l":
-                listMode.toggle()
-            case "e":
-                return .push(WaitingRoomScreen(session: session))
-            case "s":
-                guard let vet = selectedVet else { return .none }
-                return .push(WeekScreen(session: session, vet: vet, vets: agenda.vets, types: types, day: agenda.day, minute: minute(ofRow: row)))
-            case "w":
-                guard session.may(.checkIn) else { return .toast("Su rol no permite registrar llegadas", .warning) }
-                return .push(BookingScreen(session: session, types: types, vets: agenda.vets, walkIn: true))
-            case "t":
-                guard !types.isEmpty else { return .none }
-                freeType = (freeType + 1) % types.count
-                return .toast("Próximo libre para: \(types[freeType].name)", .info)
-            case "x":
-                guard types.indices.contains(freeType) else { return .none }
-                let type = types[freeType]
-                // x: the vet under the cursor; X: any vet.
-                let vetID = raw == "X" ? nil : selectedVet?.id
-                let cursor = AgendaTime.instant(agenda.day, minute: minute(ofRow: row))
-                let after = max(context.now, cursor)
-                let sedeID = session.sede.id
-                return .perform { services in
-                    guard let found = try services.store.nextFreeSlot(typeID: type.id, vetID: vetID, sedeID: sedeID, after: after) else {
-                        throw StoreError.conflict("No hay horario libre para \(type.name.lowercased()) en las próximas tres semanas")
-                    }
-                    return FoundFree(vetID: found.vetID, start: found.start, typeName: type.name)
-                }
-            default:
-                return .ignored
+        guard agenda != nil else { return key == .escape ? .ignored : .none }
+        return dispatch(key, context) ?? .ignored
+    }
+
+    /// `X`: the next free slot for the chosen type, from the cursor on.
+    func nextFree(anyVet: Bool, _ context: ScreenContext) -> Command {
+        guard let agenda else { return .none }
+        guard types.indices.contains(freeType) else { return .none }
+        let type = types[freeType]
+        let vetID = anyVet ? nil : selectedVet?.id
+        let cursor = AgendaTime.instant(agenda.day, minute: minute(ofRow: row))
+        let after = max(context.now, cursor)
+        let sedeID = session.sede.id
+        return .perform { services in
+            guard let found = try services.store.nextFreeSlot(typeID: type.id, vetID: vetID, sedeID: sedeID, after: after) else {
+                throw StoreError.conflict("No hay horario libre para \(type.name.lowercased()) en las próximas tres semanas")
             }
-        default:
-            return .ignored
+            return FoundFree(vetID: found.vetID, start: found.start, typeName: type.name)
         }
-        return .none
     }
 
     // MARK: Render

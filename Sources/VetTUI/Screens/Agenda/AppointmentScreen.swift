@@ -7,7 +7,7 @@ import VetStore
 /// arrival, `M` Mover, `C` Cancelar (reason required, then confirmed), `N` No asistió (confirmed),
 /// `H` the pet's history; vets also call in (`En consulta`) and mark `Atendida`. The hints show
 /// only what the appointment's state allows.
-public struct AppointmentScreen: Screen {
+public struct AppointmentScreen: KeyBound {
     let session: Session
     let appointmentID: String
     var item: AgendaItem?
@@ -31,24 +31,72 @@ public struct AppointmentScreen: Screen {
     }
 
     public var title: String { item.map { "Cita · \($0.petName)" } ?? "Cita" }
-    public var hints: [(key: String, label: String)] {
+    public func bindings(_ context: ScreenContext) -> [KeyBinding<AppointmentScreen>] {
+        let back = KeyBinding<AppointmentScreen>([.escape], hint: "Esc", label: "Volver") { s, _, _ in
+            if s.mode == .view { return .ignored }
+            s.mode = .view
+            return .none
+        }
         switch mode {
-        case .cancelReason: return [("Enter", "Continuar"), ("Esc", "Volver")]
-        case .move: return [("Enter", "Siguiente / Mover"), ("Esc", "Volver")]
+        case .cancelReason:
+            return [KeyBinding([.enter], hint: "Enter", label: "Continuar") { s, key, _ in s.cancelKey(key) }, back]
+        case .move:
+            return [KeyBinding([.enter], hint: "Enter", label: "Siguiente / Mover") { s, key, _ in s.moveKey(key) }, back]
         case .view:
-            guard let item else { return [("Esc", "Volver")] }
+            guard let item else { return [back] }
             let booked = item.status == .reservada, waiting = item.status == .enEspera
-            var h: [(String, String)] = []
-            if booked { h.append(("L", "Llegó")) }
-            if waiting && !item.walkIn { h.append(("U", "Deshacer llegada")) }
-            if booked && !item.walkIn { h.append(("M", "Mover")) }
-            if booked || waiting { h.append(("C", "Cancelar")) }
-            if booked { h.append(("N", "No asistió")) }
-            if session.may(.attendPatients) {
-                if waiting { h.append(("K", "En consulta")) }
-                if waiting || item.status == .enConsulta { h.append(("A", "Atendida")) }
-            }
-            return h + [("H", "Historia"), ("Esc", "Volver")]
+            let mayCallIn = session.may(.attendPatients)
+            let id = appointmentID, session = session
+            return [
+                KeyBinding(letter: "l", label: "Llegó", enabled: booked,
+                           refusal: .toast("La cita está \(item.status.label.lowercased()): no se registra la llegada", .warning)) { _, _, _ in
+                    .perform { services in
+                        do {
+                            return CheckedIn(notice: try services.store.checkIn(appointmentID: id, by: session))
+                        } catch let needed as ConfirmationNeeded {
+                            return NeedsConfirmation(message: needed.message, action: .checkInOtherDay)
+                        }
+                    }
+                },
+                KeyBinding(letter: "u", label: "Deshacer llegada", enabled: waiting && !item.walkIn,
+                           refusal: .toast(item.walkIn ? "Una llegada sin cita no se deshace: cancélela (C)" : "Solo se deshace la llegada de una cita en espera", .warning)) { s, _, _ in
+                    s.pendingAction = .undoCheckIn
+                    s.modal = Modal(title: "Deshacer llegada", message: ["¿Deshacer la llegada de \(item.petName)?", "Sale de la sala de espera y la cita vuelve a quedar reservada."])
+                    return .none
+                },
+                KeyBinding(letter: "m", label: "Mover", enabled: booked && !item.walkIn,
+                           refusal: .toast("Solo se mueve una cita reservada", .warning)) { s, _, _ in
+                    let (day, minute) = AgendaTime.dayAndMinute(item.start)
+                    s.moveForm["day"] = day.display
+                    s.moveForm["time"] = AgendaTime.clock(minute: minute)
+                    s.moveForm["vet"] = item.vetName
+                    s.moveForm.focus = 0
+                    s.mode = .move
+                    return .none
+                },
+                KeyBinding(letter: "c", label: "Cancelar", enabled: booked || waiting,
+                           refusal: .toast("Esta cita ya no se puede cancelar", .warning)) { s, _, _ in
+                    s.reasonField["reason"] = ""
+                    s.mode = .cancelReason
+                    return .none
+                },
+                KeyBinding(letter: "n", label: "No asistió", enabled: booked,
+                           refusal: .toast("Solo una cita reservada puede quedar como no asistida", .warning)) { s, _, context in
+                    if item.start > context.now {
+                        return .toast("La cita aún no empieza (\(LimaTime.dayAndClock(item.start))): podrá marcarla como no asistida desde esa hora", .warning)
+                    }
+                    s.pendingAction = .noShow
+                    s.modal = Modal(title: "No asistió", message: ["¿Marcar que \(item.petName) no asistió a la cita de las \(LimaTime.clock(item.start))?"])
+                    return .none
+                },
+                // Disabled, the store says why (not a vet, or not in the waiting room).
+                KeyBinding(letter: "k", label: "En consulta", enabled: mayCallIn && waiting,
+                           refusal: AgendaActions.callIn(item, by: session)) { _, _, _ in AgendaActions.callIn(item, by: session) },
+                KeyBinding(letter: "a", label: "Atendida", enabled: mayCallIn && (waiting || item.status == .enConsulta),
+                           refusal: AgendaActions.markAttended(item, by: session)) { _, _, _ in AgendaActions.markAttended(item, by: session) },
+                KeyBinding(letter: "h", label: "Historia") { _, _, _ in .push(PetScreen(session: session, petID: item.petID)) },
+                back,
+            ]
         }
     }
 
@@ -87,10 +135,11 @@ public struct AppointmentScreen: Screen {
                     return runPending()
                 }
             }
+            if let command = dispatch(key, context) { return command }
             switch mode {
             case .cancelReason: return cancelKey(key)
             case .move: return moveKey(key)
-            case .view: return viewKey(key, context)
+            case .view: return item == nil ? .none : .ignored
             }
         case .message(let loaded as Loaded):
             item = loaded.item
@@ -126,59 +175,7 @@ public struct AppointmentScreen: Screen {
         }
     }
 
-    mutating func viewKey(_ key: Key, _ context: ScreenContext) -> Command {
-        guard let item else { return key == .escape ? .ignored : .none }
-        guard case .char(let raw) = key else { return .ignored }
-        let id = appointmentID, session = self.session
-        switch Character(raw.lowercased()) {
-        case "l":
-            guard item.status == .reservada else { return .toast("La cita está \(item.status.label.lowercased()): no se registra la llegada", .warning) }
-            return .perform { services in
-                do {
-                    return CheckedIn(notice: try services.store.checkIn(appointmentID: id, by: session))
-                } catch let needed as ConfirmationNeeded {
-                    return NeedsConfirmation(message: needed.message, action: .checkInOtherDay)
-                }
-            }
-        case "u":
-            guard item.status == .enEspera, !item.walkIn else {
-                return .toast(item.walkIn ? "Una llegada sin cita no se deshace: cancélela (C)" : "Solo se deshace la llegada de una cita en espera", .warning)
-            }
-            pendingAction = .undoCheckIn
-            modal = Modal(title: "Deshacer llegada", message: ["¿Deshacer la llegada de \(item.petName)?", "Sale de la sala de espera y la cita vuelve a quedar reservada."])
-        case "m":
-            guard item.status == .reservada, !item.walkIn else { return .toast("Solo se mueve una cita reservada", .warning) }
-            let (day, minute) = AgendaTime.dayAndMinute(item.start)
-            moveForm["day"] = day.display
-            moveForm["time"] = AgendaTime.clock(minute: minute)
-            moveForm["vet"] = item.vetName
-            moveForm.focus = 0
-            mode = .move
-        case "c":
-            guard item.status == .reservada || item.status == .enEspera else { return .toast("Esta cita ya no se puede cancelar", .warning) }
-            reasonField["reason"] = ""
-            mode = .cancelReason
-        case "n":
-            guard item.status == .reservada else { return .toast("Solo una cita reservada puede quedar como no asistida", .warning) }
-            if item.start > context.now {
-                return .toast("La cita aún no empieza (\(LimaTime.dayAndClock(item.start))): podrá marcarla como no asistida desde esa hora", .warning)
-            }
-            pendingAction = .noShow
-            modal = Modal(title: "No asistió", message: ["¿Marcar que \(item.petName) no asistió a la cita de las \(LimaTime.clock(item.start))?"])
-        case "k":
-            return AgendaActions.callIn(item, by: session)
-        case "a":
-            return AgendaActions.markAttended(item, by: session)
-        case "h":
-            return .push(PetScreen(session: session, petID: item.petID))
-        default:
-            return .ignored
-        }
-        return .none
-    }
-
     mutating func cancelKey(_ key: Key) -> Command {
-        if key == .escape { mode = .view; return .none }
         switch reasonField.update(key) {
         case .submit:
             let reason = reasonField["reason"].trimmingCharacters(in: .whitespaces)
@@ -194,7 +191,6 @@ public struct AppointmentScreen: Screen {
     }
 
     mutating func moveKey(_ key: Key) -> Command {
-        if key == .escape { mode = .view; return .none }
         let names = vets.map(\.fullName)
         if Choices(options: ["vet": names]).handle(key, form: &moveForm) { return .none }
         guard moveForm.update(key) == .submit || key == .ctrl("s") else { return .none }

@@ -7,7 +7,7 @@ import VetStore
 /// and reason. A refusal (`Horario ocupado`, `Fuera del horario`) is shown and nothing is saved;
 /// when the pet already has an appointment at that time, the screen says so and books only if
 /// the person confirms.
-public struct BookingScreen: Screen {
+public struct BookingScreen: KeyBound {
     let session: Session
     let types: [AppointmentType]
     let vets: [AgendaVet]
@@ -62,9 +62,37 @@ public struct BookingScreen: Screen {
     }
 
     public var title: String { walkIn ? "Llegada sin cita" : "Nueva cita" }
-    public var hints: [(key: String, label: String)] {
-        if pet == nil { return [("↑↓", "Elegir"), ("Enter", "Esta mascota"), ("^N", "Nuevo propietario"), ("Esc", "Volver")] }
-        return [("Enter", "Siguiente / Reservar"), ("Tab", "Campo"), ("^S", walkIn ? "Registrar" : "Reservar"), ("^P", "Otra mascota"), ("Esc", "Cancelar")]
+    /// Two steps with their own keys: choosing the pet, then the booking's form.
+    public func bindings(_ context: ScreenContext) -> [KeyBinding<BookingScreen>] {
+        let session = session
+        if pet == nil {
+            return [
+                KeyBinding([.up, .down, .pageUp, .pageDown], hint: "↑↓", label: "Elegir") { s, key, _ in
+                    _ = s.results.update(key)
+                    return .none
+                },
+                KeyBinding([.enter], hint: "Enter", label: "Esta mascota") { s, _, _ in
+                    guard s.hits.indices.contains(s.results.selected) else { return .none }
+                    let hit = s.hits[s.results.selected]
+                    if hit.deceased { return .toast("\(hit.petName) falleció: no se reservan citas", .warning) }
+                    s.pet = hit
+                    s.message = nil
+                    return .none
+                },
+                KeyBinding([.ctrl("n")], hint: "^N", label: "Nuevo propietario") { _, _, _ in .push(OwnerFormScreen(session: session)) },
+                KeyBinding([.escape], hint: "Esc", label: "Volver") { _, _, _ in .pop },
+            ]
+        }
+        return [
+            KeyBinding([.enter], hint: "Enter", label: "Siguiente / Reservar") { s, key, context in s.fieldKey(key, context) },
+            KeyBinding([.tab], hint: "Tab", label: "Campo") { s, key, context in s.fieldKey(key, context) },
+            KeyBinding([.ctrl("s")], hint: "^S", label: walkIn ? "Registrar" : "Reservar") { s, _, context in s.submit(context) },
+            KeyBinding([.ctrl("p")], hint: "^P", label: "Otra mascota") { s, _, _ in
+                s.pet = nil
+                return .none
+            },
+            KeyBinding([.escape], hint: "Esc", label: "Cancelar") { s, key, _ in s.discard.update(key, s.form) ?? .pop },
+        ]
     }
 
     struct Searched { let text: String; let result: PatientSearchResult }
@@ -90,7 +118,7 @@ public struct BookingScreen: Screen {
                 request.petOverlapConfirmed = true
                 return book(request)
             }
-            return pet == nil ? searchKey(key) : formKey(key, context)
+            return pet == nil ? searchKey(key, context) : formKey(key, context)
         case .message(let done as Searched):
             guard done.text == query.text else { return .none }
             hits = done.result.hits.filter { $0.petID != nil }
@@ -123,36 +151,24 @@ public struct BookingScreen: Screen {
         return .perform { services in Searched(text: text, result: try services.store.searchPatients(text)) }
     }
 
-    mutating func searchKey(_ key: Key) -> Command {
-        switch key {
-        case .up, .down, .pageUp, .pageDown:
-            _ = results.update(key)
-            return .none
-        case .enter:
-            guard hits.indices.contains(results.selected) else { return .none }
-            let hit = hits[results.selected]
-            if hit.deceased { return .toast("\(hit.petName) falleció: no se reservan citas", .warning) }
-            pet = hit
-            message = nil
-            return .none
-        case .ctrl("n"):
-            return .push(OwnerFormScreen(session: session))
-        case .escape:
-            return .pop
-        default:
-            guard query.handle(key) else { return .ignored }
-            return search()
-        }
+    mutating func searchKey(_ key: Key, _ context: ScreenContext) -> Command {
+        if let command = dispatch(key, context) { return command }
+        guard query.handle(key) else { return .ignored }
+        return search()
     }
 
     var roomOptions: [String] { [Self.autoRoom] + rooms.map(\.name) }
 
     mutating func formKey(_ key: Key, _ context: ScreenContext) -> Command {
         if let decided = discard.update(key, form) { return decided }
-        if key == .ctrl("p") { pet = nil; return .none }
-        if key == .ctrl("s") { return submit(context) }
+        if let command = dispatch(key, context) { return command }
         if !walkIn { choices.options["room"] = roomOptions }
         if choices.handle(key, form: &form) { return .none }
+        return fieldKey(key, context)
+    }
+
+    /// Typing and moving between the fields; Enter on the last one books.
+    mutating func fieldKey(_ key: Key, _ context: ScreenContext) -> Command {
         switch form.update(key) {
         case .submit: return submit(context)
         case .edited: message = nil; return .none

@@ -4,7 +4,7 @@ import VetStore
 
 /// One vet's week, Monday to Sunday, one row per 15 minutes. Enter books a free slot or opens an
 /// appointment; PgUp/PgDn change the week.
-public struct WeekScreen: Screen {
+public struct WeekScreen: KeyBound {
     let session: Session
     let vet: AgendaVet
     let vets: [AgendaVet]
@@ -12,7 +12,7 @@ public struct WeekScreen: Screen {
     var monday: CivilDate
     var items: [AgendaItem] = []
     var working: [[MinuteSpan]] = Array(repeating: [], count: 7)
-    var loaded = false
+    var load: LoadState<Loaded>
     var column = 0
     var row = 0
     var message: String?
@@ -28,22 +28,47 @@ public struct WeekScreen: Screen {
         monday = day.monday
         column = day.weekday - 1
         row = max(0, min(Self.rows - 1, (minute - Self.start) / AgendaRules.slotMinutes))
+        load = LoadState(Self.week(monday, vetID: vet.id, sedeID: session.sede.id))
     }
 
     static var rows: Int { (end - start) / AgendaRules.slotMinutes }
 
     public var title: String { "Semana · \(vet.fullName) · \(monday.display)–\(monday.adding(days: 6).display)" }
-    public var hints: [(key: String, label: String)] {
-        [("←→↑↓", "Mover"), ("Enter", "Reservar/abrir"), ("PgUp/PgDn", "Semana"), ("Esc", "Volver")]
+
+    public func bindings(_ context: ScreenContext) -> [KeyBinding<WeekScreen>] {
+        [
+            KeyBinding([.left, .right, .up, .down], hint: "←→↑↓", label: "Mover") { s, key, _ in
+                switch key {
+                case .left: s.column = max(0, s.column - 1)
+                case .right: s.column = min(6, s.column + 1)
+                case .up: s.row = max(0, s.row - 1)
+                default: s.row = min(Self.rows - 1, s.row + 1)
+                }
+                return .none
+            },
+            KeyBinding([.enter], hint: "Enter", label: "Reservar/abrir") { s, _, _ in s.openOrBook() },
+            KeyBinding([.pageUp, .pageDown], hint: "PgUp/PgDn", label: "Semana") { s, key, _ in
+                s.load.start(Self.week(s.monday.adding(days: key == .pageUp ? -7 : 7), vetID: s.vet.id, sedeID: s.session.sede.id))
+            },
+            LoadState.retry(\.load, in: self),
+            KeyBinding([.escape], hint: "Esc", label: "Volver") { _, _, _ in .ignored },
+        ]
+    }
+
+    /// Enter: the appointment under the cursor, or a booking of the free slot.
+    func openOrBook() -> Command {
+        if let item = item(day: column, row: row) { return .push(AppointmentScreen(session: session, appointmentID: item.id)) }
+        guard session.may(.bookAppointments) else { return .toast("Su rol no permite reservar citas", .warning) }
+        let start = AgendaTime.instant(monday.adding(days: column), minute: minute(row))
+        return .push(BookingScreen(session: session, types: types, vets: vets, vetID: vet.id, start: start))
     }
 
     struct Loaded { let monday: CivilDate; let items: [AgendaItem]; let working: [[MinuteSpan]] }
 
-    public func onAppear() -> Command { load(monday) }
+    public func onAppear() -> Command { load.firstLoad() }
 
-    func load(_ week: CivilDate) -> Command {
-        let vetID = vet.id, sedeID = session.sede.id
-        return .perform { services in
+    static func week(_ week: CivilDate, vetID: String, sedeID: String) -> (AppServices) throws -> Loaded {
+        { services in
             Loaded(monday: week, items: try services.store.vetAppointments(vetID: vetID, sedeID: sedeID, from: week, days: 7),
                    working: try (0..<7).map { try services.store.workingSpans(vetID: vetID, sedeID: sedeID, day: week.adding(days: $0)) })
         }
@@ -58,33 +83,19 @@ public struct WeekScreen: Screen {
     }
 
     public mutating func update(_ event: Event, _ context: ScreenContext) -> Command {
-        switch event {
-        case .key(let key):
-            switch key {
-            case .left: column = max(0, column - 1)
-            case .right: column = min(6, column + 1)
-            case .up: row = max(0, row - 1)
-            case .down: row = min(Self.rows - 1, row + 1)
-            case .pageUp: return load(monday.adding(days: -7))
-            case .pageDown: return load(monday.adding(days: 7))
-            case .enter:
-                if let item = item(day: column, row: row) { return .push(AppointmentScreen(session: session, appointmentID: item.id)) }
-                guard session.may(.bookAppointments) else { return .toast("Su rol no permite reservar citas", .warning) }
-                let start = AgendaTime.instant(monday.adding(days: column), minute: minute(row))
-                return .push(BookingScreen(session: session, types: types, vets: vets, vetID: vet.id, start: start))
-            default:
-                return .ignored
-            }
-            return .none
-        case .message(let l as Loaded):
+        if let received = load.receive(event) {
+            guard case .loaded(let l) = received else { return .none }
             monday = l.monday
             items = l.items
             working = l.working
-            loaded = true
             message = nil
             return .none
+        }
+        switch event {
+        case .key(let key):
+            return dispatch(key, context) ?? .ignored
         case .message(is ReloadRequest), .dataChanged:
-            return load(monday)
+            return load.start(Self.week(monday, vetID: vet.id, sedeID: session.sede.id))
         case .message(let failure as PerformFailure):
             message = failure.message
             return .none
@@ -94,8 +105,8 @@ public struct WeekScreen: Screen {
     }
 
     public func render(into canvas: inout Canvas, area: Rect, context: ScreenContext) {
-        guard loaded else {
-            canvas.put(message ?? "Cargando…", x: area.x + 2, y: area.y + 1, style: message == nil ? .hint : .error)
+        guard load.isLoaded else {
+            load.renderPlaceholder(into: &canvas, x: area.x + 2, y: area.y + 1, width: area.width - 4)
             return
         }
         let gridX = area.x + 6
@@ -124,6 +135,6 @@ public struct WeekScreen: Screen {
                 }
             }
         }
-        if let message { canvas.put(message, x: area.x + 1, y: area.y + area.height - 1, style: .error, maxWidth: area.width - 2) }
+        if let message = message ?? load.reloadFailure { canvas.put(message, x: area.x + 1, y: area.y + area.height - 1, style: .error, maxWidth: area.width - 2) }
     }
 }

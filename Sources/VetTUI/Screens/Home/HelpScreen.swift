@@ -2,24 +2,27 @@ import VetCore
 import VetStore
 
 /// F1: how work is done on the screen it was opened from, its keys, and the keys that work everywhere.
-public struct HelpScreen: Screen {
+public struct HelpScreen: KeyBound {
     let from: String
     let screenHints: [(key: String, label: String)]
     let workflow: [String]
     let signedIn: Bool
 
-    public init(for screen: any Screen, session: Session?) {
+    public init(for screen: any Screen, context: ScreenContext) {
         from = screen.title
-        screenHints = screen.hints
+        screenHints = screen.hints(in: context)
         workflow = HelpTopics.workflow(for: screen)
-        signedIn = session != nil
+        signedIn = context.session != nil
     }
 
     public var title: String { "Ayuda" }
-    public var hints: [(key: String, label: String)] { [("Esc", "Volver")] }
+    public func bindings(_ context: ScreenContext) -> [KeyBinding<HelpScreen>] {
+        [KeyBinding([.escape], hint: "Esc", label: "Volver") { _, _, _ in .pop },
+         KeyBinding([.enter], hint: nil, label: "Volver") { _, _, _ in .pop }]
+    }
 
     public mutating func update(_ event: Event, _ context: ScreenContext) -> Command {
-        if case .key(let key) = event, key == .escape || key == .enter { return .pop }
+        if case .key(let key) = event, let command = dispatch(key, context) { return command }
         return .none
     }
 

@@ -2,7 +2,7 @@ import VetCore
 import VetStore
 
 /// The first screen after signing in: what this user's roles may open at this sede.
-public struct HomeScreen: Screen {
+public struct HomeScreen: KeyBound {
     let session: Session
     let entries: [CatalogEntry]
     var selected = 0
@@ -13,26 +13,28 @@ public struct HomeScreen: Screen {
     }
 
     public var title: String { "Inicio · \(session.mainRole.label)" }
-    public var hints: [(key: String, label: String)] {
-        [("↑↓", "Elegir"), ("Enter", "Abrir")] + entries.compactMap { e in e.functionKey.map { ("F\($0)", e.title) } } + [("Esc", "Cerrar sesión")]
+    public func bindings(_ context: ScreenContext) -> [KeyBinding<HomeScreen>] {
+        let session = session
+        return [
+            KeyBinding([.up, .down], hint: "↑↓", label: "Elegir") { s, key, _ in
+                s.selected = key == .up ? max(0, s.selected - 1) : min(max(0, s.entries.count - 1), s.selected + 1)
+                return .none
+            },
+            KeyBinding([.enter], hint: "Enter", label: "Abrir") { s, _, _ in
+                s.entries.indices.contains(s.selected) ? .push(s.entries[s.selected].make(session)) : .none
+            },
+        ] + entries.compactMap { entry in
+            entry.functionKey.map { n in KeyBinding([.function(n)], hint: "F\(n)", label: entry.title) { _, _, _ in .push(entry.make(session)) } }
+        } + [
+            KeyBinding([.escape], hint: "Esc", label: "Cerrar sesión") { _, _, _ in .signOut },
+        ] + entries.map { entry in
+            KeyBinding(letter: entry.letter, label: entry.title) { _, _, _ in .push(entry.make(session)) }.unlisted()
+        }
     }
 
     public mutating func update(_ event: Event, _ context: ScreenContext) -> Command {
         guard case .key(let key) = event else { return .none }
-        switch key {
-        case .up: selected = max(0, selected - 1)
-        case .down: selected = min(max(0, entries.count - 1), selected + 1)
-        case .enter:
-            if entries.indices.contains(selected) { return .push(entries[selected].make(session)) }
-        case .escape:
-            return .signOut
-        case .char(let c):
-            if let entry = entries.first(where: { $0.letter == Character(c.lowercased()) }) { return .push(entry.make(session)) }
-            return .ignored
-        default:
-            return .ignored
-        }
-        return .none
+        return dispatch(key, context) ?? .ignored
     }
 
     public func render(into canvas: inout Canvas, area: Rect, context: ScreenContext) {

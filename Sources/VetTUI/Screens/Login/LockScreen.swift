@@ -3,7 +3,7 @@ import VetStore
 
 /// The terminal locked after idle minutes (or on request): only the same user's clave opens it;
 /// Esc signs out so someone else can sign in.
-public struct LockScreen: Screen {
+public struct LockScreen: KeyBound {
     let session: Session
     let byUser: Bool
     var form = Form(fields: [Form.Field(id: "password", label: "Clave", input: TextField(secure: true, maxLength: 64))], fieldWidth: 20)
@@ -15,19 +15,17 @@ public struct LockScreen: Screen {
     }
 
     public var title: String { "Terminal bloqueada" }
-    public var hints: [(key: String, label: String)] { [("Enter", "Desbloquear"), ("Esc", "Cambiar de usuario")] }
+    public func bindings(_ context: ScreenContext) -> [KeyBinding<LockScreen>] {
+        [KeyBinding([.enter], hint: "Enter", label: "Desbloquear") { s, _, _ in s.submit() },
+         KeyBinding([.escape], hint: "Esc", label: "Cambiar de usuario") { _, _, _ in .signOut }]
+    }
     public var isGate: Bool { true }
 
     public mutating func update(_ event: Event, _ context: ScreenContext) -> Command {
         switch event {
-        case .key(.escape):
-            return .signOut
         case .key(let key):
-            if form.update(key) == .submit {
-                let password = form["password"]
-                guard !password.isEmpty else { form.setError("password", "Ingrese la clave"); return .none }
-                return .perform { [session] services in try services.auth.unlock(session: session, password: password) }
-            }
+            if let command = dispatch(key, context) { return command }
+            _ = form.update(key)
             return .none
         case .message(let outcome as Authenticator.Outcome):
             switch outcome {
@@ -43,6 +41,13 @@ public struct LockScreen: Screen {
         default:
             return .none
         }
+    }
+
+    mutating func submit() -> Command {
+        guard form.update(.enter) == .submit else { return .none }
+        let password = form["password"]
+        guard !password.isEmpty else { form.setError("password", "Ingrese la clave"); return .none }
+        return .perform { [session] services in try services.auth.unlock(session: session, password: password) }
     }
 
     public func render(into canvas: inout Canvas, area: Rect, context: ScreenContext) {

@@ -2,7 +2,7 @@ import VetCore
 import VetStore
 
 /// Sign-in: `Usuario` and `Clave`. Enter moves to the next field and submits on the last.
-public struct LoginScreen: Screen {
+public struct LoginScreen: KeyBound {
     public var form = Form(fields: [
         Form.Field(id: "user", label: "Usuario", input: TextField(maxLength: 32)),
         Form.Field(id: "password", label: "Clave", input: TextField(secure: true, maxLength: 64)),
@@ -14,21 +14,16 @@ public struct LoginScreen: Screen {
     public init(demoLogins: [String]) { self.demoLogins = demoLogins }
 
     public var title: String { "Iniciar sesión" }
-    public var hints: [(key: String, label: String)] { [("Enter", "Siguiente / Ingresar"), ("Tab", "Cambiar campo")] }
+    public func bindings(_ context: ScreenContext) -> [KeyBinding<LoginScreen>] {
+        [KeyBinding([.enter], hint: "Enter", label: "Siguiente / Ingresar") { s, key, _ in s.formKey(key) },
+         KeyBinding([.tab], hint: "Tab", label: "Cambiar campo") { s, key, _ in s.formKey(key) }]
+    }
     public var isGate: Bool { true }
 
     public mutating func update(_ event: Event, _ context: ScreenContext) -> Command {
         switch event {
         case .key(let key):
-            switch form.update(key) {
-            case .submit:
-                return submit()
-            case .edited, .moved:
-                message = nil
-                return .none
-            case .unhandled:
-                return .ignored
-            }
+            return dispatch(key, context) ?? formKey(key)
         case .message(let outcome as Authenticator.Outcome):
             switch outcome {
             case .success(let session):
@@ -44,6 +39,19 @@ public struct LoginScreen: Screen {
             return .none
         default:
             return .none
+        }
+    }
+
+    /// Typing and moving between the fields; Enter on the last one signs in.
+    mutating func formKey(_ key: Key) -> Command {
+        switch form.update(key) {
+        case .submit:
+            return submit()
+        case .edited, .moved:
+            message = nil
+            return .none
+        case .unhandled:
+            return .ignored
         }
     }
 

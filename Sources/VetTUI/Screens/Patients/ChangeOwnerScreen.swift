@@ -3,7 +3,7 @@ import VetStore
 
 /// Gives a pet to another (registered) owner: type the new owner's document, check who it is,
 /// confirm. The change is kept in the pet's history.
-public struct ChangeOwnerScreen: Screen {
+public struct ChangeOwnerScreen: KeyBound {
     let session: Session
     let pet: Pet
     var form = Form(fields: [
@@ -22,7 +22,26 @@ public struct ChangeOwnerScreen: Screen {
     }
 
     public var title: String { "Cambiar propietario · \(pet.name)" }
-    public var hints: [(key: String, label: String)] { [("Enter", "Buscar / Confirmar"), ("Esc", "Cancelar")] }
+    public func bindings(_ context: ScreenContext) -> [KeyBinding<ChangeOwnerScreen>] {
+        [KeyBinding([.enter], hint: "Enter", label: "Buscar / Confirmar") { s, _, _ in s.findOrConfirm() },
+         KeyBinding([.escape], hint: "Esc", label: "Cancelar") { _, _, _ in .pop }]
+    }
+
+    /// Enter: looks the document up, or asks to confirm the owner found.
+    mutating func findOrConfirm() -> Command {
+        if let candidate {
+            confirm = Modal(title: "Cambiar propietario",
+                            message: ["\(pet.name) pasa a \(candidate.fullName).", "El cambio queda en su historia."],
+                            confirmLabel: "Cambiar", cancelLabel: "Cancelar")
+            return .none
+        }
+        let type = docType, number = form["doc"]
+        if let problem = DocumentValidation.problem(type: type, number: number) {
+            form.setError("doc", problem)
+            return .none
+        }
+        return .perform { services in Found(owner: try services.store.findOwner(docType: type, docNumber: number)) }
+    }
 
     struct Found { let owner: Owner? }
     struct Changed {}
@@ -46,22 +65,8 @@ public struct ChangeOwnerScreen: Screen {
         }
         switch event {
         case .key(let key):
-            if key == .escape { return .pop }
             if choices.handle(key, form: &form) { candidate = nil; return .none }
-            if key == .enter {
-                if let candidate {
-                    confirm = Modal(title: "Cambiar propietario",
-                                    message: ["\(pet.name) pasa a \(candidate.fullName).", "El cambio queda en su historia."],
-                                    confirmLabel: "Cambiar", cancelLabel: "Cancelar")
-                    return .none
-                }
-                let type = docType, number = form["doc"]
-                if let problem = DocumentValidation.problem(type: type, number: number) {
-                    form.setError("doc", problem)
-                    return .none
-                }
-                return .perform { services in Found(owner: try services.store.findOwner(docType: type, docNumber: number)) }
-            }
+            if let command = dispatch(key, context) { return command }
             switch form.update(key) {
             case .edited: candidate = nil; message = nil; return .none
             case .unhandled: return .ignored

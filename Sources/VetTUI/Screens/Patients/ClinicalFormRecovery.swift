@@ -15,8 +15,8 @@ extension ClinicalFormScreen: KeepsTypedWork {
         return ClinicalRecovery(id: recoveryID, userID: session.userID, petID: pet.id, consultationID: correcting?.id, input: consultationInput)
     }
 
-    public func keepTypedWork(_ services: AppServices) {
-        if let recovery { try? services.store.keepRecovery(recovery) }
+    public func keepTypedWork(_ services: AppServices) throws {
+        if let recovery { try services.store.keepRecovery(recovery) }
     }
 
     struct Kept {}
@@ -30,7 +30,8 @@ extension ClinicalFormScreen: KeepsTypedWork {
         }
         keptAt = now
         unkept = false
-        return .perform { services in
+        // Typing does not wait for the write.
+        return .background { services in
             try services.store.keepRecovery(recovery)
             return Kept()
         }

@@ -6,7 +6,7 @@ import VetStore
 /// as a draft to finish later), correction of one's own consultation within 24 h, addendum,
 /// vaccination, deworming, prescription (one or more drugs), attachment and weighing. Leaving a
 /// consultation with unsaved text asks whether to keep it as a draft: a note is never lost to Esc.
-public struct ClinicalFormScreen: Screen {
+public struct ClinicalFormScreen: KeyBound {
     public enum Kind: Equatable, Sendable {
         case consultation, vaccination, deworming, prescription, attachment, weight
         case addendum(consultationID: String)
@@ -111,13 +111,59 @@ public struct ClinicalFormScreen: Screen {
         }
     }
 
-    public var hints: [(key: String, label: String)] {
-        // Short enough that ^B Borrador and Esc still show at 80 columns (Tab is in F1's list).
-        var h: [(String, String)] = [("Enter", "Siguiente"), ("^S", kind == .consultation ? "Firmar" : "Guardar")]
-        if kind == .consultation && (correcting == nil || isDraft) { h.append(("^B", "Borrador")) }
-        if kind == .prescription { h.append(("^A", "Agregar")) }
-        h.append(("Esc", "Cancelar"))
-        return h
+    /// Short enough that ^B Borrador and Esc still show at 80 columns (Tab moves between fields
+    /// too, unlisted).
+    public func bindings(_ context: ScreenContext) -> [KeyBinding<ClinicalFormScreen>] {
+        [
+            KeyBinding([.enter], hint: "Enter", label: "Siguiente") { s, key, context in s.formKey(key, context) },
+            KeyBinding([.ctrl("s")], hint: "^S", label: kind == .consultation ? "Firmar" : "Guardar") { s, _, context in s.submit(context) },
+            KeyBinding([.ctrl("b")], hint: "^B", label: "Borrador", enabled: kind == .consultation && (correcting == nil || isDraft)) { s, _, context in
+                s.saveDraft(context)
+            },
+            KeyBinding([.ctrl("a")], hint: "^A", label: "Agregar", enabled: kind == .prescription) { s, _, _ in
+                s.addItem()
+                return .none
+            },
+            KeyBinding([.escape], hint: "Esc", label: "Cancelar") { s, _, _ in s.leave() },
+        ]
+    }
+
+    /// `^A`: the prescription line typed joins the list, and its fields empty for the next one.
+    mutating func addItem() {
+        let item = currentItem
+        let problems = item.problems()
+        if !problems.isEmpty { form.show(problems); return }
+        items.append(item)
+        for id in ["drug", "dose", "frequency", "duration", "instructions"] { form[id] = "" }
+        form.clearErrors()
+        form.focus("drug")
+    }
+
+    /// Esc: back at once when nothing was typed; else asks to keep a draft or to discard.
+    mutating func leave() -> Command {
+        guard dirty else { return .pop }
+        guard kind == .consultation, correcting == nil || isDraft else {
+            pending = .discard
+            confirm = Modal(title: "Salir sin guardar", message: ["Lo escrito en este formulario no está guardado.", "¿Lo descarta?"],
+                            confirmLabel: "Descartar", cancelLabel: "Seguir editando")
+            return .none
+        }
+        pending = .leave
+        confirm = Modal(title: "Salir de la consulta",
+                        message: ["Lo escrito no está guardado.", "¿Lo guarda como borrador para terminarlo después?"],
+                        confirmLabel: "Guardar borrador", cancelLabel: "Descartar")
+        confirm?.choice = true
+        return .none
+    }
+
+    /// Typing and moving between the fields; Enter on the last one saves.
+    mutating func formKey(_ key: Key, _ context: ScreenContext) -> Command {
+        switch form.update(key) {
+        case .submit: return submit(context)
+        case .edited: message = nil; dirty = true; return autosave(context.now)
+        case .moved: return .none
+        case .unhandled: return .ignored
+        }
     }
 
     struct Saved { let problems: FieldProblems?; let done: String }
@@ -156,39 +202,7 @@ public struct ClinicalFormScreen: Screen {
         }
         switch event {
         case .key(let key):
-            if key == .escape {
-                guard dirty else { return .pop }
-                guard kind == .consultation, correcting == nil || isDraft else {
-                    pending = .discard
-                    confirm = Modal(title: "Salir sin guardar", message: ["Lo escrito en este formulario no está guardado.", "¿Lo descarta?"],
-                                    confirmLabel: "Descartar", cancelLabel: "Seguir editando")
-                    return .none
-                }
-                pending = .leave
-                confirm = Modal(title: "Salir de la consulta",
-                                message: ["Lo escrito no está guardado.", "¿Lo guarda como borrador para terminarlo después?"],
-                                confirmLabel: "Guardar borrador", cancelLabel: "Descartar")
-                confirm?.choice = true
-                return .none
-            }
-            if key == .ctrl("s") { return submit(context) }
-            if key == .ctrl("b"), kind == .consultation, correcting == nil || isDraft { return saveDraft(context) }
-            if key == .ctrl("a"), kind == .prescription {
-                let item = currentItem
-                let problems = item.problems()
-                if !problems.isEmpty { form.show(problems); return .none }
-                items.append(item)
-                for id in ["drug", "dose", "frequency", "duration", "instructions"] { form[id] = "" }
-                form.clearErrors()
-                form.focus("drug")
-                return .none
-            }
-            switch form.update(key) {
-            case .submit: return submit(context)
-            case .edited: message = nil; dirty = true; return autosave(context.now)
-            case .moved: return .none
-            case .unhandled: return .ignored
-            }
+            return dispatch(key, context) ?? formKey(key, context)
         case .message(let reason as AppointmentReason):
             // The appointment's reason starts the consultation's «Motivo», unless something was typed.
             if let text = reason.text, form["reason"].isEmpty { form["reason"] = text }

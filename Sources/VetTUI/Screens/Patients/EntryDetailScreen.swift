@@ -2,7 +2,7 @@ import VetStore
 
 /// One entry of a pet's history opened whole (Enter in the history): every line wrapped to the
 /// window, ↑↓ PgUp PgDn scrolling when it is longer than the window. Nothing is ever cut.
-public struct EntryDetailScreen: Screen {
+public struct EntryDetailScreen: KeyBound {
     let petName: String
     let heading: String
     let lines: [String]
@@ -16,7 +16,23 @@ public struct EntryDetailScreen: Screen {
     }
 
     public var title: String { "Historia clínica · \(petName) · detalle" }
-    public var hints: [(key: String, label: String)] { [("↑↓ PgUp PgDn", "Desplazar"), ("Esc", "Volver")] }
+    public func bindings(_ context: ScreenContext) -> [KeyBinding<EntryDetailScreen>] {
+        [
+            KeyBinding([.up, .down, .pageUp, .pageDown, .home, .end], hint: "↑↓ PgUp PgDn", label: "Desplazar") { s, key, _ in
+                switch key {
+                case .up: s.offset = max(0, s.offset - 1)
+                case .down: s.offset = min(s.rowLimit, s.offset + 1)
+                case .pageUp: s.offset = max(0, s.offset - 10)
+                case .pageDown: s.offset = min(s.rowLimit, s.offset + 10)
+                case .home: s.offset = 0
+                default: s.offset = s.rowLimit
+                }
+                return .none
+            },
+            KeyBinding([.escape], hint: "Esc", label: "Volver") { _, _, _ in .ignored },
+            KeyBinding([.enter], hint: nil, label: "Volver") { _, _, _ in .pop },
+        ]
+    }
 
     /// The text as rows of at most `width` cells.
     func rows(width: Int) -> [String] {
@@ -29,17 +45,7 @@ public struct EntryDetailScreen: Screen {
 
     public mutating func update(_ event: Event, _ context: ScreenContext) -> Command {
         guard case .key(let key) = event else { return .none }
-        switch key {
-        case .up: offset = max(0, offset - 1)
-        case .down: offset = min(rowLimit, offset + 1)
-        case .pageUp: offset = max(0, offset - 10)
-        case .pageDown: offset = min(rowLimit, offset + 10)
-        case .home: offset = 0
-        case .end: offset = rowLimit
-        case .enter: return .pop
-        default: return .ignored
-        }
-        return .none
+        return dispatch(key, context) ?? .ignored
     }
 
     public func render(into canvas: inout Canvas, area: Rect, context: ScreenContext) {

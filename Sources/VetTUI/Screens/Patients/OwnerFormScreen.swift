@@ -4,7 +4,7 @@ import VetStore
 /// Registers or edits an owner. Each problem shows next to its field and nothing is saved until
 /// all are fixed. A document number already registered is reported on the form, with Ctrl+O to
 /// open that owner: the screen never changes under keys the user is still typing.
-public struct OwnerFormScreen: Screen {
+public struct OwnerFormScreen: KeyBound {
     let session: Session
     let existing: Owner?
     var form: Form
@@ -54,9 +54,17 @@ public struct OwnerFormScreen: Screen {
     }
 
     public var title: String { existing == nil ? "Nuevo propietario" : "Editar propietario" }
-    public var hints: [(key: String, label: String)] {
-        (registered == nil ? [] : [("^O", "Abrir el ya registrado")])
-            + [("Enter", "Siguiente / Guardar"), ("Tab", "Campo"), ("^S", "Guardar"), ("Esc", "Cancelar")]
+    public func bindings(_ context: ScreenContext) -> [KeyBinding<OwnerFormScreen>] {
+        let session = session
+        return [
+            KeyBinding([.ctrl("o")], hint: "^O", label: "Abrir el ya registrado", enabled: registered != nil) { s, _, _ in
+                s.registered.map { .replace(OwnerScreen(session: session, ownerID: $0.id)) } ?? .none
+            },
+            KeyBinding([.enter], hint: "Enter", label: "Siguiente / Guardar") { s, key, _ in s.formKey(key) },
+            KeyBinding([.tab], hint: "Tab", label: "Campo") { s, key, _ in s.formKey(key) },
+            KeyBinding([.ctrl("s")], hint: "^S", label: "Guardar") { s, _, _ in s.submit() },
+            KeyBinding([.escape], hint: "Esc", label: "Cancelar") { s, key, _ in s.discard.update(key, s.form) ?? .pop },
+        ]
     }
 
     var docType: DocumentType { DocumentType.allCases.first { $0.label == form["docType"] } ?? .dni }
@@ -90,10 +98,7 @@ public struct OwnerFormScreen: Screen {
         switch event {
         case .key(let key):
             if let decided = discard.update(key, form) { return decided }
-            if key == .ctrl("s") { return submit() }
-            if key == .ctrl("o"), let owner = registered {
-                return .replace(OwnerScreen(session: session, ownerID: owner.id))
-            }
+            if let command = dispatch(key, context) { return command }
             let before = form["docType"]
             if choices.handle(key, form: &form) {
                 if form["docType"] != before {
@@ -103,27 +108,7 @@ public struct OwnerFormScreen: Screen {
                 }
                 return .none
             }
-            let leavingDoc = form.fields[form.focus].id == "doc" && (key == .enter || key == .tab)
-            switch form.update(key) {
-            case .submit:
-                return submit()
-            case .moved:
-                // A registered document opens its owner before anything else is typed.
-                if leavingDoc, existing == nil, DocumentValidation.problem(type: docType, number: input.normalizedDocNumber) == nil {
-                    let type = docType, number = input.normalizedDocNumber
-                    return .perform { services in Found(owner: try services.store.findOwner(docType: type, docNumber: number)) }
-                }
-                if leavingDoc, let problem = DocumentValidation.problem(type: docType, number: input.normalizedDocNumber) {
-                    form.setError("doc", problem)
-                }
-                return .none
-            case .edited:
-                message = nil
-                if form.fields[form.focus].id == "doc" { registered = nil }
-                return .none
-            case .unhandled:
-                return .ignored
-            }
+            return formKey(key)
         case .message(let loaded as HomeLoaded):
             home = loaded.district
             return .none
@@ -152,6 +137,32 @@ public struct OwnerFormScreen: Screen {
             return .none
         default:
             return .none
+        }
+    }
+
+    /// Typing and moving between the fields; leaving a valid document looks it up; Enter on the
+    /// last field saves.
+    mutating func formKey(_ key: Key) -> Command {
+        let leavingDoc = form.fields[form.focus].id == "doc" && (key == .enter || key == .tab)
+        switch form.update(key) {
+        case .submit:
+            return submit()
+        case .moved:
+            // A registered document opens its owner before anything else is typed.
+            if leavingDoc, existing == nil, DocumentValidation.problem(type: docType, number: input.normalizedDocNumber) == nil {
+                let type = docType, number = input.normalizedDocNumber
+                return .perform { services in Found(owner: try services.store.findOwner(docType: type, docNumber: number)) }
+            }
+            if leavingDoc, let problem = DocumentValidation.problem(type: docType, number: input.normalizedDocNumber) {
+                form.setError("doc", problem)
+            }
+            return .none
+        case .edited:
+            message = nil
+            if form.fields[form.focus].id == "doc" { registered = nil }
+            return .none
+        case .unhandled:
+            return .ignored
         }
     }
 

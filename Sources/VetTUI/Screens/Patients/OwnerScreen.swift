@@ -2,11 +2,12 @@ import VetCore
 import VetStore
 
 /// An owner with their pets: open a pet, add one, edit the owner, or (supervisors) merge a duplicate.
-public struct OwnerScreen: Screen {
+public struct OwnerScreen: KeyBound {
     let session: Session
     let ownerID: String
-    var owner: Owner?
-    var pets: [Pet] = []
+    var load: LoadState<Loaded>
+    var owner: Owner? { load.value?.owner }
+    var pets: [Pet] { load.value?.pets ?? [] }
     var table = Table(columns: [Table.Column("Mascota", width: 16), Table.Column("Especie", width: 8), Table.Column("Raza", width: 22),
                                 Table.Column("Sexo", width: 7), Table.Column("Nacimiento", width: 10), Table.Column("Alertas", width: 40)])
     var message: String?
@@ -15,26 +16,48 @@ public struct OwnerScreen: Screen {
     public init(session: Session, ownerID: String) {
         self.session = session
         self.ownerID = ownerID
+        load = LoadState(Self.fetch(ownerID))
     }
 
     public var title: String { owner.map { "Propietario · \($0.fullName)" } ?? "Propietario" }
-    public var hints: [(key: String, label: String)] {
-        var h: [(String, String)] = [("↑↓", "Mascota"), ("Enter", "Abrir")]
-        if session.may(.editPatients) { h += [("N", "Nueva mascota"), ("E", "Editar propietario")] }
-        if session.may(.mergePatients) { h.append(("F", "Fusionar duplicado")) }
-        h.append(("Esc", "Volver"))
-        return h
+    public func bindings(_ context: ScreenContext) -> [KeyBinding<OwnerScreen>] {
+        let session = session
+        return [
+            KeyBinding([.up, .down, .pageUp, .pageDown, .home, .end], hint: "↑↓", label: "Mascota") { s, key, _ in
+                s.table.update(key) ? .none : .ignored
+            },
+            KeyBinding([.enter], hint: "Enter", label: "Abrir") { s, _, _ in
+                guard s.pets.indices.contains(s.table.selected) else { return .none }
+                return .push(PetScreen(session: session, petID: s.pets[s.table.selected].id))
+            },
+            KeyBinding(letter: "n", label: "Nueva mascota", enabled: session.may(.editPatients),
+                       refusal: .toast("Su rol no permite registrar mascotas", .warning)) { s, _, _ in
+                guard let owner = s.owner else { return .toast("Su rol no permite registrar mascotas", .warning) }
+                return .push(PetFormScreen(session: session, ownerID: owner.id))
+            },
+            KeyBinding(letter: "e", label: "Editar propietario", enabled: session.may(.editPatients),
+                       refusal: .toast("Su rol no permite editar propietarios", .warning)) { s, _, _ in
+                guard let owner = s.owner else { return .toast("Su rol no permite editar propietarios", .warning) }
+                return .push(OwnerFormScreen(session: session, existing: owner))
+            },
+            KeyBinding(letter: "f", label: "Fusionar duplicado", enabled: session.may(.mergePatients),
+                       refusal: .toast("Solo un supervisor fusiona propietarios", .warning)) { s, _, _ in
+                s.merge = MergeOwnerPrompt()
+                return .none
+            },
+            LoadState.retry(\.load, in: self),
+            KeyBinding([.escape], hint: "Esc", label: "Volver") { _, _, _ in .ignored },
+        ]
     }
 
     struct Loaded { let owner: Owner?; let pets: [Pet] }
     struct MergeTarget { let owner: Owner? }
     struct Merged {}
 
-    public func onAppear() -> Command { load() }
+    public func onAppear() -> Command { load.firstLoad() }
 
-    func load() -> Command {
-        let id = ownerID
-        return .perform { services in
+    static func fetch(_ id: String) -> (AppServices) throws -> Loaded {
+        { services in
             var owner = try services.store.owner(id: id)
             if let kept = owner?.mergedInto { owner = try services.store.owner(id: kept) ?? owner }
             return Loaded(owner: owner, pets: try services.store.pets(ofOwner: owner?.id ?? id))
@@ -47,43 +70,28 @@ public struct OwnerScreen: Screen {
             merge = prompt.finished ? nil : prompt
             return command
         }
+        if let received = load.receive(event) {
+            if case .loaded = received {
+                table.setRows(pets.map { p in
+                    [(p.deceasedOn != nil ? "† " : "") + p.name, p.species, p.breed ?? "", p.sex.flatMap(PetSex.init(rawValue:))?.label ?? "",
+                     describeDay(p.birthDate) + (p.birthEstimated ? "~" : ""), p.alertList.joined(separator: "; ")]
+                })
+                table.alertRows = Set(pets.indices.filter { !pets[$0].alertList.isEmpty })
+            }
+            return .none
+        }
         switch event {
         case .key(let key):
-            if table.update(key) { return .none }
-            switch key {
-            case .enter:
-                guard pets.indices.contains(table.selected) else { return .none }
-                return .push(PetScreen(session: session, petID: pets[table.selected].id))
-            case .char(let c) where "nN".contains(c):
-                guard session.may(.editPatients), let owner else { return .toast("Su rol no permite registrar mascotas", .warning) }
-                return .push(PetFormScreen(session: session, ownerID: owner.id))
-            case .char(let c) where "eE".contains(c):
-                guard session.may(.editPatients), let owner else { return .toast("Su rol no permite editar propietarios", .warning) }
-                return .push(OwnerFormScreen(session: session, existing: owner))
-            case .char(let c) where "fF".contains(c):
-                guard session.may(.mergePatients) else { return .toast("Solo un supervisor fusiona propietarios", .warning) }
-                merge = MergeOwnerPrompt()
-                return .none
-            default:
-                return .ignored
-            }
-        case .message(let loaded as Loaded):
-            owner = loaded.owner
-            pets = loaded.pets
-            table.setRows(pets.map { p in
-                [(p.deceasedOn != nil ? "† " : "") + p.name, p.species, p.breed ?? "", p.sex.flatMap(PetSex.init(rawValue:))?.label ?? "",
-                 describeDay(p.birthDate) + (p.birthEstimated ? "~" : ""), p.alertList.joined(separator: "; ")]
-            })
-            table.alertRows = Set(pets.indices.filter { !pets[$0].alertList.isEmpty })
-            return .none
+            return dispatch(key, context) ?? .ignored
         case .message(is ReloadRequest), .dataChanged:
-            return load()
+            return load.start()
         case .message(let target as MergeTarget):
-            merge?.found(target.owner, keptID: owner?.id ?? ownerID)
+            let keptID = owner?.id ?? ownerID
+            merge?.found(target.owner, keptID: keptID)
             return .none
         case .message(is Merged):
             merge = nil
-            return .batch([.toast("Propietarios fusionados; nada se perdió", .ok), load()])
+            return .batch([.toast("Propietarios fusionados; nada se perdió", .ok), load.start()])
         case .message(let failure as PerformFailure):
             if merge != nil { merge?.error = failure.message } else { message = failure.message }
             return .none
@@ -96,7 +104,11 @@ public struct OwnerScreen: Screen {
         let x = area.x + 2
         var y = area.y + 1
         guard let o = owner else {
-            canvas.put(message ?? "Cargando…", x: x, y: y, style: message == nil ? .hint : .error)
+            if let message {
+                canvas.put(message, x: x, y: y, style: .error)
+            } else if !load.renderPlaceholder(into: &canvas, x: x, y: y, width: area.width - 4) {
+                canvas.put("No se encontró el propietario", x: x, y: y, style: .error)
+            }
             return
         }
         canvas.put(o.fullName, x: x, y: y, style: .header); y += 1
@@ -113,7 +125,7 @@ public struct OwnerScreen: Screen {
         t.layout(height: tableArea.height)
         t.render(into: &canvas, area: tableArea)
         if pets.isEmpty { canvas.put("Sin mascotas registradas · N agrega una", x: x, y: y + 1, style: .hint) }
-        if let message { canvas.put(message, x: x, y: area.y + area.height - 1, style: .error, maxWidth: area.width - 4) }
+        if let message = message ?? load.reloadFailure { canvas.put(message, x: x, y: area.y + area.height - 1, style: .error, maxWidth: area.width - 4) }
         merge?.render(into: &canvas, area: area, kept: o)
     }
 }

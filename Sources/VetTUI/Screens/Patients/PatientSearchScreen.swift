@@ -3,7 +3,7 @@ import VetStore
 
 /// F2 / F4: search as you type over pets, owners, documents, phones and microchips. Enter opens
 /// the pet (or the owner, for an owner without pets); Ctrl+N registers a new owner.
-public struct PatientSearchScreen: Screen {
+public struct PatientSearchScreen: KeyBound {
     let session: Session
     let heading: String
     var query = TextField(maxLength: 60)
@@ -24,11 +24,25 @@ public struct PatientSearchScreen: Screen {
     }
 
     public var title: String { heading }
-    public var hints: [(key: String, label: String)] {
-        var h: [(String, String)] = [("↑↓", "Elegir"), ("Enter", "Abrir")]
-        if session.may(.editPatients) { h.append(("^N", "Nuevo propietario")) }
-        h.append(("Esc", "Volver"))
-        return h
+    public func bindings(_ context: ScreenContext) -> [KeyBinding<PatientSearchScreen>] {
+        let session = session
+        return [
+            KeyBinding([.up, .down, .pageUp, .pageDown], hint: "↑↓", label: "Elegir") { s, key, _ in
+                _ = s.table.update(key)
+                return .none
+            },
+            KeyBinding([.enter], hint: "Enter", label: "Abrir") { s, _, _ in
+                guard s.hits.indices.contains(s.table.selected) else { return .none }
+                let hit = s.hits[s.table.selected]
+                if let petID = hit.petID { return .push(PetScreen(session: session, petID: petID)) }
+                return .push(OwnerScreen(session: session, ownerID: hit.ownerID))
+            },
+            KeyBinding([.ctrl("n")], hint: "^N", label: "Nuevo propietario", enabled: session.may(.editPatients),
+                       refusal: .toast("Su rol no permite registrar propietarios", .warning)) { _, _, _ in
+                .push(OwnerFormScreen(session: session))
+            },
+            KeyBinding([.escape], hint: "Esc", label: "Volver") { _, _, _ in .ignored },
+        ]
     }
 
     struct Searched { let text: String; let result: PatientSearchResult }
@@ -41,25 +55,10 @@ public struct PatientSearchScreen: Screen {
     public mutating func update(_ event: Event, _ context: ScreenContext) -> Command {
         switch event {
         case .key(let key):
-            switch key {
-            case .up, .down, .pageUp, .pageDown:
-                _ = table.update(key)
-                return .none
-            case .enter:
-                guard hits.indices.contains(table.selected) else { return .none }
-                let hit = hits[table.selected]
-                if let petID = hit.petID { return .push(PetScreen(session: session, petID: petID)) }
-                return .push(OwnerScreen(session: session, ownerID: hit.ownerID))
-            case .ctrl("n"):
-                guard session.may(.editPatients) else { return .toast("Su rol no permite registrar propietarios", .warning) }
-                return .push(OwnerFormScreen(session: session))
-            case .escape:
-                return .ignored
-            default:
-                guard query.handle(key) else { return .ignored }
-                if query.text == searched { return .none }
-                return search()
-            }
+            if let command = dispatch(key, context) { return command }
+            guard query.handle(key) else { return .ignored }
+            if query.text == searched { return .none }
+            return search()
         case .message(let done as Searched):
             // A slower answer for text the user has since changed is dropped.
             guard done.text == query.text else { return .none }

@@ -3,7 +3,7 @@ import VetStore
 
 /// Registers or edits a pet: species with its breed list (any breed may be typed), birth date or
 /// approximate age, microchip, weight (goes to the weight history) and alerts.
-public struct PetFormScreen: Screen {
+public struct PetFormScreen: KeyBound {
     let session: Session
     let ownerID: String
     let existing: Pet?
@@ -56,8 +56,13 @@ public struct PetFormScreen: Screen {
     }
 
     public var title: String { existing == nil ? "Nueva mascota" : "Editar mascota · \(existing?.name ?? "")" }
-    public var hints: [(key: String, label: String)] {
-        [("Enter", "Siguiente / Guardar"), ("Tab", "Campo"), ("^S", "Guardar"), ("Esc", "Cancelar")]
+    public func bindings(_ context: ScreenContext) -> [KeyBinding<PetFormScreen>] {
+        [
+            KeyBinding([.enter], hint: "Enter", label: "Siguiente / Guardar") { s, key, context in s.formKey(key, context) },
+            KeyBinding([.tab], hint: "Tab", label: "Campo") { s, key, context in s.formKey(key, context) },
+            KeyBinding([.ctrl("s")], hint: "^S", label: "Guardar") { s, _, context in s.submit(context) },
+            KeyBinding([.escape], hint: "Esc", label: "Cancelar") { s, key, _ in s.discard.update(key, s.form) ?? .pop },
+        ]
     }
 
     var species: Species { Species(loose: form["species"]) ?? .otro }
@@ -75,14 +80,9 @@ public struct PetFormScreen: Screen {
         switch event {
         case .key(let key):
             if let decided = discard.update(key, form) { return decided }
-            if key == .ctrl("s") { return submit(context) }
+            if let command = dispatch(key, context) { return command }
             if choices.handle(key, form: &form) { return .none }
-            switch form.update(key) {
-            case .submit: return submit(context)
-            case .edited: message = nil; return .none
-            case .moved: return .none
-            case .unhandled: return .ignored
-            }
+            return formKey(key, context)
         case .message(let saved as Saved):
             switch saved.outcome {
             case .saved(let pet):
@@ -100,6 +100,16 @@ public struct PetFormScreen: Screen {
             return .none
         default:
             return .none
+        }
+    }
+
+    /// Typing and moving between the fields; Enter on the last one saves.
+    mutating func formKey(_ key: Key, _ context: ScreenContext) -> Command {
+        switch form.update(key) {
+        case .submit: return submit(context)
+        case .edited: message = nil; return .none
+        case .moved: return .none
+        case .unhandled: return .ignored
         }
     }
 

@@ -5,13 +5,14 @@ import VetStore
 /// A pet's whole history across every sede, newest first, each entry with its sede and author;
 /// `T` cycles the filter by kind. Vets add consultations, vaccinations, dewormings, prescriptions,
 /// attachments and addenda from here; alerts are always highlighted at the top.
-public struct PetScreen: Screen {
+public struct PetScreen: KeyBound {
     let session: Session
     let petID: String
-    var pet: Pet?
-    var owner: Owner?
-    var lastWeight: Int64?
-    var entries: [TimelineEntry] = []
+    var load: LoadState<Loaded>
+    var pet: Pet? { load.value?.pet }
+    var owner: Owner? { load.value?.owner }
+    var lastWeight: Int64? { load.value?.lastWeight }
+    var entries: [TimelineEntry] { load.value?.entries ?? [] }
     var filter: TimelineEntry.Kind?
     var table = Table(columns: [Table.Column("Fecha", width: 16), Table.Column("Sede", width: 6), Table.Column("Tipo", width: 15),
                                 Table.Column("Detalle", width: 44), Table.Column("Autor", width: 24)])
@@ -20,30 +21,100 @@ public struct PetScreen: Screen {
     public init(session: Session, petID: String) {
         self.session = session
         self.petID = petID
+        load = LoadState(Self.fetch(petID, filter: nil))
     }
 
     public var title: String { pet.map { "Historia clínica · \($0.name)" } ?? "Historia clínica" }
-    public var hints: [(key: String, label: String)] {
-        var h: [(String, String)] = []
-        if session.may(.writeClinicalRecords) {
-            h += [("C", "Consulta"), ("V", "Vacuna"), ("D", "Desparasitar"), ("R", "Receta"), ("N", "Adenda"), ("A", "Adjunto")]
+    public func bindings(_ context: ScreenContext) -> [KeyBinding<PetScreen>] {
+        let session = session
+        /// A key that acts on the loaded pet; before it is loaded the key does nothing.
+        func onPet(_ act: @escaping (inout PetScreen, Pet) -> Command) -> (inout PetScreen, Key, ScreenContext) -> Command {
+            { s, _, _ in s.pet.map { act(&s, $0) } ?? .ignored }
         }
-        h += [("Enter", "Ver completa"), ("I", "Imprimir receta"), ("T", "Filtro"), ("↑↓", "Entrada")]
-        if session.may(.editPatients) { h += [("E", "Editar"), ("P", "Peso"), ("M", "Cambiar propietario")] }
-        h.append(("O", "Propietario"))
-        if session.may(.mergePatients) { h.append(("F", "Fusionar")) }
-        h.append(("Esc", "Volver"))
-        return h
+        func clinical(_ letter: Character, _ label: String, _ kind: @escaping (PetScreen) -> ClinicalFormScreen.Kind?) -> KeyBinding<PetScreen> {
+            KeyBinding(letter: letter, label: label, enabled: session.may(.writeClinicalRecords),
+                       refusal: .toast("Solo un veterinario escribe en la historia clínica", .warning), action: onPet { s, pet in
+                if pet.deceasedOn != nil && letter != "n" && letter != "a" { return .toast("\(pet.name) falleció: no se registran nuevas atenciones", .warning) }
+                guard let kind = kind(s) else { return s.openAddendum() }
+                return .push(ClinicalFormScreen(session: session, pet: pet, kind: kind))
+            })
+        }
+        var keys: [KeyBinding<PetScreen>] = pet == nil ? [LoadState.retry(\.load, in: self)] : []
+        keys += [
+            clinical("c", "Consulta") { _ in .consultation },
+            clinical("v", "Vacuna") { _ in .vaccination },
+            clinical("d", "Desparasitar") { _ in .deworming },
+            clinical("r", "Receta") { _ in .prescription },
+            clinical("n", "Adenda") { _ in nil },
+            clinical("a", "Adjunto") { _ in .attachment },
+            KeyBinding([.enter], hint: "Enter", label: "Ver completa") { s, _, _ in
+                guard let pet = s.pet, let entry = s.selectedEntry else { return .ignored }
+                return .push(EntryDetailScreen(petName: pet.name, entry: entry))
+            },
+            KeyBinding(letter: "i", label: "Imprimir receta", action: onPet { s, _ in s.printPrescription() }),
+            KeyBinding(letter: "t", label: "Filtro", action: onPet { s, _ in
+                let i = Self.filters.firstIndex(of: s.filter) ?? 0
+                s.filter = Self.filters[(i + 1) % Self.filters.count]
+                s.table.selected = 0
+                return s.load.start(Self.fetch(s.petID, filter: s.filter))
+            }),
+            KeyBinding([.up, .down, .pageUp, .pageDown, .home, .end], hint: "↑↓", label: "Entrada") { s, key, _ in
+                s.table.update(key) ? .none : .ignored
+            },
+            KeyBinding(letter: "e", label: "Editar", enabled: session.may(.editPatients),
+                       refusal: .toast("Su rol no permite editar mascotas", .warning), action: onPet { _, pet in
+                .push(PetFormScreen(session: session, ownerID: pet.ownerId, existing: pet))
+            }),
+            KeyBinding(letter: "p", label: "Peso", enabled: session.may(.editPatients),
+                       refusal: .toast("Su rol no permite registrar pesos", .warning), action: onPet { _, pet in
+                .push(ClinicalFormScreen(session: session, pet: pet, kind: .weight))
+            }),
+            KeyBinding(letter: "m", label: "Cambiar propietario", enabled: session.may(.editPatients),
+                       refusal: .toast("Su rol no permite cambiar el propietario", .warning), action: onPet { _, pet in
+                .push(ChangeOwnerScreen(session: session, pet: pet))
+            }),
+            KeyBinding(letter: "o", label: "Propietario", action: onPet { _, pet in .push(OwnerScreen(session: session, ownerID: pet.ownerId)) }),
+            KeyBinding(letter: "f", label: "Fusionar", enabled: session.may(.mergePatients),
+                       refusal: .toast("Solo un supervisor fusiona mascotas", .warning), action: onPet { _, pet in
+                .push(MergePetScreen(session: session, kept: pet))
+            }),
+            KeyBinding([.escape], hint: "Esc", label: "Volver") { _, _, _ in .ignored },
+        ]
+        return keys
+    }
+
+    /// `N`: an addendum to the selected consultation (or finishing one's own draft, or correcting
+    /// one's own consultation within 24 hours).
+    func openAddendum() -> Command {
+        guard let entry = selectedEntry, entry.kind == .consultation else {
+            return .toast("Elija una consulta para agregarle una adenda", .warning)
+        }
+        return .perform { services in
+            guard let consultation = try services.store.consultation(id: entry.id) else { throw StoreError.invalid("La consulta ya no existe") }
+            return OpenCorrection(consultation: consultation, locked: services.store.isLocked(consultation))
+        }
+    }
+
+    /// `I`: the selected prescription written to a file for printing.
+    func printPrescription() -> Command {
+        guard let entry = selectedEntry, entry.kind == .prescription else { return .toast("Elija una receta para imprimir", .warning) }
+        let id = entry.id
+        return .perform { services in
+            let folder = (services.store.path as NSString).deletingLastPathComponent + "/recetas"
+            try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            let path = folder + "/receta-\(id).txt"
+            try services.store.exportPrescription(id: id, to: path)
+            return Printed(path: path)
+        }
     }
 
     struct Loaded { let pet: Pet?; let owner: Owner?; let lastWeight: Int64?; let entries: [TimelineEntry] }
     struct Printed { let path: String }
 
-    public func onAppear() -> Command { load() }
+    public func onAppear() -> Command { load.firstLoad() }
 
-    func load() -> Command {
-        let id = petID, filter = self.filter
-        return .perform { services in
+    static func fetch(_ id: String, filter: TimelineEntry.Kind?) -> (AppServices) throws -> Loaded {
+        { services in
             let pet = try services.store.pet(id: id)
             let kinds: Set<TimelineEntry.Kind> = filter.map { $0 == .vaccination ? [.vaccination, .deworming] : [$0] } ?? Set(TimelineEntry.Kind.allCases)
             return Loaded(pet: pet, owner: try pet.flatMap { try services.store.owner(id: $0.ownerId) },
@@ -57,74 +128,18 @@ public struct PetScreen: Screen {
     var selectedEntry: TimelineEntry? { entries.indices.contains(table.selected) ? entries[table.selected] : nil }
 
     public mutating func update(_ event: Event, _ context: ScreenContext) -> Command {
+        if let received = load.receive(event) {
+            if case .loaded = received {
+                table.setRows(entries.map { e in
+                    [e.displayTime, e.sedeCode, e.kind.label + (e.state == .borrador ? "*" : ""),
+                     (e.mergedPetName.map { "[\($0)] " } ?? "") + e.summary, e.author]
+                })
+            }
+            return .none
+        }
         switch event {
         case .key(let key):
-            if table.update(key) { return .none }
-            if key == .enter, let pet, let entry = selectedEntry { return .push(EntryDetailScreen(petName: pet.name, entry: entry)) }
-            guard case .char(let raw) = key else { return .ignored }
-            let c = Character(raw.lowercased())
-            guard let pet else { return .ignored }
-            switch c {
-            case "t":
-                let i = Self.filters.firstIndex(of: filter) ?? 0
-                filter = Self.filters[(i + 1) % Self.filters.count]
-                table.selected = 0
-                return load()
-            case "c", "v", "d", "r", "a", "n":
-                guard session.may(.writeClinicalRecords) else { return .toast("Solo un veterinario escribe en la historia clínica", .warning) }
-                if pet.deceasedOn != nil && c != "n" && c != "a" { return .toast("\(pet.name) falleció: no se registran nuevas atenciones", .warning) }
-                switch c {
-                case "c": return .push(ClinicalFormScreen(session: session, pet: pet, kind: .consultation))
-                case "v": return .push(ClinicalFormScreen(session: session, pet: pet, kind: .vaccination))
-                case "d": return .push(ClinicalFormScreen(session: session, pet: pet, kind: .deworming))
-                case "r": return .push(ClinicalFormScreen(session: session, pet: pet, kind: .prescription))
-                case "a": return .push(ClinicalFormScreen(session: session, pet: pet, kind: .attachment))
-                default:
-                    guard let entry = selectedEntry, entry.kind == .consultation else {
-                        return .toast("Elija una consulta para agregarle una adenda", .warning)
-                    }
-                    return .perform { services in
-                        guard let consultation = try services.store.consultation(id: entry.id) else { throw StoreError.notFound("La consulta ya no existe") }
-                        return OpenCorrection(consultation: consultation, locked: services.store.isLocked(consultation))
-                    }
-                }
-            case "i":
-                guard let entry = selectedEntry, entry.kind == .prescription else { return .toast("Elija una receta para imprimir", .warning) }
-                let id = entry.id
-                return .perform { services in
-                    let folder = (services.store.path as NSString).deletingLastPathComponent + "/recetas"
-                    try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-                    let path = folder + "/receta-\(id).txt"
-                    try services.store.exportPrescription(id: id, to: path)
-                    return Printed(path: path)
-                }
-            case "e":
-                guard session.may(.editPatients) else { return .toast("Su rol no permite editar mascotas", .warning) }
-                return .push(PetFormScreen(session: session, ownerID: pet.ownerId, existing: pet))
-            case "p":
-                guard session.may(.editPatients) else { return .toast("Su rol no permite registrar pesos", .warning) }
-                return .push(ClinicalFormScreen(session: session, pet: pet, kind: .weight))
-            case "o":
-                return .push(OwnerScreen(session: session, ownerID: pet.ownerId))
-            case "m":
-                guard session.may(.editPatients) else { return .toast("Su rol no permite cambiar el propietario", .warning) }
-                return .push(ChangeOwnerScreen(session: session, pet: pet))
-            case "f":
-                guard session.may(.mergePatients) else { return .toast("Solo un supervisor fusiona mascotas", .warning) }
-                return .push(MergePetScreen(session: session, kept: pet))
-            default:
-                return .ignored
-            }
-        case .message(let loaded as Loaded):
-            pet = loaded.pet
-            owner = loaded.owner
-            lastWeight = loaded.lastWeight
-            entries = loaded.entries
-            table.setRows(entries.map { e in
-                [e.displayTime, e.sedeCode, e.kind.label + (e.state == .borrador ? "*" : ""),
-                 (e.mergedPetName.map { "[\($0)] " } ?? "") + e.summary, e.author]
-            })
-            return .none
+            return dispatch(key, context) ?? .ignored
         case .message(let open as OpenCorrection):
             guard let pet else { return .none }
             if open.consultation.signedAt == nil {
@@ -141,7 +156,7 @@ public struct PetScreen: Screen {
         case .message(let printed as Printed):
             return .toast("Receta lista para imprimir: \(printed.path)", .ok)
         case .message(is ReloadRequest), .dataChanged:
-            return load()
+            return load.start()
         case .message(let failure as PerformFailure):
             message = failure.message
             return .none
@@ -156,7 +171,11 @@ public struct PetScreen: Screen {
         let x = area.x + 2
         var y = area.y + 1
         guard let pet else {
-            canvas.put(message ?? "Cargando…", x: x, y: y, style: message == nil ? .hint : .error)
+            if let message {
+                canvas.put(message, x: x, y: y, style: .error)
+            } else if !load.renderPlaceholder(into: &canvas, x: x, y: y, width: area.width - 4) {
+                canvas.put("No se encontró la mascota", x: x, y: y, style: .error)
+            }
             return
         }
         let today = CivilDate(limaDayOf: context.now)
@@ -208,6 +227,6 @@ public struct PetScreen: Screen {
                        style: cut ? .hint : (i == 0 ? .header : .normal), maxWidth: area.width - 4)
             dy += 1
         }
-        if let message { canvas.put(message, x: x, y: area.y + area.height - 1, style: .error, maxWidth: area.width - 4) }
+        if let message = message ?? load.reloadFailure { canvas.put(message, x: x, y: area.y + area.height - 1, style: .error, maxWidth: area.width - 4) }
     }
 }

@@ -5,29 +5,51 @@ import VetStore
 /// Shown at sign-in when this user left consultations typed and unsaved (the window closed, the
 /// program was ended, another user took over the locked terminal): Enter takes one up again where
 /// it was left, D discards it after asking, Esc leaves them for the next sign-in.
-public struct RecoveryScreen: Screen {
+public struct RecoveryScreen: KeyBound {
     let session: Session
-    var rows: [ClinicalRecovery] = []
+    var load: LoadState<Loaded>
+    var rows: [ClinicalRecovery] { load.value?.rows ?? [] }
     var table = Table(columns: [Table.Column("Guardada", width: 16), Table.Column("Mascota", width: 16), Table.Column("Motivo", width: 40)])
     var confirm: Modal?
     var message: String?
 
-    public init(session: Session) { self.session = session }
+    public init(session: Session) {
+        self.session = session
+        let userID = session.userID
+        load = LoadState { services in Loaded(rows: try services.store.recoveries(userID: userID)) }
+    }
 
     public var title: String { "Consultas sin terminar" }
-    public var hints: [(key: String, label: String)] {
-        [("Enter", "Retomar"), ("D", "Descartar"), ("↑↓", "Elegir"), ("Esc", "Después")]
+    public func bindings(_ context: ScreenContext) -> [KeyBinding<RecoveryScreen>] {
+        [
+            KeyBinding([.enter], hint: "Enter", label: "Retomar") { s, _, _ in
+                guard let row = s.selected else { return .none }
+                return .perform { services in
+                    guard let pet = try services.store.pet(id: row.petID) else { throw StoreError.invalid("La mascota ya no existe") }
+                    return Open(pet: pet, consultation: try row.consultationID.flatMap { try services.store.consultation(id: $0) }, recovery: row)
+                }
+            },
+            KeyBinding(letter: "d", label: "Descartar") { s, _, _ in
+                guard let row = s.selected else { return .none }
+                s.confirm = Modal(title: "Descartar lo escrito", message: ["Consulta de \(row.petName): «\(row.input.reason)».",
+                                                                           "Lo escrito se pierde. ¿Lo descarta?"],
+                                  confirmLabel: "Descartar", cancelLabel: "Conservar")
+                return .none
+            },
+            KeyBinding([.up, .down, .pageUp, .pageDown, .home, .end], hint: "↑↓", label: "Elegir") { s, key, _ in
+                s.table.update(key) ? .none : .ignored
+            },
+            LoadState.retry(\.load, in: self),
+            KeyBinding([.escape], hint: "Esc", label: "Después") { _, _, _ in
+                .batch([.pop, .toast("Quedan para su próximo ingreso", .info)])
+            },
+        ]
     }
 
     struct Loaded { let rows: [ClinicalRecovery] }
     struct Open { let pet: Pet; let consultation: Consultation?; let recovery: ClinicalRecovery }
 
-    public func onAppear() -> Command { load() }
-
-    func load() -> Command {
-        let userID = session.userID
-        return .perform { services in Loaded(rows: try services.store.recoveries(userID: userID)) }
-    }
+    public func onAppear() -> Command { load.firstLoad() }
 
     var selected: ClinicalRecovery? { rows.indices.contains(table.selected) ? rows[table.selected] : nil }
 
@@ -45,38 +67,21 @@ public struct RecoveryScreen: Screen {
                 }
             }
         }
-        switch event {
-        case .key(let key):
-            if table.update(key) { return .none }
-            switch key {
-            case .enter:
-                guard let row = selected else { return .none }
-                return .perform { services in
-                    guard let pet = try services.store.pet(id: row.petID) else { throw StoreError.notFound("La mascota ya no existe") }
-                    return Open(pet: pet, consultation: try row.consultationID.flatMap { try services.store.consultation(id: $0) }, recovery: row)
-                }
-            case .char(let c) where c.lowercased() == "d":
-                guard let row = selected else { return .none }
-                confirm = Modal(title: "Descartar lo escrito", message: ["Consulta de \(row.petName): «\(row.input.reason)».",
-                                                                         "Lo escrito se pierde. ¿Lo descarta?"],
-                                confirmLabel: "Descartar", cancelLabel: "Conservar")
-                return .none
-            case .escape:
-                return .batch([.pop, .toast("Quedan para su próximo ingreso", .info)])
-            default:
-                return .ignored
-            }
-        case .message(let loaded as Loaded):
-            rows = loaded.rows
+        if let received = load.receive(event) {
+            guard case .loaded = received else { return .none }
             if rows.isEmpty { return .pop }
             table.setRows(rows.map { r in
                 [LimaTime.parseISO8601(r.savedAt).map(LimaTime.dayAndClock) ?? r.savedAt, r.petName, r.input.reason]
             })
             return .none
+        }
+        switch event {
+        case .key(let key):
+            return dispatch(key, context) ?? .ignored
         case .message(let open as Open):
             return .push(ClinicalFormScreen(session: session, pet: open.pet, kind: .consultation, correcting: open.consultation, restoring: open.recovery))
         case .message(is ReloadRequest), .dataChanged:
-            return load()
+            return load.start()
         case .message(let failure as PerformFailure):
             message = failure.message
             return .none
@@ -96,7 +101,8 @@ public struct RecoveryScreen: Screen {
         let tableArea = Rect(x: x, y: area.y + 4, width: width, height: max(2, area.height - 6))
         t.layout(height: tableArea.height)
         t.render(into: &canvas, area: tableArea)
-        if let message { canvas.put(message, x: x, y: area.y + area.height - 1, style: .error, maxWidth: width) }
+        load.renderPlaceholder(into: &canvas, x: x, y: area.y + 5, width: width)
+        if let message = message ?? load.reloadFailure { canvas.put(message, x: x, y: area.y + area.height - 1, style: .error, maxWidth: width) }
         confirm?.render(into: &canvas, area: area)
     }
 }

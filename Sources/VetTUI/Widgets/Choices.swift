@@ -31,26 +31,4 @@ struct Choices: Sendable, Equatable {
     }
 }
 
-extension Form {
-    /// Shows each problem next to its field and focuses the first field with a problem.
-    mutating func show(_ problems: FieldProblems) {
-        clearErrors()
-        for (id, message) in problems { setError(id, message) }
-        if let first = fields.firstIndex(where: { problems[$0.id] != nil }) { focus = first }
-    }
-}
-
-/// Asks the screen below (after a `.pop`) to load its data again.
-struct ReloadRequest {}
-
-/// Goes back to the previous screen, which reloads, and shows `message`.
-func popAndReload(_ message: String) -> Command {
-    .batch([.pop, .toast(message, .ok), .perform { _ in ReloadRequest() }])
-}
-
 let yesNo = ["No", "Sí"]
-
-func describeDay(_ iso: String?) -> String {
-    guard let iso, let day = CivilDate(iso: iso) else { return "" }
-    return day.display
-}

@@ -1,0 +1,49 @@
+import Foundation
+import GRDB
+import Testing
+import VetCore
+import VetTestSupport
+@testable import VetStore
+@testable import VetTUI
+
+/// The load-state component and the key tables, through a real screen and the whole app.
+@Suite struct LoadStateAndBindingsTests {
+    /// A load that fails shows its Spanish error in place of the data, with `R Reintentar` on the
+    /// hints line; once the cause is gone, R loads the data.
+    @Test func aFailedLoadShowsTheErrorAndRRetries() throws {
+        var h = try Harness()
+        h.login("supervisor")
+        let store = h.model.services.store
+        try store.pool.write { db in try db.execute(sql: "ALTER TABLE conflict_log RENAME TO conflict_log_away") }
+        h.model.apply(.push(SyncScreen()))
+        var screen = h.screen()
+        #expect(!screen.contains("Cargando…"), "\(screen)")
+        #expect(!screen.contains("Sin rechazos ni conflictos."), "\(screen)")
+        #expect(screen.contains("R Reintentar"), "\(screen)")
+        let hints = screen.split(separator: "\n").dropLast().last.map(String.init) ?? ""
+        #expect(hints.contains("R Reintentar") && hints.contains("Esc Volver"), "\(hints)")
+
+        try store.pool.write { db in try db.execute(sql: "ALTER TABLE conflict_log_away RENAME TO conflict_log") }
+        h.type("r")
+        screen = h.screen()
+        #expect(screen.contains("Sin rechazos ni conflictos."), "\(screen)")
+        #expect(!screen.contains("R Reintentar"), "\(screen)")
+    }
+
+    /// The hints line shows a key exactly when the key acts: on the waiting room a receptionist sees
+    /// no `K`, and K answers with why, while the vet sees `K En consulta`.
+    @Test func hintsFollowTheKeyTable() throws {
+        var h = try Harness()
+        h.login("recepcion")
+        h.model.apply(.push(WaitingRoomScreen(session: try #require(h.model.session))))
+        var screen = h.screen()
+        #expect(!screen.contains("K En consulta") && screen.contains("H Historia"), "\(screen)")
+        h.type("k")
+        #expect(h.screen().contains("Solo un veterinario llama al paciente"), "\(h.screen())")
+        h.signOut()
+        h.login("veterinario")
+        h.model.apply(.push(WaitingRoomScreen(session: try #require(h.model.session))))
+        screen = h.screen()
+        #expect(screen.contains("K En consulta") && screen.contains("A Atendida"), "\(screen)")
+    }
+}
