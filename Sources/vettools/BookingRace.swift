@@ -36,7 +36,7 @@ enum BookingRace {
                                               reason: "carrera \(writer)"), by: session)
                 report.won.append(round)
             } catch let error as StoreError {
-                if error.message.hasPrefix(AgendaRules.slotTaken) { report.refused.append(round) } else { report.errors.append(error.message) }
+                if error.code == .appointmentOverlap { report.refused.append(round) } else { report.errors.append(error.message) }
             }
         }
         return report

@@ -157,7 +157,7 @@ struct AgendaFixture {
         #expect(cancelled.status == .cancelada && cancelled.cancelReason == "Mascota enferma" && cancelled.cancelledAt != nil)
         #expect(try a.f.count("SELECT count(*) FROM outbox WHERE appointment_id = ? AND state = 'pendiente'", [other.id]) == 0)
         #expect(a.refusal { try a.f.store.move(appointmentID: other.id, to: a.at(16, day: 2), by: a.f.reception) }
-                == "Solo se mueve una cita reservada (está cancelada)")
+                == "conflict: Solo se mueve una cita reservada (está cancelada)")
         #expect(try a.f.store.appointment(id: other.id)?.startsAt == AgendaTime.iso(a.at(11, day: 2)))
         // The cancellation is in the journal, with the reason and the user.
         #expect(try a.f.count("SELECT count(*) FROM journal WHERE tbl = 'appointments' AND row_id = ? AND op = 'U' AND cols LIKE '%Mascota enferma%' AND user_id = ?",

@@ -4,7 +4,7 @@
 /// Stored as its text. A value this version does not know (written by a newer sede) reads as
 /// `.unknown(text)`: it is never taken for a real state (not bookable, not called in, not
 /// attended), it is shown as «Desconocido (text)», and it is written back with the same text.
-public enum AppointmentStatus: Hashable, Sendable, CaseIterable, RawRepresentable, Codable {
+public enum AppointmentStatus: TextEnum {
     case reservada
     case enEspera
     case enConsulta
@@ -16,10 +16,6 @@ public enum AppointmentStatus: Hashable, Sendable, CaseIterable, RawRepresentabl
     /// The states this version knows, in the day's order.
     public static let allCases: [AppointmentStatus] = [.reservada, .enEspera, .enConsulta, .atendida, .cancelada, .noAsistio]
 
-    public init(rawValue: String) {
-        self = Self.allCases.first { $0.rawValue == rawValue } ?? .unknown(rawValue)
-    }
-
     public var rawValue: String {
         switch self {
         case .reservada: "reservada"
@@ -30,20 +26,6 @@ public enum AppointmentStatus: Hashable, Sendable, CaseIterable, RawRepresentabl
         case .noAsistio: "no_asistio"
         case .unknown(let text): text
         }
-    }
-
-    public init(from decoder: any Decoder) throws {
-        self.init(rawValue: try decoder.singleValueContainer().decode(String.self))
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
-
-    public var isKnown: Bool {
-        if case .unknown = self { return false }
-        return true
     }
 
     public var label: String {

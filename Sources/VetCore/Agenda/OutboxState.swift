@@ -3,7 +3,7 @@
 ///
 /// Stored as its text; a value this version does not know reads as `.unknown(text)`, is never
 /// taken for a pending message, and is written back with the same text.
-public enum OutboxState: Hashable, Sendable, CaseIterable, RawRepresentable, Codable {
+public enum OutboxState: TextEnum {
     case pendiente
     case enviado
     case fallido
@@ -11,10 +11,6 @@ public enum OutboxState: Hashable, Sendable, CaseIterable, RawRepresentable, Cod
     case unknown(String)
 
     public static let allCases: [OutboxState] = [.pendiente, .enviado, .fallido, .cancelado]
-
-    public init(rawValue: String) {
-        self = Self.allCases.first { $0.rawValue == rawValue } ?? .unknown(rawValue)
-    }
 
     public var rawValue: String {
         switch self {
@@ -24,15 +20,6 @@ public enum OutboxState: Hashable, Sendable, CaseIterable, RawRepresentable, Cod
         case .cancelado: "cancelado"
         case .unknown(let text): text
         }
-    }
-
-    public init(from decoder: any Decoder) throws {
-        self.init(rawValue: try decoder.singleValueContainer().decode(String.self))
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
     }
 
     public var label: String {
