@@ -52,6 +52,7 @@ public enum BenchSuite {
         AgendaBench.dayView,
         PatientSearchBench.keystroke,
         SyncBench.ingest,
+        PharmacyBench.reads,
         WriteContentionBench.contention,
     ]
 

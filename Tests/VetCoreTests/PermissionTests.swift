@@ -16,10 +16,14 @@ import Testing
             .writeClinicalRecords: [.veterinario], .mergePatients: [.supervisor],
             .manageUsers: [.supervisor, .administrador], .unlockUsers: [.supervisor, .administrador],
             .reviewSync: [.supervisor, .administrador], .lockTerminal: Set(Role.allCases),
+            // Issue 12: reception sees stock read-only; farmacia and supervisor manage it; vets dispense.
+            .viewStock: Set(Role.allCases), .manageStock: [.farmacia, .supervisor],
+            .dispense: [.veterinario, .farmacia, .supervisor], .approveStocktake: [.supervisor],
+            .witnessControlled: [.veterinario, .farmacia, .supervisor],
         ]
         #expect(Set(expected.keys) == Set(Permission.allCases))
         for permission in Permission.allCases { #expect(permission.roles == expected[permission], "\(permission)") }
-        #expect(Role.farmacia.permissions == [.searchPatients, .lockTerminal])
+        #expect(Role.farmacia.permissions == [.searchPatients, .lockTerminal, .viewStock, .manageStock, .dispense, .witnessControlled])
     }
 
     @Test func aSessionMayWhatAnyOfItsRolesMay() {

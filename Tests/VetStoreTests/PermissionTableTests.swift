@@ -19,7 +19,7 @@ import VetTestSupport
     }
 
     /// Permissions no store operation checks: they only open screens (see `PermissionMenuTests`).
-    static let screenOnly: Set<Permission> = [.searchPatients, .viewAgenda, .manageUsers, .reviewSync, .lockTerminal]
+    static let screenOnly: Set<Permission> = [.searchPatients, .viewAgenda, .manageUsers, .reviewSync, .lockTerminal, .viewStock]
 
     static func saved<T>(_ outcome: SaveOutcome<T>) throws {
         guard case .saved = outcome else { throw Refused(description: "no se guardó: \(outcome)") }
@@ -49,6 +49,19 @@ import VetTestSupport
         input.reason = "Control"
         guard case .saved(let c) = try a.f.store.saveConsultation(input, petID: pet.id, sign: true, by: a.f.vet) else { throw Refused(description: "consulta") }
         return c
+    }
+
+    /// A catalog item (written as pulled from the central) with 10 units received by the supervisor.
+    static func product(_ a: AgendaFixture, controlled: Bool = false) throws -> String {
+        let store = a.f.store, id = store.newID()
+        try store.applyingRemote { db in
+            try db.execute(sql: """
+                INSERT INTO catalog_items (id, sku, name, kind, category, unit_code, igv_affectation, controlled, created_at, updated_at)
+                VALUES (?, ?, 'Meloxicam 1 mg', 'medicamento', 'Antiinflamatorios', 'NIU', '10', ?, ?, ?)
+                """, arguments: [id, "SKU-" + id, controlled, store.nowText, store.nowText])
+        }
+        try store.receive(actID: store.newID(), document: "F001-1", supplier: "", lines: [StockLine(itemID: id, quantity: 10)], by: a.f.supervisor)
+        return id
     }
 
     static let operations: [Operation] = [
@@ -148,6 +161,44 @@ import VetTestSupport
         },
         Operation(name: "mergePets", needs: [.mergePatients]) { a, actor in
             try a.f.store.mergePets(keep: try newPet(a, "Queda").id, merge: try newPet(a, "Se va").id, by: actor)
+        },
+        Operation(name: "receive", needs: [.manageStock]) { a, actor in
+            let item = try product(a)
+            try a.f.store.receive(actID: a.f.store.newID(), document: "G-1", supplier: "", lines: [StockLine(itemID: item, quantity: 5)], by: actor)
+        },
+        Operation(name: "setLevel", needs: [.manageStock]) { a, actor in
+            try a.f.store.setLevel(itemID: try product(a), minimum: 2, ideal: 8, by: actor)
+        },
+        Operation(name: "adjust", needs: [.manageStock]) { a, actor in
+            try a.f.store.adjust(actID: a.f.store.newID(), itemID: try product(a), lot: LotChoice(lotCode: "", expiry: nil), quantity: -1,
+                                 reason: .rotura, by: actor)
+        },
+        Operation(name: "startStocktake", needs: [.manageStock]) { a, actor in
+            try a.f.store.startStocktake(by: actor)
+        },
+        Operation(name: "approveStocktake", needs: [.approveStocktake]) { a, actor in
+            let sedeID = a.f.supervisor.sede.id
+            let take = try a.f.store.openStocktake(sedeID: sedeID) ?? a.f.store.startStocktake(by: a.f.supervisor)
+            try a.f.store.approveStocktake(stocktakeID: take.id, by: actor)
+        },
+        Operation(name: "useInProcedure", needs: [.dispense]) { a, actor in
+            _ = try a.f.store.useInProcedure(actID: a.f.store.newID(), itemID: try product(a), quantity: 1, by: actor)
+        },
+        Operation(name: "dispense", needs: [.dispense]) { a, actor in
+            let item = try product(a)
+            guard case .saved(let rx) = try a.f.store.issuePrescription(items: [
+                PrescriptionItemInput(drug: "Meloxicam 1 mg", dose: "1 tableta", frequency: "cada 24 h", duration: "5 días", itemID: item, quantity: 5),
+            ], petID: try newPet(a, "Dispensar").id, by: a.f.vet) else { throw Refused(description: "receta") }
+            let line = try #require(try a.f.store.dispensablePrescription(id: rx.id)?.lines.first)
+            _ = try a.f.store.dispense(actID: a.f.store.newID(), prescriptionItemID: line.prescriptionItemID, quantity: 5, by: actor)
+        },
+        Operation(name: "witness a controlled adjustment", needs: [.witnessControlled]) { a, actor in
+            let item = try product(a, controlled: true)
+            try a.f.store.applyingRemote { db in
+                try db.execute(sql: "UPDATE users SET pass_hash = ? WHERE id = ?", arguments: [PasswordHasher.hash("clave-testigo-1"), actor.userID])
+            }
+            try a.f.store.adjust(actID: a.f.store.newID(), itemID: item, lot: LotChoice(lotCode: "", expiry: nil), quantity: -1, reason: .rotura,
+                                 witness: (actor.username, "clave-testigo-1"), by: a.f.supervisor)
         },
         Operation(name: "unlockUser", needs: [.unlockUsers]) { a, actor in
             let auth = Authenticator(store: a.f.store, verify: { _, _ in false })

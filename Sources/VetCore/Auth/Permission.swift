@@ -38,6 +38,16 @@ public enum Permission: String, CaseIterable, Sendable {
     case reviewSync = "review_sync"
     /// Lock the terminal, keeping the session open.
     case lockTerminal = "lock_terminal"
+    /// See the catalog, prices, stock and lots (read-only).
+    case viewStock = "view_stock"
+    /// Receive goods, adjust, open packs, transfer, set levels, ask for replenishment and count stock.
+    case manageStock = "manage_stock"
+    /// Dispense prescriptions.
+    case dispense
+    /// Approve a stocktake's differences and settle the «Stock a regularizar» list.
+    case approveStocktake = "approve_stocktake"
+    /// Witness, with one's clave, an adjustment or write-off of a controlled drug.
+    case witnessControlled = "witness_controlled"
 
     /// The table: the roles that grant this permission.
     public var roles: Set<Role> {
@@ -60,6 +70,11 @@ public enum Permission: String, CaseIterable, Sendable {
         case .unlockUsers: [.supervisor, .administrador]
         case .reviewSync: [.supervisor, .administrador]
         case .lockTerminal: Set(Role.allCases)
+        case .viewStock: Set(Role.allCases)
+        case .manageStock: [.farmacia, .supervisor]
+        case .dispense: [.veterinario, .farmacia, .supervisor]
+        case .approveStocktake: [.supervisor]
+        case .witnessControlled: [.veterinario, .farmacia, .supervisor]
         }
     }
 }

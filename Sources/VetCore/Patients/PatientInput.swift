@@ -218,9 +218,14 @@ public struct PrescriptionItemInput: Sendable, Equatable {
     public var frequency: String
     public var duration: String
     public var instructions: String
+    /// The catalog item to dispense and how much of it, in its base unit (free text stays possible).
+    public var itemID: String?
+    public var quantity: Int64?
 
-    public init(drug: String = "", dose: String = "", frequency: String = "", duration: String = "", instructions: String = "") {
+    public init(drug: String = "", dose: String = "", frequency: String = "", duration: String = "", instructions: String = "",
+                itemID: String? = nil, quantity: Int64? = nil) {
         self.drug = drug; self.dose = dose; self.frequency = frequency; self.duration = duration; self.instructions = instructions
+        self.itemID = itemID; self.quantity = quantity
     }
 
     public func problems() -> FieldProblems {
@@ -229,6 +234,13 @@ public struct PrescriptionItemInput: Sendable, Equatable {
         if dose.trimmingCharacters(in: .whitespaces).isEmpty { p["dose"] = "Ingrese la dosis" }
         if frequency.trimmingCharacters(in: .whitespaces).isEmpty { p["frequency"] = "Ingrese la frecuencia" }
         if duration.trimmingCharacters(in: .whitespaces).isEmpty { p["duration"] = "Ingrese la duración" }
+        if itemID != nil {
+            if let quantity {
+                if quantity <= 0 || quantity > StockRules.maxQuantity { p["quantity"] = "La cantidad a dispensar es un entero entre 1 y \(StockRules.maxQuantity)" }
+            } else {
+                p["quantity"] = "Indique la cantidad a dispensar"
+            }
+        }
         return p
     }
 }

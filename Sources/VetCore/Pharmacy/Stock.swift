@@ -170,6 +170,7 @@ public enum FEFO {
         public var lotCode: String
         public var expiry: CivilDate?
         public var quantity: Int64
+        public init(lotCode: String, expiry: CivilDate?, quantity: Int64) { self.lotCode = lotCode; self.expiry = expiry; self.quantity = quantity }
     }
 
     public struct Plan: Sendable, Equatable {

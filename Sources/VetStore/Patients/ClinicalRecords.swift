@@ -92,6 +92,9 @@ public struct PrescriptionItem: Codable, Hashable, Sendable, FetchableRecord, Pe
     public var frequency: String
     public var duration: String
     public var instructions: String?
+    /// The catalog item to dispense and the quantity, in its base unit; nil for free text.
+    public var itemId: String? = nil
+    public var quantity: Int64? = nil
 }
 
 public struct Attachment: Codable, Hashable, Sendable, FetchableRecord, PersistableRecord {

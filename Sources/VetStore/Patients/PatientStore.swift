@@ -330,12 +330,19 @@ extension SedeStore {
                                   vetId: session.userID, createdAt: nowText,
                                   allergyOverride: conflicts.isEmpty ? nil : conflicts.map(\.line).joined(separator: "; "))
             try rx.insert(db)
+            for item in items {
+                guard let itemID = item.itemID else { continue }
+                guard let product = try Self.catalogItem(id: itemID, db), product.isProduct, product.active else {
+                    throw StoreError.notFound("El producto recetado no está en el catálogo")
+                }
+            }
             for (i, item) in items.enumerated() {
                 try PrescriptionItem(id: newID(), prescriptionId: rx.id, position: i + 1,
                                      drug: item.drug.trimmingCharacters(in: .whitespaces), dose: item.dose.trimmingCharacters(in: .whitespaces),
                                      frequency: item.frequency.trimmingCharacters(in: .whitespaces),
                                      duration: item.duration.trimmingCharacters(in: .whitespaces),
-                                     instructions: item.instructions.trimmingCharacters(in: .whitespaces).nilIfEmpty).insert(db)
+                                     instructions: item.instructions.trimmingCharacters(in: .whitespaces).nilIfEmpty,
+                                     itemId: item.itemID, quantity: item.itemID == nil ? nil : item.quantity).insert(db)
             }
             return .saved(rx)
         }

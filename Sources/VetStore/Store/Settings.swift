@@ -10,6 +10,8 @@ public enum SettingKey: String, Sendable {
     case idleMinutes = "idle_minutes"
     /// The ubigeo code of the sede's district (owners' districts are looked for in its province first).
     case sedeUbigeo = "sede_ubigeo"
+    /// Days before a lot's expiry at which the pharmacy is alerted, comma-separated (default 90,60,30).
+    case expiryAlertDays = "expiry_alert_days"
 }
 
 extension SedeStore {

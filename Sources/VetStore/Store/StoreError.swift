@@ -91,6 +91,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case outsideSchedule = "outside_schedule"
         /// A signed or locked clinical record cannot be changed.
         case recordLocked = "record_locked"
+        /// The lot has expired: it is never sold, dispensed or shipped, only written off.
+        case expiredLot = "expired_lot"
     }
 
     public var code: Code {
