@@ -101,6 +101,40 @@ import VetTestSupport
         h.type("w"); states.append(("walk-in, pet search", h.model))
         h.type(String(pet.name.prefix(3))); h.press(.enter); states.append(("walk-in form", h.model))
         h.press(.ctrl("s")); states.append(("walk-in form, saved or problems", h.model))
+
+        // The pharmacy (issue 12), as farmacia, on an item the demo holds in stock.
+        h = try Harness()
+        h.login("farmacia")
+        let pharmacist = try #require(h.model.session)
+        let pharmacy = h.model.services.store
+        let itemID = try pharmacy.read { db in
+            try String.fetchOne(db, sql: "SELECT item_id FROM stock_balances WHERE quantity > 0 ORDER BY item_id LIMIT 1")
+        }
+        let row = try itemID.flatMap { id in try pharmacy.stockSearch(try pharmacy.catalogItem(id: id)?.sku ?? "", sedeID: pharmacist.sede.id).first }
+            ?? StockRow(item: CatalogItem(id: "x", sku: "MED-X", name: "Meloxicam 2 mg tableta", kind: .medicamento, category: "Antiinflamatorios",
+                                          unitCode: "NIU", igv: .gravado, tracksLots: true, controlled: true),
+                        onHand: 12, inTransit: 0, price: Money(centimos: 150), minimum: 20, ideal: 60)
+        h.press(.function(5)); states.append(("stock", h.model))
+        h.type("a"); states.append(("stock, searched", h.model)); h.press(.escape)
+        push("stock item", StockItemScreen(session: pharmacist, itemID: row.item.id), then: [.down])
+        push("receive goods", ReceiveScreen(session: pharmacist),
+             then: [.char("F"), .enter, .char("D"), .enter, .char("z"), .enter, .char("L"), .enter, .char("1"), .enter, .char("5"), .enter])
+        push("adjust", AdjustStockScreen(session: pharmacist, item: row.item, lot: nil), then: [.char("x"), .ctrl("s")])
+        push("levels", StockLevelScreen(session: pharmacist, row: row), then: [.char("x"), .enter, .enter])
+        push("alerts", StockAlertsScreen(session: pharmacist), then: [.down])
+        push("dispense", DispenseScreen(session: pharmacist), then: [.enter])
+        push("pharmacy menu", PharmacyMenuScreen(session: pharmacist), then: [.down])
+        push("transfers", TransfersScreen(session: pharmacist))
+        push("ship transfer", ShipTransferScreen(session: pharmacist), then: [.char("z"), .enter, .char("2"), .enter])
+        push("receive transfer", ReceiveTransferScreen(session: pharmacist, transfer: StockTransfer(
+            id: "t", fromSedeID: "a", fromCode: "ALM01", toSedeID: pharmacist.sede.id, toCode: pharmacist.sede.code, requestID: nil,
+            shippedAt: "2026-11-21T12:00:00Z", receivedAt: nil,
+            lines: [StockTransfer.Line(item: row.item, lotCode: "L1", expiry: CivilDate(year: 2027, month: 5, day: 31), shipped: 10, received: nil)])),
+             then: [.backspace, .char("9"), .ctrl("s")])
+        push("replenishment", ReplenishmentScreen(session: pharmacist), then: [.char("a")])
+        push("stocktake", StocktakeScreen(session: pharmacist), then: [.char("i")])
+        push("trace", TraceScreen(session: pharmacist), then: [.char("z"), .enter, .char("L"), .enter])
+        push("controlled register", ControlledRegisterScreen(session: pharmacist), then: [.char("z"), .enter, .enter])
         return states
     }
 
