@@ -4,9 +4,10 @@ import VetCore
 import VetStore
 
 /// Builds a realistic demo sede: sedes of the network and its central warehouse, staff with the five
-/// demo logins (clave 1234), owners with their pets, their histories and the agenda. The same seed
-/// and the same `today` give the same rows (ids included); only the bcrypt salts and the journal's
-/// clock readings differ from run to run.
+/// demo logins (clave 1234), owners with their pets, their histories, the agenda, and the pharmacy
+/// (catalog, prices, stock with lots, prescriptions to dispense). The same seed and the same `today`
+/// give the same rows (ids included); only the bcrypt salts and the journal's clock readings differ
+/// from run to run.
 public struct DemoGenerator {
     public struct Options: Sendable {
         public var pets: Int = 2_000
@@ -15,7 +16,8 @@ public struct DemoGenerator {
         public var sedeName = "VetDesk Miraflores"
         /// Rows per write transaction while filling owners and pets.
         public var chunk = 400
-        /// The day the demo's dated work (the agenda) is built around; `nil` is today by the store's clock.
+        /// The day the demo's agenda, stock and waiting prescriptions are built around; `nil` is today
+        /// by the store's clock.
         public var today: CivilDate?
         public init(pets: Int = 2_000, seed: UInt64 = 42) { self.pets = pets; self.seed = seed }
     }
@@ -150,6 +152,7 @@ public struct DemoGenerator {
         try PatientHistoryDemo.run(store: store, seed: options.seed, reference: referenceDate)
         let today = options.today ?? store.today
         try AgendaDemo.fill(store: store, sedeID: sedeID, seed: options.seed, today: today)
+        try PharmacyDemo.fill(store: store, sedeID: sedeID, seed: options.seed, today: today)
         return Summary(owners: ownersMade, pets: petsMade, seconds: Date().timeIntervalSince(started))
     }
 
