@@ -47,7 +47,8 @@ let package = Package(
         // Synthetic data: the demo sede (`vetdesk demo`) and the write load of `vetdesk load`.
         .target(
             name: "VetDemo",
-            dependencies: ["VetCore", "VetStore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["VetCore", "VetStore", .product(name: "GRDB", package: "GRDB.swift")],
+            plugins: ["EmbedResourcesPlugin"]
         ),
         .target(
             name: "VetBench",

@@ -17,6 +17,7 @@ case "sede-schema": typeName = "EmbeddedSedeSchema"
 case "central-schema": typeName = "EmbeddedCentralSchema"
 case "themes": typeName = "EmbeddedThemes"
 case "catalogs": typeName = "EmbeddedCatalogs"
+case "demo-catalogs": typeName = "EmbeddedDemoCatalogs"
 default:
     FileHandle.standardError.write(Data("EmbedResources: unknown kind \(kind)\n".utf8))
     exit(2)

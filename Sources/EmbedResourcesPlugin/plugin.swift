@@ -3,7 +3,8 @@ import PackagePlugin
 
 /// Compiles the project's top-level `schema/`, `themes/` and `catalogs/` folders into Swift source,
 /// so every binary carries the migrations, themes and catalogues it was built with and runs from any
-/// directory.
+/// directory. The catalogues every binary reads (`.txt`) go into VetCore; the demo's catalog
+/// (`.csv`) only into VetDemo.
 @main
 struct EmbedResourcesPlugin: BuildToolPlugin {
     func createBuildCommands(context: PluginContext, target: Target) throws -> [Command] {
@@ -14,6 +15,7 @@ struct EmbedResourcesPlugin: BuildToolPlugin {
         case "VetCentral": (kind, folder, ext) = ("central-schema", root.appending(path: "schema/central"), "sql")
         case "VetTUI": (kind, folder, ext) = ("themes", root.appending(path: "themes"), "theme")
         case "VetCore": (kind, folder, ext) = ("catalogs", root.appending(path: "catalogs"), "txt")
+        case "VetDemo": (kind, folder, ext) = ("demo-catalogs", root.appending(path: "catalogs"), "csv")
         default: return []
         }
         let files = try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)

@@ -3,9 +3,11 @@ import GRDB
 import VetCore
 import VetStore
 
-/// Builds a realistic demo sede: sedes of the network, staff with the five demo logins (clave 1234),
-/// and owners with their pets. The same seed gives the same rows (ids included); only the bcrypt
-/// salts and the journal's clock readings differ from run to run.
+/// Builds a realistic demo sede: sedes of the network and its central warehouse, staff with the five
+/// demo logins (clave 1234), owners with their pets, their histories, the agenda, and the pharmacy
+/// (catalog, prices, stock with lots, prescriptions to dispense). The same seed and the same `today`
+/// give the same rows (ids included); only the bcrypt salts and the journal's clock readings differ
+/// from run to run.
 public struct DemoGenerator {
     public struct Options: Sendable {
         public var pets: Int = 2_000
@@ -14,8 +16,9 @@ public struct DemoGenerator {
         public var sedeName = "VetDesk Miraflores"
         /// Rows per write transaction while filling owners and pets.
         public var chunk = 400
-        /// The day the demo agenda is built around; `nil` is today by the store's clock.
-        public var agendaToday: CivilDate?
+        /// The day the demo's agenda, stock and waiting prescriptions are built around; `nil` is today
+        /// by the store's clock.
+        public var today: CivilDate?
         public init(pets: Int = 2_000, seed: UInt64 = 42) { self.pets = pets; self.seed = seed }
     }
 
@@ -38,6 +41,7 @@ public struct DemoGenerator {
         ("AQP01", "VetDesk Arequipa Cayma", "Cayma"),
         ("TRU01", "VetDesk Trujillo Centro", "Trujillo"),
     ]
+    static let warehouse = (code: "ALM01", name: "Almacén central", district: "Ate", address: "Av. Separadora Industrial 2150, Ate")
     /// Patient data is dated relative to this fixed day, so a seed always gives the same rows.
     public static let referenceDate = Date(timeIntervalSince1970: 1_793_491_200) // 2026-11-01T00:00:00Z
 
@@ -59,6 +63,10 @@ public struct DemoGenerator {
                 let ms = refMs - UInt64(390 - i) * 86_400_000
                 try Sede(id: ids.make(unixMs: ms), code: other.code, name: other.name, district: other.district, createdAt: iso(ms)).insert(db)
             }
+            // The warehouse the sedes ask for replenishment.
+            let warehouseMs = refMs - 395 * 86_400_000
+            try Sede(id: ids.make(unixMs: warehouseMs), code: warehouse.code, name: warehouse.name, kind: "almacen", district: warehouse.district,
+                     address: warehouse.address, createdAt: iso(warehouseMs)).insert(db)
             try SedeStore.setSetting(.sedeID, sedeID, db)
             try SedeStore.setSetting(.demo, "1", db)
             try SedeStore.setSetting(.demoLogins, demoUsers.map(\.username).joined(separator: ","), db)
@@ -142,7 +150,9 @@ public struct DemoGenerator {
             progress?(petsMade)
         }
         try PatientHistoryDemo.run(store: store, seed: options.seed, reference: referenceDate)
-        try AgendaDemo.fill(store: store, sedeID: sedeID, seed: options.seed, today: options.agendaToday ?? store.today)
+        let today = options.today ?? store.today
+        try AgendaDemo.fill(store: store, sedeID: sedeID, seed: options.seed, today: today)
+        try PharmacyDemo.fill(store: store, sedeID: sedeID, seed: options.seed, today: today)
         return Summary(owners: ownersMade, pets: petsMade, seconds: Date().timeIntervalSince(started))
     }
 

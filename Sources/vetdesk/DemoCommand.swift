@@ -27,7 +27,7 @@ struct DemoCommand: ParsableCommand {
                     guard tenths > shownTenths || done == pets else { return }
                     shownTenths = tenths
                     var line = "\(done) de \(pets) mascotas (\(tenths * 10) %)\n"
-                    if done == pets { line += "Historias clínicas, vacunas y agenda de dos semanas…\n" }
+                    if done == pets { line += "Historias clínicas, vacunas, agenda de dos semanas y farmacia…\n" }
                     FileHandle.standardError.write(Data(line.utf8))
                 }
             }

@@ -12,6 +12,6 @@ import VetTestSupport
         let lines = made.stderr.split(separator: "\n").map(String.init)
         #expect(lines.count >= 4 && lines.count <= 12, "\(lines)")
         #expect(lines.contains("2000 de 2000 mascotas (100 %)"), "\(lines)")
-        #expect(lines.last == "Historias clínicas, vacunas y agenda de dos semanas…", "\(lines)")
+        #expect(lines.last == "Historias clínicas, vacunas, agenda de dos semanas y farmacia…", "\(lines)")
     }
 }

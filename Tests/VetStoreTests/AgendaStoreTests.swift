@@ -320,7 +320,7 @@ struct AgendaFixture {
         let dir = TempDir()
         let today = CivilDate(year: 2026, month: 11, day: 18)!
         var options = DemoGenerator.Options(pets: 150, seed: 4)
-        options.agendaToday = today
+        options.today = today
         let a = try SedeStore.create(path: dir.file("a.db"))
         let b = try SedeStore.create(path: dir.file("b.db"))
         _ = try DemoGenerator.run(store: a, options: options)
