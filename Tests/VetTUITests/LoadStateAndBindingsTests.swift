@@ -30,6 +30,27 @@ import VetTestSupport
         #expect(!screen.contains("R Reintentar"), "\(screen)")
     }
 
+    /// The day agenda's load fails (its schedules table is gone): the Spanish error stands where the
+    /// grid goes, the only keys are R and Esc, and R shows the day once the table is back.
+    @Test func aFailedAgendaLoadShowsTheErrorInPlaceOfTheGridAndRRetries() throws {
+        var h = try Harness()
+        let store = h.model.services.store
+        try store.pool.write { db in try db.execute(sql: "ALTER TABLE vet_schedules RENAME TO vet_schedules_away") }
+        h.login("recepcion")
+        var screen = h.screen(width: 240)
+        #expect(screen.contains("VetDesk · Agenda"), "\(screen)")
+        #expect(screen.contains("respondió con un error inesperado") && !screen.contains("Cargando…"), "\(screen)")
+        #expect(!screen.contains("Dr. Carlos Mendoza"), "\(screen)")
+        let hints = screen.split(separator: "\n").dropLast().last.map(String.init) ?? ""
+        #expect(hints.contains("R Reintentar") && hints.contains("Esc Volver") && !hints.contains("Mover"), "\(hints)")
+
+        try store.pool.write { db in try db.execute(sql: "ALTER TABLE vet_schedules_away RENAME TO vet_schedules") }
+        h.type("r")
+        screen = h.screen(width: 240)
+        #expect(screen.contains("Agenda · miércoles 18/11/2026") && screen.contains("Dr. Carlos Mendoza"), "\(screen)")
+        #expect(!screen.contains("error inesperado") && !screen.contains("R Reintentar"), "\(screen)")
+    }
+
     /// The hints line shows a key exactly when the key acts: on the waiting room a receptionist sees
     /// no `K`, and K answers with why, while the vet sees `K En consulta`.
     @Test func hintsFollowTheKeyTable() throws {
