@@ -51,6 +51,31 @@ import VetTestSupport
         #expect(!screen.contains("error inesperado") && !screen.contains("R Reintentar"), "\(screen)")
     }
 
+    /// An appointment whose load fails (the day's schedules cannot be read) shows the Spanish error
+    /// in place of the appointment, with R and Esc only; R shows it once the cause is gone.
+    @Test func aFailedAppointmentLoadShowsTheErrorAndRRetries() throws {
+        var h = try Harness()
+        h.login("recepcion")
+        let store = h.model.services.store
+        let row = try #require(try store.read { db in
+            try Row.fetchOne(db, sql: "SELECT a.id, p.name FROM appointments a JOIN pets p ON p.id = a.pet_id ORDER BY a.starts_at, a.id LIMIT 1")
+        })
+        let id: String = row["id"], pet: String = row["name"]
+        try store.pool.write { db in try db.execute(sql: "ALTER TABLE vet_schedules RENAME TO vet_schedules_away") }
+        h.model.apply(.push(AppointmentScreen(session: try #require(h.model.session), appointmentID: id)))
+        var screen = h.screen(width: 240)
+        #expect(screen.contains("respondió con un error inesperado") && !screen.contains("Cargando…"), "\(screen)")
+        #expect(!screen.contains("Propietario"), "\(screen)")
+        let hints = screen.split(separator: "\n").dropLast().last.map(String.init) ?? ""
+        #expect(hints.contains("R Reintentar") && hints.contains("Esc Volver") && !hints.contains("Historia"), "\(hints)")
+
+        try store.pool.write { db in try db.execute(sql: "ALTER TABLE vet_schedules_away RENAME TO vet_schedules") }
+        h.type("r")
+        screen = h.screen(width: 240)
+        #expect(screen.contains("Cita · \(pet)") && screen.contains("Propietario") && screen.contains("H Historia"), "\(screen)")
+        #expect(!screen.contains("error inesperado") && !screen.contains("R Reintentar"), "\(screen)")
+    }
+
     /// The hints line shows a key exactly when the key acts: on the waiting room a receptionist sees
     /// no `K`, and K answers with why, while the vet sees `K En consulta`.
     @Test func hintsFollowTheKeyTable() throws {
