@@ -76,6 +76,40 @@ import VetTestSupport
         #expect(!screen.contains("error inesperado") && !screen.contains("R Reintentar"), "\(screen)")
     }
 
+    /// The booking form offers the sede's rooms once they are loaded; when they cannot be read, the
+    /// Spanish error is on the message line and the booking goes on with `Automático` alone.
+    @Test func bookingOffersTheLoadedRoomsOrSaysWhyNot() throws {
+        var h = try Harness()
+        h.login("recepcion")
+        let store = h.model.services.store
+        let session = try #require(h.model.session)
+        let vets = try store.dayAgenda(day: store.today, sedeID: session.sede.id).vets
+        let types = try store.appointmentTypes()
+        let pet = try #require(try store.read { db in
+            try String.fetchOne(db, sql: "SELECT name FROM pets WHERE deceased_on IS NULL AND merged_into IS NULL ORDER BY name LIMIT 1")
+        })
+        let start = AgendaTime.instant(store.today, minute: 600)
+        /// Opens a booking, picks the pet and turns the `Ambiente` choice once.
+        func bookAndTurnTheRoom() -> (search: String, form: String) {
+            h.model.apply(.push(BookingScreen(session: session, types: types, vets: vets, vetID: vets.first?.id, start: start)))
+            h.type(pet)
+            let search = h.screen(width: 240)
+            h.press(.enter)
+            for _ in 0..<4 { h.press(.tab) }
+            h.press(.right)
+            return (search, h.screen(width: 240))
+        }
+
+        var shown = bookAndTurnTheRoom()
+        #expect(!shown.search.contains("error inesperado"), "\(shown.search)")
+        #expect(shown.form.contains("◂ Consultorio 1 ▸"), "\(shown.form)")
+
+        try store.pool.write { db in try db.execute(sql: "ALTER TABLE rooms RENAME TO rooms_away") }
+        shown = bookAndTurnTheRoom()
+        #expect(shown.search.contains("Nueva cita") && shown.search.contains("respondió con un error inesperado"), "\(shown.search)")
+        #expect(shown.form.contains("◂ Automático ▸") && !shown.form.contains("Consultorio"), "\(shown.form)")
+    }
+
     /// The hints line shows a key exactly when the key acts: on the waiting room a receptionist sees
     /// no `K`, and K answers with why, while the vet sees `K En consulta`.
     @Test func hintsFollowTheKeyTable() throws {
