@@ -110,6 +110,28 @@ import VetTestSupport
         #expect(shown.form.contains("◂ Automático ▸") && !shown.form.contains("Consultorio"), "\(shown.form)")
     }
 
+    /// The reason of the pet's appointment today cannot be read: the new consultation says why on its
+    /// message line and stays empty, and what is typed goes in (the error goes with the first edit).
+    @Test func aConsultationWhoseAppointmentReasonFailsSaysSoAndTakesTyping() throws {
+        var h = try Harness()
+        h.login("veterinario")
+        let store = h.model.services.store
+        let session = try #require(h.model.session)
+        let petID = try #require(try store.read { db in
+            try String.fetchOne(db, sql: "SELECT id FROM pets WHERE deceased_on IS NULL AND merged_into IS NULL ORDER BY id LIMIT 1")
+        })
+        try store.addWalkIn(petID: petID, typeID: try store.appointmentTypes()[0].id, reason: "Cojera del miembro posterior", by: session)
+        let pet = try #require(try store.pet(id: petID))
+        try store.pool.write { db in try db.execute(sql: "ALTER TABLE appointments RENAME TO appointments_away") }
+        h.model.apply(.push(ClinicalFormScreen(session: session, pet: pet, kind: .consultation)))
+        var screen = h.screen(width: 240)
+        #expect(screen.contains("Nueva consulta") && screen.contains("respondió con un error inesperado"), "\(screen)")
+        #expect(!screen.contains("Cojera"), "\(screen)")
+        h.type("Tos seca")
+        screen = h.screen(width: 240)
+        #expect(screen.contains("Tos seca") && !screen.contains("error inesperado"), "\(screen)")
+    }
+
     /// The hints line shows a key exactly when the key acts: on the waiting room a receptionist sees
     /// no `K`, and K answers with why, while the vet sees `K En consulta`.
     @Test func hintsFollowTheKeyTable() throws {
