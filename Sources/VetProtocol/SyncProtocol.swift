@@ -313,6 +313,10 @@ public enum SyncCoding {
 public enum JSONText {
     /// `s` as a JSON string literal.
     public static func quote(_ s: String) -> String {
+        // Most texts (ids, names, dates) need no escape: copy them whole.
+        if s.utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
+            return "\"" + s + "\""
+        }
         var out = "\""
         out.reserveCapacity(s.utf8.count + 2)
         for scalar in s.unicodeScalars {

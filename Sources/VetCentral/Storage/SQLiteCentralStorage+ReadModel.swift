@@ -5,6 +5,8 @@ import VetProtocol
 /// The read model (`current_rows`) on SQLite.
 extension SQLiteCentralStorage {
     static let readModelColumns = "tbl, row_id, cols, hlc, origin, versions, deleted, data_class, owner_sede, cseq"
+    /// Rows read per statement when a push's rows are looked up (under SQLite's 999 variables).
+    static let readChunk = 400
 
     static func state(_ row: Row) -> ReadModel.State? {
         guard let dataClass = DataClass(rawValue: row["data_class"]) else { return nil }
@@ -17,11 +19,25 @@ extension SQLiteCentralStorage {
     static func updateReadModel(_ db: Database, _ changes: [FoldChange]) throws {
         guard !changes.isEmpty else { return }
         var states: [String: ReadModel.State] = [:]
-        let select = try db.cachedStatement(sql: "SELECT \(readModelColumns) FROM current_rows WHERE tbl = ? AND row_id = ?")
-        for change in changes {
-            let key = ReadModel.key(change.tbl, change.rowID)
-            if states[key] != nil { continue }
-            if let row = try Row.fetchOne(select, arguments: [change.tbl, change.rowID]), let state = state(row) { states[key] = state }
+        // The rows touched, read per table in chunks: one statement for many rows.
+        var idsByTable: [String: [String]] = [:]
+        var seen: Set<String> = []
+        for change in changes where seen.insert(ReadModel.key(change.tbl, change.rowID)).inserted {
+            idsByTable[change.tbl, default: []].append(change.rowID)
+        }
+        for (table, ids) in idsByTable {
+            var start = 0
+            while start < ids.count {
+                let chunk = ids[start..<min(start + readChunk, ids.count)]
+                let select = try db.cachedStatement(sql: """
+                    SELECT \(readModelColumns) FROM current_rows
+                    WHERE tbl = ? AND row_id IN (\(repeatElement("?", count: chunk.count).joined(separator: ",")))
+                    """)
+                for row in try Row.fetchAll(select, arguments: StatementArguments([table] + Array(chunk))) {
+                    if let state = state(row) { states[ReadModel.key(state.tbl, state.rowID)] = state }
+                }
+                start += chunk.count
+            }
         }
         let touched = try ReadModel.fold(changes, over: &states)
         try writeStates(db, touched.compactMap { states[$0] })

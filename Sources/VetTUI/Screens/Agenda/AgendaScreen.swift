@@ -11,6 +11,7 @@ public struct AgendaScreen: KeyBound {
     let session: Session
     var day: CivilDate?
     var agenda: DayAgenda?
+    var load: LoadState<Loaded>
     var types: [AppointmentType] = []
     var column = 0
     var row = 0
@@ -33,6 +34,7 @@ public struct AgendaScreen: KeyBound {
     public init(session: Session, day: CivilDate? = nil) {
         self.session = session
         self.day = day
+        load = LoadState(Self.dayAgenda(day, sedeID: session.sede.id))
     }
 
     /// A day view already showing `agenda` (for benchmarks and previews).
@@ -40,6 +42,7 @@ public struct AgendaScreen: KeyBound {
         self.session = session
         self.day = agenda.day
         self.agenda = agenda
+        load = LoadState(Self.dayAgenda(agenda.day, sedeID: session.sede.id))
         self.layout = Layout(agenda)
         self.types = types
         self.placedCursor = true
@@ -53,7 +56,8 @@ public struct AgendaScreen: KeyBound {
 
     public func bindings(_ context: ScreenContext) -> [KeyBinding<AgendaScreen>] {
         let back = KeyBinding<AgendaScreen>([.escape], hint: "Esc", label: "Volver") { _, _, _ in .ignored }
-        guard let agenda else { return [back] }
+        let retry = LoadState.retry(\.load, in: self)
+        guard let agenda else { return [retry, back] }
         let session = session
         return [
             KeyBinding([.left, .right, .up, .down], hint: "←→↑↓", label: "Mover") { s, key, _ in
@@ -80,12 +84,12 @@ public struct AgendaScreen: KeyBound {
                 // In the list these scroll it; in the grid PgUp/PgDn change the day.
                 if s.listMode, s.list.update(key) { return .none }
                 switch key {
-                case .pageUp: return s.load(agenda.day.adding(days: -1))
-                case .pageDown: return s.load(agenda.day.adding(days: 1))
+                case .pageUp: return s.show(agenda.day.adding(days: -1))
+                case .pageDown: return s.show(agenda.day.adding(days: 1))
                 default: return .ignored
                 }
             },
-            KeyBinding(letter: "h", label: "Hoy") { s, _, _ in s.load(nil) },
+            KeyBinding(letter: "h", label: "Hoy") { s, _, _ in s.show(nil) },
             KeyBinding([.char("x"), .char("X")], hint: "X/⇧X", label: "Próximo libre") { s, key, context in
                 // x: the vet under the cursor; X: any vet.
                 s.nextFree(anyVet: key == .char("X"), context)
@@ -108,6 +112,7 @@ public struct AgendaScreen: KeyBound {
                 s.listMode.toggle()
                 return .none
             },
+            retry,
             back,
         ]
     }
@@ -115,11 +120,15 @@ public struct AgendaScreen: KeyBound {
     struct Loaded { let agenda: DayAgenda; let types: [AppointmentType] }
     struct FoundFree { let vetID: String; let start: Date; let typeName: String }
 
-    public func onAppear() -> Command { load(day) }
+    public func onAppear() -> Command { load.firstLoad() }
 
-    func load(_ wanted: CivilDate?) -> Command {
-        let sedeID = session.sede.id
-        return .perform { services in
+    /// Loads `wanted` (nil: today) from now on.
+    mutating func show(_ wanted: CivilDate?) -> Command {
+        load.start(Self.dayAgenda(wanted, sedeID: session.sede.id))
+    }
+
+    static func dayAgenda(_ wanted: CivilDate?, sedeID: String) -> (AppServices) throws -> Loaded {
+        { services in
             let day = wanted ?? services.store.today
             return Loaded(agenda: try services.store.dayAgenda(day: day, sedeID: sedeID), types: try services.store.appointmentTypes())
         }
@@ -186,10 +195,8 @@ public struct AgendaScreen: KeyBound {
     // MARK: Update
 
     public mutating func update(_ event: Event, _ context: ScreenContext) -> Command {
-        switch event {
-        case .key(let key):
-            return handle(key, context)
-        case .message(let loaded as Loaded):
+        if let received = load.receive(event) {
+            guard case .loaded(let loaded) = received else { return .none }
             agenda = loaded.agenda
             layout = Layout(loaded.agenda)
             types = loaded.types
@@ -214,6 +221,10 @@ public struct AgendaScreen: KeyBound {
             }
             message = nil
             return .none
+        }
+        switch event {
+        case .key(let key):
+            return dispatch(key, context) ?? .ignored
         case .message(let found as FoundFree):
             guard let agenda else { return .none }
             let (foundDay, minute) = AgendaTime.dayAndMinute(found.start)
@@ -221,24 +232,18 @@ public struct AgendaScreen: KeyBound {
             if foundDay != agenda.day {
                 day = foundDay
                 pendingMinute = minute
-                return .batch([load(foundDay), .toast("Próximo libre (\(found.typeName.lowercased())): \(LimaTime.dayAndClock(found.start))", .info)])
+                return .batch([show(foundDay), .toast("Próximo libre (\(found.typeName.lowercased())): \(LimaTime.dayAndClock(found.start))", .info)])
             }
             row = max(0, (minute - range.start) / AgendaRules.slotMinutes)
             return .toast("Próximo libre (\(found.typeName.lowercased())): \(LimaTime.dayAndClock(found.start))", .info)
         case .message(is ReloadRequest), .dataChanged:
-            return load(day)
+            return show(day)
         case .message(let failure as PerformFailure):
             message = failure.message
             return .none
         default:
             return .none
         }
-    }
-
-
-    mutating func handle(_ key: Key, _ context: ScreenContext) -> Command {
-        guard agenda != nil else { return key == .escape ? .ignored : .none }
-        return dispatch(key, context) ?? .ignored
     }
 
     /// `X`: the next free slot for the chosen type, from the cursor on.
@@ -270,7 +275,7 @@ public struct AgendaScreen: KeyBound {
 
     public func render(into canvas: inout Canvas, area: Rect, context: ScreenContext) {
         guard let agenda else {
-            canvas.put(message ?? "Cargando…", x: area.x + 2, y: area.y + 1, style: message == nil ? .hint : .error)
+            load.renderPlaceholder(into: &canvas, x: area.x + 2, y: area.y + 1, width: area.width - 4)
             return
         }
         if listMode {
@@ -341,7 +346,7 @@ public struct AgendaScreen: KeyBound {
 
     func renderFooter(into canvas: inout Canvas, area: Rect, context: ScreenContext) {
         let y = area.y + area.height - 1
-        if let message {
+        if let message = message ?? load.reloadFailure {
             canvas.put(message, x: area.x + 1, y: y, style: .error, maxWidth: area.width - 2)
         } else if let item = selectedItem {
             var line = "\(LimaTime.clock(item.start))–\(LimaTime.clock(item.end)) \(item.petName) (\(item.species)) · \(item.ownerName)"

@@ -12,6 +12,7 @@ public struct AppointmentScreen: KeyBound {
     let appointmentID: String
     var item: AgendaItem?
     var vets: [AgendaVet] = []
+    var load: LoadState<Loaded>
     var notice: CheckInNotice?
     var mode: Mode = .view
     var reasonField = Form(fields: [Form.Field(id: "reason", label: "Motivo de la cancelación", input: TextField(maxLength: 120))], fieldWidth: 40)
@@ -28,6 +29,13 @@ public struct AppointmentScreen: KeyBound {
     public init(session: Session, appointmentID: String) {
         self.session = session
         self.appointmentID = appointmentID
+        let sedeID = session.sede.id
+        load = LoadState { services in
+            guard let a = try services.store.appointment(id: appointmentID) else { return Loaded(item: nil, vets: []) }
+            let (day, _) = AgendaTime.dayAndMinute(a.start)
+            let agenda = try services.store.dayAgenda(day: day, sedeID: sedeID)
+            return Loaded(item: agenda.all.first { $0.id == appointmentID }, vets: agenda.vets)
+        }
     }
 
     public var title: String { item.map { "Cita · \($0.petName)" } ?? "Cita" }
@@ -43,7 +51,8 @@ public struct AppointmentScreen: KeyBound {
         case .move:
             return [KeyBinding([.enter], hint: "Enter", label: "Siguiente / Mover") { s, key, _ in s.moveKey(key) }, back]
         case .view:
-            guard let item else { return [back] }
+            let retry = LoadState.retry(\.load, in: self)
+            guard let item else { return [retry, back] }
             let booked = item.status == .reservada, waiting = item.status == .enEspera
             let mayCallIn = session.may(.attendPatients)
             let id = appointmentID, session = session
@@ -95,6 +104,7 @@ public struct AppointmentScreen: KeyBound {
                 KeyBinding(letter: "a", label: "Atendida", enabled: mayCallIn && (waiting || item.status == .enConsulta),
                            refusal: AgendaActions.markAttended(item, by: session)) { _, _, _ in AgendaActions.markAttended(item, by: session) },
                 KeyBinding(letter: "h", label: "Historia") { _, _, _ in .push(PetScreen(session: session, petID: item.petID)) },
+                retry,
                 back,
             ]
         }
@@ -106,19 +116,17 @@ public struct AppointmentScreen: KeyBound {
     struct NeedsConfirmation { let message: String; let action: PendingAction }
     typealias Done = AgendaActions.Done
 
-    public func onAppear() -> Command { load() }
-
-    func load() -> Command {
-        let id = appointmentID, sedeID = session.sede.id
-        return .perform { services in
-            guard let a = try services.store.appointment(id: id) else { return Loaded(item: nil, vets: []) }
-            let (day, _) = AgendaTime.dayAndMinute(a.start)
-            let agenda = try services.store.dayAgenda(day: day, sedeID: sedeID)
-            return Loaded(item: agenda.all.first { $0.id == id }, vets: agenda.vets)
-        }
-    }
+    public func onAppear() -> Command { load.firstLoad() }
 
     public mutating func update(_ event: Event, _ context: ScreenContext) -> Command {
+        if let received = load.receive(event) {
+            guard case .loaded(let loaded) = received else { return .none }
+            item = loaded.item
+            vets = loaded.vets
+            if item?.status == .reservada { notice = nil }
+            if item == nil { message = "La cita ya no existe" }
+            return .none
+        }
         switch event {
         case .key(let key):
             if var m = modal {
@@ -139,14 +147,8 @@ public struct AppointmentScreen: KeyBound {
             switch mode {
             case .cancelReason: return cancelKey(key)
             case .move: return moveKey(key)
-            case .view: return item == nil ? .none : .ignored
+            case .view: return .ignored
             }
-        case .message(let loaded as Loaded):
-            item = loaded.item
-            vets = loaded.vets
-            if item?.status == .reservada { notice = nil }
-            if item == nil { message = "La cita ya no existe" }
-            return .none
         case .message(let needed as NeedsConfirmation):
             message = nil
             pendingAction = needed.action
@@ -160,16 +162,16 @@ public struct AppointmentScreen: KeyBound {
         case .message(let checked as CheckedIn):
             notice = checked.notice
             message = nil
-            return .batch([.toast("\(checked.notice.petName) está en la sala de espera", .ok), load()])
+            return .batch([.toast("\(checked.notice.petName) está en la sala de espera", .ok), load.start()])
         case .message(let done as Done):
             message = nil
             mode = .view
-            return .batch([.toast(done.text, .ok), load()])
+            return .batch([.toast(done.text, .ok), load.start()])
         case .message(let failure as PerformFailure):
             message = failure.message
             return .none
         case .message(is ReloadRequest), .dataChanged:
-            return load()
+            return load.start()
         default:
             return .none
         }
@@ -244,7 +246,10 @@ public struct AppointmentScreen: KeyBound {
         let x = area.x + 2
         var y = area.y + 1
         guard let item else {
-            canvas.put(message ?? "Cargando…", x: x, y: y, style: message == nil ? .hint : .error)
+            // Loaded, the appointment is gone: its message stands in place of it.
+            if !load.renderPlaceholder(into: &canvas, x: x, y: y, width: area.width - 4), let message {
+                canvas.put(message, x: x, y: y, style: .error, maxWidth: area.width - 4)
+            }
             return
         }
         canvas.put("\(item.petName) (\(item.species))", x: x, y: y, style: .header)
@@ -287,7 +292,7 @@ public struct AppointmentScreen: KeyBound {
         case .view:
             break
         }
-        if let message { canvas.put(message, x: x, y: area.y + area.height - 1, style: .error, maxWidth: area.width - 4) }
+        if let message = message ?? load.reloadFailure { canvas.put(message, x: x, y: area.y + area.height - 1, style: .error, maxWidth: area.width - 4) }
         if let modal { modal.render(into: &canvas, area: area) }
     }
 }

@@ -20,7 +20,8 @@ public struct BookingScreen: KeyBound {
     var form: Form
     var discard = DiscardGuard()
     var choices: Choices
-    var rooms: [Room] = []
+    /// The sede's rooms, for the `Ambiente` choice (a walk-in takes none).
+    var rooms: LoadState<[Room]>
     var message: String?
     /// Asks whether to book a pet that already has an appointment at that time.
     var overlapModal: Modal?
@@ -59,6 +60,8 @@ public struct BookingScreen: KeyBound {
         form = Form(fields: fields, fieldWidth: 34)
         choices = Choices(options: options)
         discard.start(form)
+        let sedeID = session.sede.id
+        rooms = LoadState { services in try services.store.rooms(sedeID: sedeID) }
     }
 
     public var title: String { walkIn ? "Llegada sin cita" : "Nueva cita" }
@@ -96,16 +99,17 @@ public struct BookingScreen: KeyBound {
     }
 
     struct Searched { let text: String; let result: PatientSearchResult }
-    struct RoomsLoaded { let rooms: [Room] }
     struct Booked { let text: String }
     struct PetOverlap { let message: String; let request: BookingRequest }
 
-    public func onAppear() -> Command {
-        let sedeID = session.sede.id
-        return .perform { services in RoomsLoaded(rooms: try services.store.rooms(sedeID: sedeID)) }
-    }
+    public func onAppear() -> Command { rooms.firstLoad() }
 
     public mutating func update(_ event: Event, _ context: ScreenContext) -> Command {
+        if let received = rooms.receive(event) {
+            // Without rooms the booking still works (`Automático`); the error says why none are offered.
+            if case .failed(let failure) = received { message = failure }
+            return .none
+        }
         switch event {
         case .key(let key):
             if var modal = overlapModal {
@@ -126,9 +130,6 @@ public struct BookingScreen: KeyBound {
             results.offset = 0
             results.setRows(hits.map { [($0.deceased ? "† " : "") + $0.petName, $0.species, $0.ownerName, $0.phone, $0.alerts.joined(separator: "; ")] })
             results.alertRows = Set(hits.indices.filter { !hits[$0].alerts.isEmpty })
-            return .none
-        case .message(let loaded as RoomsLoaded):
-            rooms = loaded.rooms
             return .none
         case .message(let booked as Booked):
             return popAndReload(booked.text)
@@ -157,7 +158,7 @@ public struct BookingScreen: KeyBound {
         return search()
     }
 
-    var roomOptions: [String] { [Self.autoRoom] + rooms.map(\.name) }
+    var roomOptions: [String] { [Self.autoRoom] + (rooms.value ?? []).map(\.name) }
 
     mutating func formKey(_ key: Key, _ context: ScreenContext) -> Command {
         if let decided = discard.update(key, form) { return decided }
@@ -194,7 +195,7 @@ public struct BookingScreen: KeyBound {
         guard let vet else { form.setError("vet", "Elija un veterinario"); return .none }
         guard let day = CivilDate(display: form["day"]) else { form.setError("day", "Fecha inválida (dd/mm/aaaa)"); form.focus("day"); return .none }
         guard let minute = AgendaTime.minute(parsing: form["time"]) else { form.setError("time", "Hora inválida (hh:mm)"); form.focus("time"); return .none }
-        let roomID = rooms.first { $0.name == form["room"] }?.id
+        let roomID = rooms.value?.first { $0.name == form["room"] }?.id
         let start = AgendaTime.instant(day, minute: minute)
         let request = BookingRequest(petID: petID, typeID: type.id, vetID: vet.id, start: start, roomID: roomID, reason: reason,
                                      overrideSchedule: form["override"] == "Sí")

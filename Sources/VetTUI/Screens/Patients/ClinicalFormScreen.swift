@@ -26,6 +26,8 @@ public struct ClinicalFormScreen: KeyBound {
     /// Something was typed since the form opened or was last saved as a draft.
     var dirty = false
     var message: String?
+    /// What the form starts from, read as it opens (nil for forms that start empty).
+    var prefill: LoadState<Prefill>?
     /// Where a consultation being typed is kept until signed, drafted or discarded (ClinicalFormRecovery.swift).
     let recoveryID: String
     var keptAt: Date?
@@ -41,6 +43,7 @@ public struct ClinicalFormScreen: KeyBound {
         self.kind = kind
         self.correcting = correcting
         form = Form(fields: Self.fields(kind), fieldWidth: kind == .consultation ? 46 : 40)
+        prefill = Self.prefillLoad(kind, petID: pet.id, correcting: correcting)
         if let c = correcting {
             form["reason"] = c.reason
             form["anamnesis"] = c.anamnesis ?? ""
@@ -169,17 +172,22 @@ public struct ClinicalFormScreen: KeyBound {
     struct Saved { let problems: FieldProblems?; let done: String }
     /// The prescription matches the pet's alerts: one line per match, to confirm.
     struct AllergyWarning { let lines: [String] }
-    struct Today { let day: CivilDate }
-    struct AppointmentReason { let text: String? }
+    /// A new consultation starts from the reason of the pet's appointment today; a vaccination or
+    /// deworming from today's date.
+    enum Prefill { case appointmentReason(String?), today(CivilDate) }
 
-    public func onAppear() -> Command {
-        if kind == .consultation && correcting == nil {
-            let petID = pet.id
-            return .perform { services in AppointmentReason(text: try services.store.todaysAppointmentReason(petID: petID)) }
+    static func prefillLoad(_ kind: Kind, petID: String, correcting: Consultation?) -> LoadState<Prefill>? {
+        switch kind {
+        case .consultation where correcting == nil:
+            LoadState { services in .appointmentReason(try services.store.todaysAppointmentReason(petID: petID)) }
+        case .vaccination, .deworming:
+            LoadState { services in .today(services.store.today) }
+        default:
+            nil
         }
-        guard kind == .vaccination || kind == .deworming else { return .none }
-        return .perform { services in Today(day: services.store.today) }
     }
+
+    public func onAppear() -> Command { prefill?.firstLoad() ?? .none }
 
     public mutating func update(_ event: Event, _ context: ScreenContext) -> Command {
         if var modal = confirm, case .key(let key) = event {
@@ -200,18 +208,25 @@ public struct ClinicalFormScreen: KeyBound {
                 }
             }
         }
+        if let received = prefill?.receive(event) {
+            switch received {
+            case .loaded(.appointmentReason(let text)):
+                // The appointment's reason starts the consultation's «Motivo», unless something was typed.
+                if let text, form["reason"].isEmpty { form["reason"] = text }
+            case .loaded(.today(let day)):
+                // Applied today; next dose in a year (vaccines) or three months (dewormings), editable.
+                if form["appliedOn"].isEmpty { form["appliedOn"] = day.display }
+                if form["nextDue"].isEmpty { form["nextDue"] = day.adding(months: kind == .vaccination ? 12 : 3).display }
+            case .failed(let failure):
+                message = failure
+            case .stale:
+                break
+            }
+            return .none
+        }
         switch event {
         case .key(let key):
             return dispatch(key, context) ?? formKey(key, context)
-        case .message(let reason as AppointmentReason):
-            // The appointment's reason starts the consultation's «Motivo», unless something was typed.
-            if let text = reason.text, form["reason"].isEmpty { form["reason"] = text }
-            return .none
-        case .message(let today as Today):
-            // Applied today; next dose in a year (vaccines) or three months (dewormings), editable.
-            if form["appliedOn"].isEmpty { form["appliedOn"] = today.day.display }
-            if form["nextDue"].isEmpty { form["nextDue"] = today.day.adding(months: kind == .vaccination ? 12 : 3).display }
-            return .none
         case .message(let saved as Saved):
             if let problems = saved.problems {
                 form.show(problems)
