@@ -18,6 +18,8 @@ public struct ClinicalFormScreen: KeyBound {
     let correcting: Consultation?
     var form: Form
     var items: [PrescriptionItemInput] = []
+    /// The catalog product (SKU or barcode, as typed) of each item in `items`, "" for free text.
+    var itemCodes: [String] = []
     var confirm: Modal?
     /// What the open modal decides: signing, leaving a consultation with unsaved text (as a draft),
     /// dropping what was typed in another form, or issuing a prescription over the pet's allergy alert.
@@ -90,7 +92,9 @@ public struct ClinicalFormScreen: KeyBound {
              Form.Field(id: "dose", label: "Dosis", input: TextField(maxLength: 40)),
              Form.Field(id: "frequency", label: "Frecuencia", input: TextField(maxLength: 40), help: "ej. cada 12 h"),
              Form.Field(id: "duration", label: "Duración", input: TextField(maxLength: 40), help: "ej. 7 días"),
-             Form.Field(id: "instructions", label: "Indicaciones", input: TextField(maxLength: 300))]
+             Form.Field(id: "instructions", label: "Indicaciones", input: TextField(maxLength: 300)),
+             Form.Field(id: "product", label: "Producto (farmacia)", input: TextField(maxLength: 60), help: "SKU o código de barras; vacío: solo texto"),
+             Form.Field(id: "quantity", label: "Cantidad a dispensar", input: TextField(maxLength: 12), help: "En la unidad del producto (tabletas, ml…)")]
         case .attachment:
             [Form.Field(id: "path", label: "Archivo (ruta)", input: TextField(maxLength: 300), help: "Ruta completa, ej. /srv/adjuntos/hemograma.pdf"),
              Form.Field(id: "description", label: "Descripción", input: TextField(maxLength: 120))]
@@ -134,10 +138,11 @@ public struct ClinicalFormScreen: KeyBound {
     /// `^A`: the prescription line typed joins the list, and its fields empty for the next one.
     mutating func addItem() {
         let item = currentItem
-        let problems = item.problems()
+        let problems = item.problems().merging(catalogProblems) { a, _ in a }
         if !problems.isEmpty { form.show(problems); return }
         items.append(item)
-        for id in ["drug", "dose", "frequency", "duration", "instructions"] { form[id] = "" }
+        itemCodes.append(form["product"].trimmingCharacters(in: .whitespaces))
+        for id in ["drug", "dose", "frequency", "duration", "instructions", "product", "quantity"] { form[id] = "" }
         form.clearErrors()
         form.focus("drug")
     }
@@ -252,7 +257,19 @@ public struct ClinicalFormScreen: KeyBound {
 
     var currentItem: PrescriptionItemInput {
         PrescriptionItemInput(drug: form["drug"], dose: form["dose"], frequency: form["frequency"], duration: form["duration"],
-                              instructions: form["instructions"])
+                              instructions: form["instructions"], quantity: try? StockRules.quantity(form["quantity"]))
+    }
+
+    /// A prescription line names a catalog product with a whole quantity to dispense, or neither.
+    var catalogProblems: FieldProblems {
+        var p = FieldProblems()
+        let product = form["product"].trimmingCharacters(in: .whitespaces), quantity = form["quantity"].trimmingCharacters(in: .whitespaces)
+        if product.isEmpty {
+            if !quantity.isEmpty { p["product"] = "Indique el producto a dispensar, o deje la cantidad vacía" }
+        } else {
+            do { _ = try StockRules.quantity(quantity) } catch { p["quantity"] = "\(error)" }
+        }
+        return p
     }
 
     var consultationInput: ConsultationInput {
@@ -278,7 +295,9 @@ public struct ClinicalFormScreen: KeyBound {
         case .vaccination, .deworming: problems = vaccinationInput.problems(today: today)
         case .prescription:
             let item = currentItem
-            if !(items.count > 0 && item == PrescriptionItemInput()) { problems = item.problems() }
+            if !(items.count > 0 && item == PrescriptionItemInput() && form["product"].isEmpty) {
+                problems = item.problems().merging(catalogProblems) { a, _ in a }
+            }
         case .weight: problems["weight"] = WeightRules.problem(form["weight"], species: species, required: true)
         case .addendum: if form["text"].trimmingCharacters(in: .whitespaces).isEmpty { problems["text"] = "Escriba el texto de la adenda" }
         case .attachment: break
@@ -345,8 +364,19 @@ public struct ClinicalFormScreen: KeyBound {
             }
         case .prescription:
             let current = currentItem
-            let all = items + (current == PrescriptionItemInput() ? [] : [current])
+            let currentCode = form["product"].trimmingCharacters(in: .whitespaces)
+            let blank = current == PrescriptionItemInput() && currentCode.isEmpty
+            let typed = items + (blank ? [] : [current]), codes = itemCodes + (blank ? [] : [currentCode])
             return .perform { services in
+                // Each line that names a product takes the catalog item it names.
+                var all = typed
+                for (i, code) in codes.enumerated() where !code.isEmpty {
+                    guard let product = try services.store.catalogItem(code: code), product.isProduct else {
+                        throw StoreError.notFound("Línea \(i + 1): no hay ningún producto con el SKU o código «\(code)»")
+                    }
+                    all[i].itemID = product.id
+                }
+                for i in all.indices where all[i].itemID == nil { all[i].quantity = nil }
                 do {
                     switch try services.store.issuePrescription(items: all, petID: petID, allergyConfirmed: allergyConfirmed, by: session) {
                     case .invalid(let p): return Saved(problems: p, done: "")
@@ -388,7 +418,8 @@ public struct ClinicalFormScreen: KeyBound {
         }
         if kind == .prescription && !items.isEmpty {
             for (i, item) in items.enumerated() {
-                canvas.put("\(i + 1). \(item.drug) — \(item.dose), \(item.frequency), \(item.duration)", x: x, y: y, style: .ok, maxWidth: area.width - 4)
+                let dispense = itemCodes.indices.contains(i) && !itemCodes[i].isEmpty ? " · dispensar \(item.quantity ?? 0) de \(itemCodes[i])" : ""
+                canvas.put("\(i + 1). \(item.drug) — \(item.dose), \(item.frequency), \(item.duration)\(dispense)", x: x, y: y, style: .ok, maxWidth: area.width - 4)
                 y += 1
             }
             y += 1

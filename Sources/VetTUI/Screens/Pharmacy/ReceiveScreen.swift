@@ -91,6 +91,8 @@ public struct ReceiveScreen: KeyBound {
         case .message(let saved as Saved):
             return popAndReload("Recepción registrada: \(saved.count) \(saved.count == 1 ? "línea" : "líneas")")
         case .message(let failure as PerformFailure):
+            // A line that could not be added goes back to its product; a failed save keeps the form as it is.
+            if !saving { form.focus("product") }
             saving = false
             message = failure.message
             return .none
