@@ -346,6 +346,34 @@ public final class PostgresCentralStorage: CentralStorage {
         }
     }
 
+    public func appendCentral(_ writes: [CentralWrite], nowText: String, unchangedSince: ReadVersion?) async throws {
+        guard !writes.isEmpty else { return }
+        let logger = logger
+        try await transaction { conn in
+            let (last, hlc) = try await Self.lockAndTick(conn, logger: logger)
+            if let expected = unchangedSince, try await Self.readVersion(conn, expected.tables, logger: logger) != expected.cseq {
+                throw CentralRules.centralDataChanged
+            }
+            var classes: [String: DataClass] = [:]
+            for try await (tbl, cls) in try await conn.query("SELECT tbl, data_class FROM data_classes", logger: logger).decode((String, String).self) {
+                classes[tbl] = DataClass(rawValue: cls)
+            }
+            _ = try await Self.append(conn, try CentralRules.centralChanges(writes, classes: classes, hlc: hlc), last: last, nowText: nowText, logger: logger)
+        }
+    }
+
+    public func readVersion(_ tables: [String]) async throws -> ReadVersion {
+        for try await value in try await client.query("SELECT coalesce(max(cseq), 0)::bigint FROM current_rows WHERE tbl = ANY(\(tables))", logger: logger)
+            .decode(Int64.self) { return ReadVersion(tables: tables, cseq: value) }
+        return ReadVersion(tables: tables, cseq: 0)
+    }
+
+    static func readVersion(_ conn: PostgresConnection, _ tables: [String], logger: Logger) async throws -> Int64 {
+        for try await value in try await conn.query("SELECT coalesce(max(cseq), 0)::bigint FROM current_rows WHERE tbl = ANY(\(tables))", logger: logger)
+            .decode(Int64.self) { return value }
+        return 0
+    }
+
     public func listUsers() async throws -> [CentralUser] {
         var out: [CentralUser] = []
         let rows = try await client.query("""

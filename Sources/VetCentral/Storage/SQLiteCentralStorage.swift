@@ -255,6 +255,26 @@ public final class SQLiteCentralStorage: CentralStorage {
         }
     }
 
+    public func appendCentral(_ writes: [CentralWrite], nowText: String, unchangedSince: ReadVersion?) async throws {
+        guard !writes.isEmpty else { return }
+        try await pool.write { db in
+            if let expected = unchangedSince, try Self.readVersion(db, expected.tables) != expected.cseq { throw CentralRules.centralDataChanged }
+            let hlc = try Self.tick(db, nowMs: Int64(Date().timeIntervalSince1970 * 1000))
+            try Self.append(db, try CentralRules.centralChanges(writes, classes: try Self.classes(db), hlc: hlc), nowText: nowText)
+        }
+    }
+
+    public func readVersion(_ tables: [String]) async throws -> ReadVersion {
+        try await pool.read { db in ReadVersion(tables: tables, cseq: try Self.readVersion(db, tables)) }
+    }
+
+    static func readVersion(_ db: Database, _ tables: [String]) throws -> Int64 {
+        guard !tables.isEmpty else { return 0 }
+        return try Int64.fetchOne(db, sql: """
+            SELECT coalesce(max(cseq), 0) FROM current_rows WHERE tbl IN (\(databaseQuestionMarks(count: tables.count)))
+            """, arguments: StatementArguments(tables)) ?? 0
+    }
+
     public func listUsers() async throws -> [CentralUser] {
         try await pool.read { db in
             try Row.fetchAll(db, sql: """
