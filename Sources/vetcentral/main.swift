@@ -57,11 +57,12 @@ struct SedeCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Registra una sede e imprime su token en la última línea.")
         @Argument(help: "Código de la sede, p. ej. LIM01.") var code: String
         @Option(help: "Nombre de la sede.") var name: String
+        @Option(help: "Tipo de sede: clinica, o almacen para el almacén central que repone a las clínicas.") var kind = "clinica"
         @OptionGroup var storage: StorageOptions
         func run() async throws {
             try await reporting {
                 let store = try await storage.open()
-                let added = try await CentralAdmin.addSede(store, code: code, name: name)
+                let added = try await CentralAdmin.addSede(store, code: code, name: name, kind: kind)
                 try await store.close()
                 print("Sede \(code) registrada (id \(added.id)). Guarde el token: no se vuelve a mostrar.")
                 print(added.token)
@@ -76,7 +77,7 @@ struct SedeCommand: AsyncParsableCommand {
             try await reporting {
                 let store = try await storage.open()
                 for sede in try await store.listSedes() {
-                    print("\(sede.code)\t\(sede.name)\t\(sede.revoked ? "revocada" : "activa")\t\(sede.id)")
+                    print("\(sede.code)\t\(sede.name)\t\(sede.kind)\t\(sede.revoked ? "revocada" : "activa")\t\(sede.id)")
                 }
                 try await store.close()
             }

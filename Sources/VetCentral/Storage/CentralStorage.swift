@@ -9,6 +9,8 @@ public struct CentralSede: Sendable, Equatable, Codable {
     public var name: String
     public var active: Bool
     public var revoked: Bool
+    /// `clinica`, or `almacen` for the central warehouse that replenishes the clinics.
+    public var kind: String = "clinica"
 }
 
 /// A central user with roles per sede.
@@ -49,7 +51,7 @@ public protocol CentralStorage: Sendable {
     /// one the sede saw there (central was restored from a backup).
     func pull(sede: String, epoch: String, after: Int64, check: Int64?, limit: Int) async throws -> PullPage
 
-    func addSede(id: String, code: String, name: String, tokenHash: String, nowText: String) async throws
+    func addSede(id: String, code: String, name: String, kind: String, tokenHash: String, nowText: String) async throws
     func listSedes() async throws -> [CentralSede]
     func revokeSede(code: String, nowText: String) async throws
     func addUser(id: String, username: String, fullName: String, passHash: String, roles: [(roleID: String, sedeCode: String, role: String)], nowText: String) async throws
