@@ -1,13 +1,14 @@
 import ArgumentParser
 import Foundation
 import VetCentral
+import VetCore
 
 @main
 struct VetCentralCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vetcentral",
         abstract: "VetDesk central: recibe el diario de las sedes y les reparte los cambios.",
-        subcommands: [ServeCommand.self, SedeCommand.self, UserCommand.self, CalendarCommand.self]
+        subcommands: [ServeCommand.self, SedeCommand.self, UserCommand.self, CalendarCommand.self, CatalogCommand.self]
     )
 }
 
@@ -166,6 +167,90 @@ struct CalendarCommand: AsyncParsableCommand {
                 let count = try await CentralAdmin.revokeCalendarTokens(store, sedeCode: sede, username: vet)
                 try await store.close()
                 print(count == 1 ? "1 enlace anulado" : "\(count) enlaces anulados")
+            }
+        }
+    }
+}
+
+struct CatalogCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "catalog", abstract: "Catálogo de productos y servicios, y sus precios (datos centrales).",
+                                                    subcommands: [Import.self, Export.self, Price.self])
+
+    struct Import: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "import",
+            abstract: "Importa artículos, códigos de barras y precios desde un CSV (UTF-8, con encabezados).",
+            discussion: """
+                Columnas: \(CatalogCSV.columns.joined(separator: ", ")).
+                Un SKU que ya existe se actualiza (sus códigos de barras pasan a ser los del archivo); uno nuevo se crea.
+                Un precio distinto del vigente en la red el día --from es un precio nuevo desde ese día; los precios
+                anteriores se conservan. Cada línea rechazada se informa como «línea N: motivo». Si hay alguna, no se
+                aplica nada, salvo con --partial, que aplica las líneas válidas. Termina con 0 solo si todas las líneas
+                se aceptaron; con 1 si alguna se rechazó (con o sin --partial) o si no se pudo importar.
+                """)
+        @Argument(help: "Archivo CSV.") var file: String
+        @Flag(help: "Aplica las líneas válidas aunque haya líneas rechazadas.") var partial = false
+        @Option(help: "Día desde el que rigen los precios nuevos, dd/mm/aaaa (por omisión, hoy en Lima).") var from: String?
+        @OptionGroup var storage: StorageOptions
+        func run() async throws {
+            try await reporting {
+                guard let data = FileManager.default.contents(atPath: file) else {
+                    throw CentralError(404, "unreadable_file", "No se puede leer el archivo \(file)")
+                }
+                let today = CivilDate(limaDayOf: Date())
+                let from = try self.from.map(CentralCatalog.day) ?? today
+                let store = try await storage.open()
+                let summary = try await CentralCatalog.importCSV(store, bytes: [UInt8](data), partial: partial, from: from, today: today)
+                try await store.close()
+                for problem in summary.problems { FileHandle.standardError.write(Data((problem.description + "\n").utf8)) }
+                print(summary.text)
+                if summary.rejectedLines > 0 { throw ExitCode(1) }
+            }
+        }
+    }
+
+    struct Export: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "export", abstract: "Escribe el catálogo completo en CSV, con el precio de la red vigente hoy (se puede volver a importar).")
+        @Option(help: "Archivo de salida (por omisión, la salida estándar).") var out: String?
+        @OptionGroup var storage: StorageOptions
+        func run() async throws {
+            try await reporting {
+                let store = try await storage.open()
+                let export = try await CentralCatalog.exportCSV(store, today: CivilDate(limaDayOf: Date()))
+                try await store.close()
+                guard let out else {
+                    FileHandle.standardOutput.write(Data(export.csv.utf8))
+                    return
+                }
+                do { try Data(export.csv.utf8).write(to: URL(fileURLWithPath: out), options: .atomic) } catch {
+                    throw CentralError(500, "unwritable_file", "No se pudo escribir \(out): \(error.localizedDescription)")
+                }
+                print("Catálogo exportado: \(export.items) artículos en \(out)")
+            }
+        }
+    }
+
+    struct Price: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "price", abstract: "Registra un precio (con IGV) de un artículo desde una fecha, para la red o para una sede.",
+            discussion: "El precio anterior se conserva: rige hasta el día anterior a --from.")
+        @Option(help: "SKU del artículo.") var sku: String
+        @Option(parsing: .unconditional, help: "Precio en soles con IGV, p. ej. 35.50.") var price: String
+        @Option(help: "Código de la sede, para un precio solo de esa sede (por omisión, el de la red).") var sede: String?
+        @Option(help: "Día desde el que rige, dd/mm/aaaa (hoy o después).") var from: String
+        @OptionGroup var storage: StorageOptions
+        func run() async throws {
+            try await reporting {
+                let store = try await storage.open()
+                let outcome = try await CentralCatalog.setPrice(store, sku: sku, price: price, sedeCode: sede, from: from,
+                                                                today: CivilDate(limaDayOf: Date()))
+                try await store.close()
+                let what = "\(sku.uppercased()) \(sede.map { "en la sede \($0.uppercased())" } ?? "en la red") desde el \(from)"
+                switch outcome {
+                case .added: print("Precio de \(what) registrado")
+                case .alreadyRecorded: print("Ese precio de \(what) ya estaba registrado: no se agregó nada")
+                }
             }
         }
     }
