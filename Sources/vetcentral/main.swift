@@ -8,7 +8,7 @@ struct VetCentralCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vetcentral",
         abstract: "VetDesk central: recibe el diario de las sedes y les reparte los cambios.",
-        subcommands: [ServeCommand.self, SedeCommand.self, UserCommand.self, CalendarCommand.self, CatalogCommand.self]
+        subcommands: [ServeCommand.self, SedeCommand.self, UserCommand.self, CalendarCommand.self, CatalogCommand.self, TraceCommand.self]
     )
 }
 
@@ -251,6 +251,27 @@ struct CatalogCommand: AsyncParsableCommand {
                 case .added: print("Precio de \(what) registrado")
                 case .alreadyRecorded: print("Ese precio de \(what) ya estaba registrado: no se agregó nada")
                 }
+            }
+        }
+    }
+}
+
+struct TraceCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "trace", abstract: "Traza un lote en toda la red: sus movimientos en cada sede y las mascotas y propietarios a los que llegó.")
+    @Option(help: "SKU del artículo.") var sku: String
+    @Option(help: "Código del lote.") var lot: String
+    @Flag(help: "Escribe la traza en JSON (el mismo cuerpo que GET /v1/trace).") var json = false
+    @OptionGroup var storage: StorageOptions
+    func run() async throws {
+        try await reporting {
+            let store = try await storage.open()
+            let trace = try await CentralTrace.trace(store, sku: sku, lot: lot)
+            try await store.close()
+            if json {
+                FileHandle.standardOutput.write(try CentralTrace.json(trace) + Data("\n".utf8))
+            } else {
+                print(CentralTrace.table(trace), terminator: "")
             }
         }
     }
