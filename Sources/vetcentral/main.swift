@@ -182,11 +182,10 @@ struct CatalogCommand: AsyncParsableCommand {
             abstract: "Importa artículos, códigos de barras y precios desde un CSV (UTF-8, con encabezados).",
             discussion: """
                 Columnas: \(CatalogCSV.columns.joined(separator: ", ")).
-                Un SKU que ya existe se actualiza (sus códigos de barras pasan a ser los del archivo); uno nuevo se crea.
-                Un precio distinto del vigente en la red el día --from es un precio nuevo desde ese día; los precios
-                anteriores se conservan. Cada línea rechazada se informa como «línea N: motivo». Si hay alguna, no se
-                aplica nada, salvo con --partial, que aplica las líneas válidas. Termina con 0 solo si todas las líneas
-                se aceptaron; con 1 si alguna se rechazó (con o sin --partial) o si no se pudo importar.
+
+                Un SKU que ya existe se actualiza (sus códigos de barras pasan a ser los del archivo); uno nuevo se crea. Un precio distinto del vigente en la red el día --from es un precio nuevo desde ese día; los precios anteriores se conservan.
+
+                Cada línea rechazada se informa como «línea N: motivo». Si hay alguna, no se aplica nada, salvo con --partial, que aplica las líneas válidas. Termina con 0 solo si se aceptaron todas las líneas; con 1 si se rechazó alguna (con o sin --partial) o si no se pudo importar.
                 """)
         @Argument(help: "Archivo CSV.") var file: String
         @Flag(help: "Aplica las líneas válidas aunque haya líneas rechazadas.") var partial = false

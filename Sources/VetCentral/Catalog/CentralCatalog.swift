@@ -78,15 +78,18 @@ public enum CentralCatalog {
 
         /// The one-line Spanish summary the command prints.
         public var text: String {
-            let rejected = rejectedLines
-            let head = switch (applied, rejected > 0) {
-            case (true, true): "Catálogo importado en parte"
-            case (true, false): "Catálogo importado"
-            case (false, true): partial ? "Nada que aplicar" : "No se aplicó nada (corrija las líneas rechazadas o use --partial)"
-            case (false, false): "Catálogo sin cambios"
+            func count(_ n: Int, _ one: String, _ many: String) -> String { "\(n) \(n == 1 ? one : many)" }
+            let rejected = count(rejectedLines, "línea rechazada", "líneas rechazadas")
+            if !applied && rejectedLines > 0 {
+                return partial ? "Nada que aplicar: \(rejected)"
+                    : "No se aplicó nada: \(rejected); corríjalas o use --partial para aplicar las demás"
             }
-            return "\(head): \(created) artículos nuevos, \(updated) actualizados, \(unchanged) sin cambios, \(pricesAdded) precios nuevos, "
-                + "\(barcodesAdded) códigos de barras agregados, \(barcodesRemoved) quitados, \(rejected) líneas rechazadas"
+            let head = applied ? (rejectedLines > 0 ? "Catálogo importado en parte" : "Catálogo importado") : "Catálogo sin cambios"
+            return "\(head): " + [
+                count(created, "artículo nuevo", "artículos nuevos"), count(updated, "actualizado", "actualizados"), "\(unchanged) sin cambios",
+                count(pricesAdded, "precio nuevo", "precios nuevos"), count(barcodesAdded, "código de barras agregado", "códigos de barras agregados"),
+                count(barcodesRemoved, "quitado", "quitados"), rejected,
+            ].joined(separator: ", ")
         }
     }
 
