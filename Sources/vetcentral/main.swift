@@ -1,13 +1,14 @@
 import ArgumentParser
 import Foundation
 import VetCentral
+import VetCore
 
 @main
 struct VetCentralCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vetcentral",
         abstract: "VetDesk central: recibe el diario de las sedes y les reparte los cambios.",
-        subcommands: [ServeCommand.self, SedeCommand.self, UserCommand.self, CalendarCommand.self]
+        subcommands: [ServeCommand.self, SedeCommand.self, UserCommand.self, CalendarCommand.self, CatalogCommand.self, TraceCommand.self]
     )
 }
 
@@ -57,11 +58,12 @@ struct SedeCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Registra una sede e imprime su token en la última línea.")
         @Argument(help: "Código de la sede, p. ej. LIM01.") var code: String
         @Option(help: "Nombre de la sede.") var name: String
+        @Option(help: "Tipo de sede: clinica, o almacen para el almacén central que repone a las clínicas.") var kind = "clinica"
         @OptionGroup var storage: StorageOptions
         func run() async throws {
             try await reporting {
                 let store = try await storage.open()
-                let added = try await CentralAdmin.addSede(store, code: code, name: name)
+                let added = try await CentralAdmin.addSede(store, code: code, name: name, kind: kind)
                 try await store.close()
                 print("Sede \(code) registrada (id \(added.id)). Guarde el token: no se vuelve a mostrar.")
                 print(added.token)
@@ -76,7 +78,7 @@ struct SedeCommand: AsyncParsableCommand {
             try await reporting {
                 let store = try await storage.open()
                 for sede in try await store.listSedes() {
-                    print("\(sede.code)\t\(sede.name)\t\(sede.revoked ? "revocada" : "activa")\t\(sede.id)")
+                    print("\(sede.code)\t\(sede.name)\t\(sede.kind)\t\(sede.revoked ? "revocada" : "activa")\t\(sede.id)")
                 }
                 try await store.close()
             }
@@ -165,6 +167,110 @@ struct CalendarCommand: AsyncParsableCommand {
                 let count = try await CentralAdmin.revokeCalendarTokens(store, sedeCode: sede, username: vet)
                 try await store.close()
                 print(count == 1 ? "1 enlace anulado" : "\(count) enlaces anulados")
+            }
+        }
+    }
+}
+
+struct CatalogCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "catalog", abstract: "Catálogo de productos y servicios, y sus precios (datos centrales).",
+                                                    subcommands: [Import.self, Export.self, Price.self])
+
+    struct Import: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "import",
+            abstract: "Importa artículos, códigos de barras y precios desde un CSV (UTF-8, con encabezados).",
+            discussion: """
+                Columnas: \(CatalogCSV.columns.joined(separator: ", ")).
+
+                Un SKU que ya existe se actualiza (sus códigos de barras pasan a ser los del archivo); uno nuevo se crea. Un precio distinto del vigente en la red el día --from es un precio nuevo desde ese día; los precios anteriores se conservan.
+
+                Cada línea rechazada se informa como «línea N: motivo». Si hay alguna, no se aplica nada, salvo con --partial, que aplica las líneas válidas. Termina con 0 solo si se aceptaron todas las líneas; con 1 si se rechazó alguna (con o sin --partial) o si no se pudo importar.
+                """)
+        @Argument(help: "Archivo CSV.") var file: String
+        @Flag(help: "Aplica las líneas válidas aunque haya líneas rechazadas.") var partial = false
+        @Option(help: "Día desde el que rigen los precios nuevos, dd/mm/aaaa (por omisión, hoy en Lima).") var from: String?
+        @OptionGroup var storage: StorageOptions
+        func run() async throws {
+            try await reporting {
+                guard let data = FileManager.default.contents(atPath: file) else {
+                    throw CentralError(404, "unreadable_file", "No se puede leer el archivo \(file)")
+                }
+                let today = CivilDate(limaDayOf: Date())
+                let from = try self.from.map(CentralCatalog.day) ?? today
+                let store = try await storage.open()
+                let summary = try await CentralCatalog.importCSV(store, bytes: [UInt8](data), partial: partial, from: from, today: today)
+                try await store.close()
+                for problem in summary.problems { FileHandle.standardError.write(Data((problem.description + "\n").utf8)) }
+                print(summary.text)
+                if summary.rejectedLines > 0 { throw ExitCode(1) }
+            }
+        }
+    }
+
+    struct Export: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "export", abstract: "Escribe el catálogo completo en CSV, con el precio de la red vigente hoy (se puede volver a importar).")
+        @Option(help: "Archivo de salida (por omisión, la salida estándar).") var out: String?
+        @OptionGroup var storage: StorageOptions
+        func run() async throws {
+            try await reporting {
+                let store = try await storage.open()
+                let export = try await CentralCatalog.exportCSV(store, today: CivilDate(limaDayOf: Date()))
+                try await store.close()
+                guard let out else {
+                    FileHandle.standardOutput.write(Data(export.csv.utf8))
+                    return
+                }
+                do { try Data(export.csv.utf8).write(to: URL(fileURLWithPath: out), options: .atomic) } catch {
+                    throw CentralError(500, "unwritable_file", "No se pudo escribir \(out): \(error.localizedDescription)")
+                }
+                print("Catálogo exportado: \(export.items) artículos en \(out)")
+            }
+        }
+    }
+
+    struct Price: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "price", abstract: "Registra un precio (con IGV) de un artículo desde una fecha, para la red o para una sede.",
+            discussion: "El precio anterior se conserva: rige hasta el día anterior a --from.")
+        @Option(help: "SKU del artículo.") var sku: String
+        @Option(parsing: .unconditional, help: "Precio en soles con IGV, p. ej. 35.50.") var price: String
+        @Option(help: "Código de la sede, para un precio solo de esa sede (por omisión, el de la red).") var sede: String?
+        @Option(help: "Día desde el que rige, dd/mm/aaaa (hoy o después).") var from: String
+        @OptionGroup var storage: StorageOptions
+        func run() async throws {
+            try await reporting {
+                let store = try await storage.open()
+                let outcome = try await CentralCatalog.setPrice(store, sku: sku, price: price, sedeCode: sede, from: from,
+                                                                today: CivilDate(limaDayOf: Date()))
+                try await store.close()
+                let what = "\(sku.uppercased()) \(sede.map { "en la sede \($0.uppercased())" } ?? "en la red") desde el \(from)"
+                switch outcome {
+                case .added: print("Precio de \(what) registrado")
+                case .alreadyRecorded: print("Ese precio de \(what) ya estaba registrado: no se agregó nada")
+                }
+            }
+        }
+    }
+}
+
+struct TraceCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "trace", abstract: "Traza un lote en toda la red: sus movimientos en cada sede y las mascotas y propietarios a los que llegó.")
+    @Option(help: "SKU del artículo.") var sku: String
+    @Option(help: "Código del lote.") var lot: String
+    @Flag(help: "Escribe la traza en JSON (el mismo cuerpo que GET /v1/trace).") var json = false
+    @OptionGroup var storage: StorageOptions
+    func run() async throws {
+        try await reporting {
+            let store = try await storage.open()
+            let trace = try await CentralTrace.trace(store, sku: sku, lot: lot)
+            try await store.close()
+            if json {
+                FileHandle.standardOutput.write(try CentralTrace.json(trace) + Data("\n".utf8))
+            } else {
+                print(CentralTrace.table(trace), terminator: "")
             }
         }
     }

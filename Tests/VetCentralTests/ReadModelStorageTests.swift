@@ -35,7 +35,7 @@ struct ReadModelStorageTests {
     @Test func pushesKeepCurrentRowsAndQueriesFilterThem() async throws {
         let dir = TempDir()
         let storage = try SQLiteCentralStorage(path: dir.file("central.db"))
-        try await storage.addSede(id: Self.sede, code: "LIM01", name: "Miraflores", tokenHash: "h", nowText: "2026-12-01T10:00:00-05:00")
+        try await storage.addSede(id: Self.sede, code: "LIM01", name: "Miraflores", kind: "clinica", tokenHash: "h", nowText: "2026-12-01T10:00:00-05:00")
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         try await Self.push(storage, from: 1, [
             ("owners", "O1", "I", #"{"id":"O1","first_names":"José \"Pepe\"","phone":"987654321","district":null}"#),
@@ -78,7 +78,7 @@ struct ReadModelStorageTests {
         let dir = TempDir()
         let path = dir.file("central.db")
         var storage = try SQLiteCentralStorage(path: path)
-        try await storage.addSede(id: Self.sede, code: "LIM01", name: "Miraflores", tokenHash: "h", nowText: "2026-12-01T10:00:00-05:00")
+        try await storage.addSede(id: Self.sede, code: "LIM01", name: "Miraflores", kind: "clinica", tokenHash: "h", nowText: "2026-12-01T10:00:00-05:00")
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         try await Self.push(storage, from: 1, [
             ("owners", "O1", "I", #"{"id":"O1","first_names":"Ana","phone":"1"}"#),

@@ -37,16 +37,23 @@ public enum CentralAdmin {
     public static func newID() -> String { ids.make(unixMs: UInt64(Date().timeIntervalSince1970 * 1000)) }
     public static var nowText: String { LimaTime.iso8601(Date()) }
 
+    /// What a sede may be: a clinic, or the central warehouse that replenishes the clinics.
+    public static let sedeKinds = ["clinica", "almacen"]
+
     /// Adds a sede and returns its token (shown once).
-    public static func addSede(_ storage: any CentralStorage, code: String, name: String) async throws -> (id: String, token: String) {
+    public static func addSede(_ storage: any CentralStorage, code: String, name: String, kind: String = "clinica") async throws -> (id: String, token: String) {
         guard (2...10).contains(code.count), code.allSatisfy({ $0.isASCII && ($0.isUppercase || $0.isNumber) }) else {
             throw CentralError(422, "invalid_code", "El código de sede tiene de 2 a 10 letras mayúsculas o dígitos (ej. LIM01)")
         }
         let trimmed = name.trimmingCharacters(in: .whitespaces)
         guard !trimmed.isEmpty else { throw CentralError(422, "invalid_name", "El nombre de la sede es obligatorio") }
+        let kindText = kind.trimmingCharacters(in: .whitespaces).lowercased()
+        guard sedeKinds.contains(kindText) else {
+            throw CentralError(422, "invalid_kind", "Tipo de sede desconocido «\(kind)»: use clinica o almacen")
+        }
         let token = newToken()
         let id = newID()
-        try await storage.addSede(id: id, code: code, name: trimmed, tokenHash: hashToken(token), nowText: nowText)
+        try await storage.addSede(id: id, code: code, name: trimmed, kind: kindText, tokenHash: hashToken(token), nowText: nowText)
         return (id, token)
     }
 
@@ -101,8 +108,8 @@ public enum CentralAdmin {
         return id
     }
 
-    static func sedeCols(id: String, code: String, name: String, createdAt: String) -> [String: SQLValue] {
-        ["id": .text(id), "code": .text(code), "name": .text(name), "kind": .text("clinica"), "district": .null,
+    static func sedeCols(id: String, code: String, name: String, kind: String, createdAt: String) -> [String: SQLValue] {
+        ["id": .text(id), "code": .text(code), "name": .text(name), "kind": .text(kind), "district": .null,
          "address": .null, "phone": .null, "active": .int(1), "created_at": .text(createdAt)]
     }
 

@@ -30,6 +30,7 @@ public enum CentralServer {
         router.get("/v1/sync/hello") { request, _ in await api.guarded { try await api.hello(request) } }
         router.post("/v1/sync/push") { request, _ in await api.guarded { try await api.push(request) } }
         router.get("/v1/sync/pull") { request, _ in await api.guarded { try await api.pull(request) } }
+        router.get("/v1/trace") { request, _ in await api.guarded { try await api.trace(request) } }
         router.get("/v1/calendars/:sede/:file") { request, context in
             await api.guarded {
                 try await api.calendar(request, sedeCode: context.parameters.get("sede") ?? "", file: context.parameters.get("file") ?? "")
@@ -190,6 +191,19 @@ struct CentralAPI: Sendable {
             var response = Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: text)))
             response.headers[.contentType] = "text/calendar; charset=utf-8"
             return response
+        } catch let error as CentralError { return failure(error) }
+    }
+
+    /// `GET /v1/trace?sku=…&lot=…`: the network-wide trace of one lot (`LotTrace`), for any sede's
+    /// token (a recall concerns every sede).
+    func trace(_ request: Request) async throws -> Response {
+        do {
+            _ = try await authenticate(request)
+            let query = request.uri.queryParameters
+            guard let sku = query.get("sku"), let lot = query.get("lot") else {
+                throw CentralError(400, "missing_parameter", "Indique el artículo y el lote: /v1/trace?sku=…&lot=…")
+            }
+            return json(200, try CentralTrace.json(try await CentralTrace.trace(storage, sku: sku, lot: lot)))
         } catch let error as CentralError { return failure(error) }
     }
 

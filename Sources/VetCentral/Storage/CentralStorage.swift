@@ -9,6 +9,8 @@ public struct CentralSede: Sendable, Equatable, Codable {
     public var name: String
     public var active: Bool
     public var revoked: Bool
+    /// `clinica`, or `almacen` for the central warehouse that replenishes the clinics.
+    public var kind: String = "clinica"
 }
 
 /// A central user with roles per sede.
@@ -49,11 +51,20 @@ public protocol CentralStorage: Sendable {
     /// one the sede saw there (central was restored from a backup).
     func pull(sede: String, epoch: String, after: Int64, check: Int64?, limit: Int) async throws -> PullPage
 
-    func addSede(id: String, code: String, name: String, tokenHash: String, nowText: String) async throws
+    func addSede(id: String, code: String, name: String, kind: String, tokenHash: String, nowText: String) async throws
     func listSedes() async throws -> [CentralSede]
     func revokeSede(code: String, nowText: String) async throws
     func addUser(id: String, username: String, fullName: String, passHash: String, roles: [(roleID: String, sedeCode: String, role: String)], nowText: String) async throws
     func listUsers() async throws -> [CentralUser]
+    /// Appends central's own writes (admin commands) to the log as one transaction with one HLC
+    /// tick, folding them into the read model in the same database transaction. Every table must be
+    /// of class central (`not_central_data`, 400, otherwise). With `unchangedSince`, nothing is
+    /// written and `central_data_changed` (409) is thrown if any row of those tables changed after
+    /// that version: a command that read, decided and then lost a race to another writes nothing.
+    func appendCentral(_ writes: [CentralWrite], nowText: String, unchangedSince: ReadVersion?) async throws
+    /// The read model's version of `tables`: the log position of the newest change any of their
+    /// rows took (0: none yet).
+    func readVersion(_ tables: [String]) async throws -> ReadVersion
     /// Current rows of one table from the read model (`current_rows`, a fold of the log kept in
     /// each push transaction), by `row_id`.
     func currentRows(_ query: RowQuery) async throws -> [CurrentRow]
@@ -68,6 +79,33 @@ public protocol CentralStorage: Sendable {
     /// Counts for `/metrics`: changes in the log and push rejects stored.
     func counts() async throws -> (changes: Int64, rejects: Int64)
     func close() async throws
+}
+
+/// One write of central data by an admin command: an insert (every column), an update (the
+/// columns that change) or a delete of one row.
+public struct CentralWrite: Sendable, Equatable {
+    public enum Operation: String, Sendable { case insert = "I", update = "U", delete = "D" }
+    public var table: String
+    public var rowID: String
+    public var operation: Operation
+    public var cols: [String: SQLValue]?
+
+    public static func insert(_ table: String, _ cols: [String: SQLValue]) -> CentralWrite {
+        CentralWrite(table: table, rowID: cols["id"]?.text ?? "", operation: .insert, cols: cols)
+    }
+    public static func update(_ table: String, id: String, _ cols: [String: SQLValue]) -> CentralWrite {
+        CentralWrite(table: table, rowID: id, operation: .update, cols: cols)
+    }
+    public static func delete(_ table: String, id: String) -> CentralWrite {
+        CentralWrite(table: table, rowID: id, operation: .delete, cols: nil)
+    }
+}
+
+/// Some tables of the read model as of one log position (see `CentralStorage.readVersion`).
+public struct ReadVersion: Sendable, Equatable {
+    public var tables: [String]
+    public var cseq: Int64
+    public init(tables: [String], cseq: Int64) { self.tables = tables; self.cseq = cseq }
 }
 
 /// One change of central's log.
@@ -101,5 +139,19 @@ enum CentralRules {
                             colsJSON: cols.map(JSONText.object), userID: nil, dataClass: .central, ownerSede: nil, addressedTo: nil)
     }
 
+    static let centralDataChanged = CentralError(409, "central_data_changed",
+        "Los datos centrales cambiaron mientras se preparaba esta operación (otra persona los modificó): vuelva a ejecutarla")
 
+    /// `writes` as log changes, after checking each is a well-formed write of a central table.
+    static func centralChanges(_ writes: [CentralWrite], classes: [String: DataClass], hlc: Int64) throws -> [LoggedChange] {
+        try writes.map { write in
+            guard classes[write.table] == .central else {
+                throw CentralError(400, "not_central_data", "La tabla \(write.table) no es de datos centrales: la central no la escribe")
+            }
+            guard !write.rowID.isEmpty, write.operation == .delete || write.cols != nil else {
+                throw CentralError(400, "invalid_write", "Escritura central sin id o sin columnas en \(write.table)")
+            }
+            return centralChange(tbl: write.table, rowID: write.rowID, op: write.operation.rawValue, cols: write.cols, hlc: hlc)
+        }
+    }
 }

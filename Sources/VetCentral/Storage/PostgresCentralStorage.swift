@@ -87,11 +87,11 @@ public final class PostgresCentralStorage: CentralStorage {
 
     public func authenticate(tokenHash: String) async throws -> CentralSede? {
         let rows = try await client.query("""
-            SELECT s.id, s.code, s.name, s.active, t.revoked_at FROM sede_tokens t JOIN sedes s ON s.id = t.sede_id
+            SELECT s.id, s.code, s.name, s.kind, s.active, t.revoked_at FROM sede_tokens t JOIN sedes s ON s.id = t.sede_id
             WHERE t.token_hash = \(tokenHash)
             """, logger: logger)
-        for try await (id, code, name, active, revoked) in rows.decode((String, String, String, Int, String?).self) {
-            let sede = CentralSede(id: id, code: code, name: name, active: active != 0, revoked: revoked != nil)
+        for try await (id, code, name, kind, active, revoked) in rows.decode((String, String, String, String, Int, String?).self) {
+            let sede = CentralSede(id: id, code: code, name: name, active: active != 0, revoked: revoked != nil, kind: kind)
             return sede.active && !sede.revoked ? sede : nil
         }
         return nil
@@ -285,17 +285,17 @@ public final class PostgresCentralStorage: CentralStorage {
         return false
     }
 
-    public func addSede(id: String, code: String, name: String, tokenHash: String, nowText: String) async throws {
+    public func addSede(id: String, code: String, name: String, kind: String, tokenHash: String, nowText: String) async throws {
         let logger = logger
         try await transaction { conn in
             let (last, hlc) = try await Self.lockAndTick(conn, logger: logger)
             if try await Self.exists(conn, "SELECT count(*) FROM sedes WHERE code = \(code)", logger: logger) {
                 throw CentralError(409, "sede_exists", "Ya existe la sede \(code)")
             }
-            try await conn.query("INSERT INTO sedes (id, code, name, created_at) VALUES (\(id), \(code), \(name), \(nowText))", logger: logger)
+            try await conn.query("INSERT INTO sedes (id, code, name, kind, created_at) VALUES (\(id), \(code), \(name), \(kind), \(nowText))", logger: logger)
             try await conn.query("INSERT INTO sede_tokens (sede_id, token_hash, created_at) VALUES (\(id), \(tokenHash), \(nowText))", logger: logger)
             _ = try await Self.append(conn, [CentralRules.centralChange(tbl: "sedes", rowID: id, op: "I",
-                                                                         cols: CentralAdmin.sedeCols(id: id, code: code, name: name, createdAt: nowText), hlc: hlc)],
+                                                                         cols: CentralAdmin.sedeCols(id: id, code: code, name: name, kind: kind, createdAt: nowText), hlc: hlc)],
                                       last: last, nowText: nowText, logger: logger)
         }
     }
@@ -303,10 +303,10 @@ public final class PostgresCentralStorage: CentralStorage {
     public func listSedes() async throws -> [CentralSede] {
         var out: [CentralSede] = []
         let rows = try await client.query("""
-            SELECT s.id, s.code, s.name, s.active, t.revoked_at FROM sedes s LEFT JOIN sede_tokens t ON t.sede_id = s.id ORDER BY s.code
+            SELECT s.id, s.code, s.name, s.kind, s.active, t.revoked_at FROM sedes s LEFT JOIN sede_tokens t ON t.sede_id = s.id ORDER BY s.code
             """, logger: logger)
-        for try await (id, code, name, active, revoked) in rows.decode((String, String, String, Int, String?).self) {
-            out.append(CentralSede(id: id, code: code, name: name, active: active != 0, revoked: revoked != nil))
+        for try await (id, code, name, kind, active, revoked) in rows.decode((String, String, String, String, Int, String?).self) {
+            out.append(CentralSede(id: id, code: code, name: name, active: active != 0, revoked: revoked != nil, kind: kind))
         }
         return out
     }
@@ -344,6 +344,34 @@ public final class PostgresCentralStorage: CentralStorage {
             }
             _ = try await Self.append(conn, changes, last: last, nowText: nowText, logger: logger)
         }
+    }
+
+    public func appendCentral(_ writes: [CentralWrite], nowText: String, unchangedSince: ReadVersion?) async throws {
+        guard !writes.isEmpty else { return }
+        let logger = logger
+        try await transaction { conn in
+            let (last, hlc) = try await Self.lockAndTick(conn, logger: logger)
+            if let expected = unchangedSince, try await Self.readVersion(conn, expected.tables, logger: logger) != expected.cseq {
+                throw CentralRules.centralDataChanged
+            }
+            var classes: [String: DataClass] = [:]
+            for try await (tbl, cls) in try await conn.query("SELECT tbl, data_class FROM data_classes", logger: logger).decode((String, String).self) {
+                classes[tbl] = DataClass(rawValue: cls)
+            }
+            _ = try await Self.append(conn, try CentralRules.centralChanges(writes, classes: classes, hlc: hlc), last: last, nowText: nowText, logger: logger)
+        }
+    }
+
+    public func readVersion(_ tables: [String]) async throws -> ReadVersion {
+        for try await value in try await client.query("SELECT coalesce(max(cseq), 0)::bigint FROM current_rows WHERE tbl = ANY(\(tables))", logger: logger)
+            .decode(Int64.self) { return ReadVersion(tables: tables, cseq: value) }
+        return ReadVersion(tables: tables, cseq: 0)
+    }
+
+    static func readVersion(_ conn: PostgresConnection, _ tables: [String], logger: Logger) async throws -> Int64 {
+        for try await value in try await conn.query("SELECT coalesce(max(cseq), 0)::bigint FROM current_rows WHERE tbl = ANY(\(tables))", logger: logger)
+            .decode(Int64.self) { return value }
+        return 0
     }
 
     public func listUsers() async throws -> [CentralUser] {

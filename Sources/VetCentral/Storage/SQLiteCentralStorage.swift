@@ -34,11 +34,11 @@ public final class SQLiteCentralStorage: CentralStorage {
     public func authenticate(tokenHash: String) async throws -> CentralSede? {
         try await pool.read { db in
             try Row.fetchOne(db, sql: """
-                SELECT s.id, s.code, s.name, s.active, t.revoked_at FROM sede_tokens t JOIN sedes s ON s.id = t.sede_id
+                SELECT s.id, s.code, s.name, s.kind, s.active, t.revoked_at FROM sede_tokens t JOIN sedes s ON s.id = t.sede_id
                 WHERE t.token_hash = ?
                 """, arguments: [tokenHash]).flatMap { row in
                 let revoked = (row["revoked_at"] as String?) != nil
-                let sede = CentralSede(id: row["id"], code: row["code"], name: row["name"], active: row["active"], revoked: revoked)
+                let sede = CentralSede(id: row["id"], code: row["code"], name: row["name"], active: row["active"], revoked: revoked, kind: row["kind"])
                 return sede.active && !revoked ? sede : nil
             }
         }
@@ -203,23 +203,24 @@ public final class SQLiteCentralStorage: CentralStorage {
         return next
     }
 
-    public func addSede(id: String, code: String, name: String, tokenHash: String, nowText: String) async throws {
+    public func addSede(id: String, code: String, name: String, kind: String, tokenHash: String, nowText: String) async throws {
         try await pool.write { db in
             if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM sedes WHERE code = ?)", arguments: [code]) ?? false {
                 throw CentralError(409, "sede_exists", "Ya existe la sede \(code)")
             }
-            try db.execute(sql: "INSERT INTO sedes (id, code, name, created_at) VALUES (?, ?, ?, ?)", arguments: [id, code, name, nowText])
+            try db.execute(sql: "INSERT INTO sedes (id, code, name, kind, created_at) VALUES (?, ?, ?, ?, ?)", arguments: [id, code, name, kind, nowText])
             try db.execute(sql: "INSERT INTO sede_tokens (sede_id, token_hash, created_at) VALUES (?, ?, ?)", arguments: [id, tokenHash, nowText])
             let hlc = try Self.tick(db, nowMs: Int64(Date().timeIntervalSince1970 * 1000))
-            try Self.append(db, [CentralRules.centralChange(tbl: "sedes", rowID: id, op: "I", cols: CentralAdmin.sedeCols(id: id, code: code, name: name, createdAt: nowText), hlc: hlc)], nowText: nowText)
+            try Self.append(db, [CentralRules.centralChange(tbl: "sedes", rowID: id, op: "I", cols: CentralAdmin.sedeCols(id: id, code: code, name: name, kind: kind, createdAt: nowText), hlc: hlc)], nowText: nowText)
         }
     }
 
     public func listSedes() async throws -> [CentralSede] {
         try await pool.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT s.id, s.code, s.name, s.active, t.revoked_at FROM sedes s LEFT JOIN sede_tokens t ON t.sede_id = s.id ORDER BY s.code
-                """).map { CentralSede(id: $0["id"], code: $0["code"], name: $0["name"], active: $0["active"], revoked: ($0["revoked_at"] as String?) != nil) }
+                SELECT s.id, s.code, s.name, s.kind, s.active, t.revoked_at FROM sedes s LEFT JOIN sede_tokens t ON t.sede_id = s.id ORDER BY s.code
+                """).map { CentralSede(id: $0["id"], code: $0["code"], name: $0["name"], active: $0["active"], revoked: ($0["revoked_at"] as String?) != nil,
+                                       kind: $0["kind"]) }
         }
     }
 
@@ -253,6 +254,26 @@ public final class SQLiteCentralStorage: CentralStorage {
             }
             try Self.append(db, changes, nowText: nowText)
         }
+    }
+
+    public func appendCentral(_ writes: [CentralWrite], nowText: String, unchangedSince: ReadVersion?) async throws {
+        guard !writes.isEmpty else { return }
+        try await pool.write { db in
+            if let expected = unchangedSince, try Self.readVersion(db, expected.tables) != expected.cseq { throw CentralRules.centralDataChanged }
+            let hlc = try Self.tick(db, nowMs: Int64(Date().timeIntervalSince1970 * 1000))
+            try Self.append(db, try CentralRules.centralChanges(writes, classes: try Self.classes(db), hlc: hlc), nowText: nowText)
+        }
+    }
+
+    public func readVersion(_ tables: [String]) async throws -> ReadVersion {
+        try await pool.read { db in ReadVersion(tables: tables, cseq: try Self.readVersion(db, tables)) }
+    }
+
+    static func readVersion(_ db: Database, _ tables: [String]) throws -> Int64 {
+        guard !tables.isEmpty else { return 0 }
+        return try Int64.fetchOne(db, sql: """
+            SELECT coalesce(max(cseq), 0) FROM current_rows WHERE tbl IN (\(databaseQuestionMarks(count: tables.count)))
+            """, arguments: StatementArguments(tables)) ?? 0
     }
 
     public func listUsers() async throws -> [CentralUser] {

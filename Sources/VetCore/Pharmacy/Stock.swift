@@ -223,9 +223,15 @@ public enum PriceList {
     /// network's; among those in force, the latest effective date, then the latest written. A price
     /// effective from a later day is not used.
     public static func price(at sede: String, on day: CivilDate, from entries: [PriceEntry]) -> PriceEntry? {
-        func latest(_ candidates: [PriceEntry]) -> PriceEntry? {
-            candidates.filter { $0.effectiveFrom <= day }.max { ($0.effectiveFrom, $0.createdAt) < ($1.effectiveFrom, $1.createdAt) }
-        }
-        return latest(entries.filter { $0.sedeID == sede }) ?? latest(entries.filter { $0.sedeID == nil })
+        latest(entries.filter { $0.sedeID == sede }, on: day) ?? networkPrice(on: day, from: entries)
+    }
+
+    /// The network price in force on `day` (what a sede without its own price charges).
+    public static func networkPrice(on day: CivilDate, from entries: [PriceEntry]) -> PriceEntry? {
+        latest(entries.filter { $0.sedeID == nil }, on: day)
+    }
+
+    static func latest(_ candidates: [PriceEntry], on day: CivilDate) -> PriceEntry? {
+        candidates.filter { $0.effectiveFrom <= day }.max { ($0.effectiveFrom, $0.createdAt) < ($1.effectiveFrom, $1.createdAt) }
     }
 }
