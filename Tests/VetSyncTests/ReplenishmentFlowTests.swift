@@ -11,9 +11,9 @@ import VetTestSupport
 /// shipping and receiving.
 @Suite struct ReplenishmentFlowTests {
     static let catalog = """
-        sku,nombre,tipo,categoria,presentacion,unidad_base,unidad_sunat,afectacion_igv,precio,codigos_barra,lotes,controlado,receta
-        MED-MELOX-2,Meloxicam 2 mg tableta,medicamento,Antiinflamatorios,Tableta,tableta,NIU,10,1.50,7751234500019,si,no,si
-        INS-JER-5,Jeringa 5 ml,insumo,Insumos,Unidad,unidad,NIU,10,0.80,,no,no,no
+        sku,nombre,tipo,categoria,presentacion,unidad_base,unidad_sunat,afectacion_igv,precio,codigos_barra,desarme_sku,unidades_por_empaque,lotes,controlado,receta,activo
+        MED-MELOX-2,Meloxicam 2 mg tableta,medicamento,Antiinflamatorios,Tableta,tableta,NIU,10,1.50,7751234500011,,,si,no,si,si
+        INS-JER-5,Jeringa 5 ml,insumo,Insumos,Unidad,unidad,NIU,10,0.80,,,,no,no,no,si
         """
 
     func session(_ sede: TestSede, _ name: String, _ roles: [Role]) throws -> Session {
@@ -47,7 +47,7 @@ import VetTestSupport
         let clinicID = clinic.sedeID, warehouseID = warehouse.sedeID
         #expect(try warehouse.store.localSede().kind == "almacen")
         let melox = try #require(try clinic.store.catalogItem(code: "MED-MELOX-2"))
-        #expect(try warehouse.store.catalogItem(code: "7751234500019")?.id == melox.id)
+        #expect(try warehouse.store.catalogItem(code: "7751234500011")?.id == melox.id)
         let pharmacist = try session(clinic, "farmacia.lim", [.farmacia])
         let vet = try session(clinic, "vet.lim", [.veterinario])
         let keeper = try session(warehouse, "almacen", [.farmacia])
