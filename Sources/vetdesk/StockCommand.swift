@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import VetCore
+import VetProtocol
 import VetStore
+import VetSync
 import VetTUI
 
 struct StockCommand: ParsableCommand {
@@ -15,14 +17,15 @@ func catalogItem(_ store: SedeStore, code: String) throws -> CatalogItem {
     return item
 }
 
-/// Every movement of a lot at this sede and the pets and owners it reached. Offline it answers
-/// from the sede alone and says so; the network-wide trace is `vetcentral trace`.
+/// Every movement of a lot and the pets and owners it reached: from the central for the whole
+/// network when this sede has one and the link is up; otherwise from this sede alone, and it says so.
 struct StockTraceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "trace", abstract: "Traza un lote: movimientos y pacientes a los que llegó.")
 
     @OptionGroup var database: DatabaseOptions
     @Option(help: "SKU o código de barras del producto.") var sku: String
     @Option(help: "Código del lote.") var lot: String
+    @Flag(help: "Solo esta sede, sin preguntar a la central.") var local = false
 
     func run() throws {
         try reportingErrors {
@@ -30,18 +33,38 @@ struct StockTraceCommand: ParsableCommand {
             let item = try catalogItem(store, code: sku)
             let lotCode: String
             do { lotCode = try StockRules.lotCode(lot) } catch { throw UserFacingError("--lot: \(error)") }
+            var note = "solo esta sede"
+            if !local {
+                do {
+                    if let trace = try NetworkTrace.fetch(store: store, sku: item.sku, lot: lotCode) {
+                        FileHandle.standardOutput.write(Data(Self.network(trace).utf8))
+                        return
+                    }
+                    note = "solo esta sede (no hay central configurada)"
+                } catch let error as SyncError {
+                    note = "solo esta sede: la central no respondió (\(error.message))"
+                }
+            }
             let lines = try store.traceLot(itemID: item.id, lotCode: lotCode)
-            var out = "Trazabilidad de \(item.name) (\(item.sku)), lote \(lotCode) · solo esta sede: la traza de toda la red la da la central (vetcentral trace)\n"
+            var out = "Trazabilidad de \(item.name) (\(item.sku)), lote \(lotCode) · \(note)\n"
             if lines.isEmpty { out += "Sin movimientos de este lote en esta sede\n" }
             for line in lines {
                 let m = line.movement
                 let when = LimaTime.parseISO8601(m.at).map(LimaTime.dayAndClock) ?? m.at
-                var text = "\(when)\t\(line.sedeCode)\t\(m.kind.label)\t\(m.quantity)"
-                text += "\t\(line.petName ?? "")\t\(line.ownerName ?? "")\t\(line.ownerPhone ?? "")"
-                out += text + "\n"
+                out += "\(when)\t\(line.sedeCode)\t\(m.kind.label)\t\(m.quantity)\t\(line.petName ?? "")\t\(line.ownerName ?? "")\t\(line.ownerPhone ?? "")\n"
             }
             FileHandle.standardOutput.write(Data(out.utf8))
         }
+    }
+
+    static func network(_ trace: LotTrace) -> String {
+        var out = "Trazabilidad de \(trace.itemName) (\(trace.sku)), lote \(trace.lot) · toda la red (central)\n"
+        if trace.movements.isEmpty { out += "Sin movimientos de este lote en la red\n" }
+        for m in trace.movements {
+            let when = LimaTime.parseISO8601(m.at).map(LimaTime.dayAndClock) ?? m.at
+            out += "\(when)\t\(m.sedeCode)\t\(StockMovementKind.parse(m.kind).label)\t\(m.quantity)\t\(m.pet?.name ?? "")\t\(m.owner?.name ?? "")\t\(m.owner?.phone ?? "")\n"
+        }
+        return out
     }
 }
 

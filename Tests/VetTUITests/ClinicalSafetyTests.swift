@@ -24,7 +24,8 @@ import VetTestSupport
         let before = try value(h, "SELECT count(*) FROM prescriptions WHERE pet_id = ?", [petID])
         h.model.apply(.push(PetScreen(session: h.model.session!, petID: petID)))
         h.type("r")
-        for v in ["Amoxicilina 250 mg", "1 tableta", "cada 12 h", "7 días", ""] { h.type(v); h.press(.enter) }
+        // The last three fields (indicaciones, and the pharmacy's product and quantity) stay empty.
+        for v in ["Amoxicilina 250 mg", "1 tableta", "cada 12 h", "7 días", "", "", ""] { h.type(v); h.press(.enter) }
         var screen = h.screen()
         #expect(screen.contains("Alerta de alergia") && screen.contains("Amoxicilina 250 mg: «alérgico a penicilina» (penicilinas)"), "\(screen)")
         #expect(try value(h, "SELECT count(*) FROM prescriptions WHERE pet_id = ?", [petID]) == before)

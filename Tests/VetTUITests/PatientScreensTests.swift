@@ -111,7 +111,8 @@ import VetTestSupport
         h.type("r")
         fill(&h, ["Amoxicilina 250 mg", "1 tableta", "cada 12 h", "7 días"])
         h.press(.ctrl("a"))
-        fill(&h, ["Omeprazol 10 mg", "1/2 tableta", "cada 24 h", "5 días", "En ayunas"])
+        // Indicaciones, then the two optional pharmacy fields (issue 12): Enter on the last one issues it.
+        fill(&h, ["Omeprazol 10 mg", "1/2 tableta", "cada 24 h", "5 días", "En ayunas", "", ""])
         #expect(h.screen().contains("Receta emitida"), "\(h.screen())")
         #expect(h.screen().contains("Amoxicilina 250 mg, Omeprazol 10 mg"))
         h.type("i")
