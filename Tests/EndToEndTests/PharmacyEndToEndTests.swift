@@ -135,6 +135,10 @@ import VetTestSupport
             """)
         #expect(dispensed?["lots"] as String? == "E2E-CORTO:-12,E2E-LARGO:-2")
         #expect(dispensed?["n"] as Int? == 1)
+        // The lot's trace reaches the pet; without a central it answers from this sede and says so.
+        let trace = try runProcess(Binaries.vetdesk, ["stock", "trace", "--db", db, "--sku", sku, "--lot", "e2e-corto"])
+        #expect(trace.status == 0, "\(trace.stderr)")
+        #expect(trace.stdout.contains("solo esta sede (no hay central configurada)") && trace.stdout.contains(petName), "\(trace.stdout)")
         try desk.press("F10")
         #expect(try desk.waitForExit() == 0)
 

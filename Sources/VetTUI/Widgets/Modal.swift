@@ -39,3 +39,14 @@ public struct Modal: Sendable, Equatable {
         canvas.put(no, x: bx + CellWidth.of(yes) + 2, y: by, style: choice ? .normal : .selection)
     }
 }
+
+extension Optional where Wrapped == Modal {
+    /// Hands `key` to the open dialog: nil when none is open; else what it decided, `.pending`
+    /// while it stays open. A decided dialog closes.
+    mutating func decide(_ key: Key) -> Modal.Outcome? {
+        guard var modal = self else { return nil }
+        let outcome = modal.update(key)
+        self = outcome == .pending ? modal : nil
+        return outcome
+    }
+}

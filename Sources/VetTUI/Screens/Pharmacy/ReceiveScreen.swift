@@ -74,9 +74,7 @@ public struct ReceiveScreen: KeyBound {
         switch event {
         case .key(let key):
             if discard.question != nil, let decided = discard.update(key, form) { return decided }
-            if var modal = confirm {
-                let outcome = modal.update(key)
-                confirm = outcome == .pending ? modal : nil
+            if let outcome = confirm.decide(key) {
                 guard outcome == .confirmed else { return .none }
                 return save()
             }

@@ -60,9 +60,7 @@ public struct StockAlertsScreen: KeyBound {
         }
         switch event {
         case .key(let key):
-            if var modal = confirm {
-                let outcome = modal.update(key)
-                confirm = outcome == .pending ? modal : nil
+            if let outcome = confirm.decide(key) {
                 guard outcome == .confirmed, let entry = selected, let lot = entry.lot else { return .none }
                 let session = session
                 return .perform { services in

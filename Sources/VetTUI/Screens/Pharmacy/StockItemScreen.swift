@@ -87,9 +87,7 @@ public struct StockItemScreen: KeyBound {
         }
         switch event {
         case .key(let key):
-            if var modal = confirm {
-                let outcome = modal.update(key)
-                confirm = outcome == .pending ? modal : nil
+            if let outcome = confirm.decide(key) {
                 guard outcome == .confirmed, let lot = selectedLot else { return .none }
                 let session = session, itemID = itemID
                 return .perform { services in

@@ -102,9 +102,7 @@ public struct StocktakeScreen: KeyBound {
         if load.receive(event) != nil { return .none }
         switch event {
         case .key(let key):
-            if var modal = confirm {
-                let outcome = modal.update(key)
-                confirm = outcome == .pending ? modal : nil
+            if let outcome = confirm.decide(key) {
                 guard outcome == .confirmed, let open else { return .none }
                 let session = session
                 return .perform { services in Approved(count: try services.store.approveStocktake(stocktakeID: open.id, by: session).count) }

@@ -150,9 +150,7 @@ public struct ShipTransferScreen: KeyBound {
     public mutating func update(_ event: Event, _ context: ScreenContext) -> Command {
         switch event {
         case .key(let key):
-            if var modal = confirm {
-                let outcome = modal.update(key)
-                confirm = outcome == .pending ? modal : nil
+            if let outcome = confirm.decide(key) {
                 guard outcome == .confirmed, let target else { return .none }
                 let session = session, id = transferID, requestID = requestID
                 let stockLines = lines.map { StockLine(itemID: $0.item.id, quantity: $0.quantity) }
@@ -273,9 +271,7 @@ public struct ReceiveTransferScreen: KeyBound {
     public mutating func update(_ event: Event, _ context: ScreenContext) -> Command {
         switch event {
         case .key(let key):
-            if var modal = confirm {
-                let outcome = modal.update(key)
-                confirm = outcome == .pending ? modal : nil
+            if let outcome = confirm.decide(key) {
                 guard outcome == .confirmed else { return .none }
                 let lines = transfer.lines.enumerated().map { i, line in
                     StockLine(itemID: line.item.id, lotCode: line.lotCode, expiry: line.expiry, quantity: quantity(received[i].text) ?? line.shipped)

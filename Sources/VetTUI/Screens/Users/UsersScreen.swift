@@ -47,9 +47,7 @@ public struct UsersScreen: KeyBound {
         case .dataChanged:
             return load.start()
         case .key(let key):
-            if var modal = confirm {
-                let outcome = modal.update(key)
-                confirm = outcome == .pending ? modal : nil
+            if let outcome = confirm.decide(key) {
                 guard outcome == .confirmed, let session = context.session, users.indices.contains(table.selected) else { return .none }
                 let user = users[table.selected]
                 return .perform { services in
