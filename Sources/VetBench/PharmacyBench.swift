@@ -69,7 +69,7 @@ enum PharmacyBench {
         var summed: Int64 = 0
         try store.read { db in
             let statement = try db.makeStatement(sql: "SELECT sum(quantity) FROM stock_movements WHERE sede_id = ? AND item_id = ?")
-            for _ in 0..<20 { balanceBase.append(try Stats.timeMs { summed = try Int64.fetchOne(statement, arguments: [sede.id, busy]) ?? 0 }) }
+            for _ in 0..<5 { balanceBase.append(try Stats.timeMs { summed = try Int64.fetchOne(statement, arguments: [sede.id, busy]) ?? 0 }) }
         }
         guard held == summed else { throw BenchFailure(description: "el saldo en caché (\(held)) no es la suma de los movimientos (\(summed))") }
 
@@ -83,7 +83,7 @@ enum PharmacyBench {
             let statement = try db.makeStatement(sql: """
                 SELECT lot_code, expiry, sum(quantity) FROM stock_movements WHERE sede_id = ? AND item_id = ? GROUP BY lot_code, expiry
                 """)
-            for _ in 0..<20 { fefoBase.append(try Stats.timeMs { _ = try Row.fetchAll(statement, arguments: [sede.id, busy]) }) }
+            for _ in 0..<5 { fefoBase.append(try Stats.timeMs { _ = try Row.fetchAll(statement, arguments: [sede.id, busy]) }) }
         }
         try store.close()
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
