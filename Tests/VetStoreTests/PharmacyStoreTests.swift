@@ -188,6 +188,10 @@ struct PharmacyFixture {
         try f.receive(f.amoxiTab, lot: "C1", days: 100, 20)
         let lot = LotChoice(lotCode: "C1", expiry: f.today.adding(days: 100))
         let take = try f.store.startStocktake(category: "Antibióticos", by: f.pharmacy)
+        let outside = #expect(throws: StoreError.self) {
+            try f.store.recordCount(stocktakeID: take.id, line: StockLine(itemID: f.gauze.id, quantity: 3), by: f.pharmacy)
+        }
+        #expect(outside?.message.contains("no es de la categoría") == true)
         // Counted 18 (two tablets missing), then 5 more leave while the count goes on.
         try f.store.recordCount(stocktakeID: take.id, line: StockLine(itemID: f.amoxiTab.id, lotCode: "C1", expiry: lot.expiry, quantity: 18), by: f.pharmacy)
         let owner = try f.p.owner(), pet = try f.p.pet("Max", owner: owner)

@@ -81,6 +81,7 @@ import VetTestSupport
         #expect(try warehouse.store.onHand(itemID: melox.id, sedeID: warehouseID) == 280)
         #expect(try warehouse.store.replenishmentRequests(to: warehouseID, openOnly: true).isEmpty)
         try warehouse.sync()
+        #expect(try warehouse.store.transfers(sedeID: warehouseID, pendingOnly: true).map(\.id) == [shipped.id])
 
         // The central goes down between shipping and receiving: the clinic cannot see the transfer yet.
         central.stop()

@@ -62,11 +62,15 @@ extension SedeStore {
             throw StoreError.invalid("Lo contado es un número entero entre 0 y \(StockRules.maxQuantity)")
         }
         try write(user: session.userID) { db in
-            guard let state = try String.fetchOne(db, sql: "SELECT state FROM stocktakes WHERE id = ? AND sede_id = ?", arguments: [stocktakeID, session.sede.id]) else {
+            guard let take = try Row.fetchOne(db, sql: "SELECT state, category FROM stocktakes WHERE id = ? AND sede_id = ?",
+                                              arguments: [stocktakeID, session.sede.id]) else {
                 throw StoreError.notFound("El inventario no existe")
             }
-            guard state == "abierto" else { throw StoreError.conflict("El inventario ya está cerrado") }
+            guard take["state"] as String == "abierto" else { throw StoreError.conflict("El inventario ya está cerrado") }
             let item = try Self.product(line.itemID, db)
+            if let category: String = take["category"], item.category != category {
+                throw StoreError.invalid("\(item.name) no es de la categoría de este inventario (\(category))")
+            }
             let lotCode = item.tracksLots ? try Self.countedLot(line.lotCode, item) : ""
             let expiry = item.tracksLots ? line.expiry : nil
             let system = try Int64.fetchOne(db, sql: """
