@@ -15,7 +15,8 @@ extension SQLiteCentralStorage {
     }
 
     /// Folds `changes` (just appended to the log, in cseq order) into the read model, in the
-    /// caller's transaction: one point read per row touched, then multi-row upserts.
+    /// caller's transaction: the rows touched are read per table in chunks, then written back with
+    /// multi-row upserts.
     static func updateReadModel(_ db: Database, _ changes: [FoldChange]) throws {
         guard !changes.isEmpty else { return }
         var states: [String: ReadModel.State] = [:]
@@ -43,16 +44,19 @@ extension SQLiteCentralStorage {
         try writeStates(db, touched.compactMap { states[$0] })
     }
 
+    static func upsertSQL(rows: Int) -> String {
+        """
+        INSERT INTO current_rows (\(readModelColumns))
+        VALUES \(repeatElement("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ","))
+        ON CONFLICT (tbl, row_id) DO UPDATE SET cols = excluded.cols, hlc = excluded.hlc, origin = excluded.origin,
+            versions = excluded.versions, deleted = excluded.deleted, data_class = excluded.data_class,
+            owner_sede = excluded.owner_sede, cseq = excluded.cseq
+        """
+    }
+    /// The upsert of a full chunk, the common case, written once (not per chunk).
+    static let upsertChunkSQL = upsertSQL(rows: appendChunk)
+
     static func writeStates(_ db: Database, _ states: [ReadModel.State]) throws {
-        func upsert(rows: Int) throws -> Statement {
-            try db.cachedStatement(sql: """
-                INSERT INTO current_rows (\(readModelColumns))
-                VALUES \(repeatElement("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ","))
-                ON CONFLICT (tbl, row_id) DO UPDATE SET cols = excluded.cols, hlc = excluded.hlc, origin = excluded.origin,
-                    versions = excluded.versions, deleted = excluded.deleted, data_class = excluded.data_class,
-                    owner_sede = excluded.owner_sede, cseq = excluded.cseq
-                """)
-        }
         var start = 0
         while start < states.count {
             let chunk = states[start..<min(start + appendChunk, states.count)]
@@ -61,7 +65,8 @@ extension SQLiteCentralStorage {
             for s in chunk {
                 values += [s.tbl, s.rowID, s.storedCols, s.hlc, s.origin, s.storedVersions, s.deleted, s.dataClass.rawValue, s.ownerSede, s.cseq]
             }
-            try upsert(rows: chunk.count).execute(arguments: StatementArguments(values))
+            let sql = chunk.count == appendChunk ? upsertChunkSQL : upsertSQL(rows: chunk.count)
+            try db.cachedStatement(sql: sql).execute(arguments: StatementArguments(values))
             start += chunk.count
         }
     }

@@ -126,19 +126,22 @@ public final class SQLiteCentralStorage: CentralStorage {
     /// Rows per multi-row INSERT into the log.
     static let appendChunk = 64
 
+    static func appendSQL(rows: Int) -> String {
+        """
+        INSERT INTO changes (cseq, origin, origin_epoch, origin_seq, tx_id, hlc, tbl, row_id, op, cols, user_id, data_class, owner_sede, addressed_to, received_at, prev)
+        VALUES \(repeatElement("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ","))
+        """
+    }
+    /// The log's inserts, written once (not per push).
+    static let appendChunkSQL = appendSQL(rows: appendChunk), appendOneSQL = appendSQL(rows: 1)
+
     /// Appends to the log with the next gapless cseqs. Central's own changes share one tx_id.
     static func append(_ db: Database, _ changes: [LoggedChange], nowText: String) throws {
         guard !changes.isEmpty else { return }
         var last = try Int64.fetchOne(db, sql: "SELECT last_cseq FROM central_state WHERE id = 1") ?? 0
         let centralTx = last + 1
         let folded = ReadModel.foldChanges(changes, firstCseq: last + 1)
-        func insert(rows: Int) throws -> Statement {
-            try db.cachedStatement(sql: """
-                INSERT INTO changes (cseq, origin, origin_epoch, origin_seq, tx_id, hlc, tbl, row_id, op, cols, user_id, data_class, owner_sede, addressed_to, received_at, prev)
-                VALUES \(repeatElement("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ","))
-                """)
-        }
-        let full = try insert(rows: appendChunk), single = try insert(rows: 1)
+        let full = try db.cachedStatement(sql: appendChunkSQL), single = try db.cachedStatement(sql: appendOneSQL)
         let columns = 16
         var start = 0
         while start < changes.count {
