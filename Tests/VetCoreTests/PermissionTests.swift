@@ -20,10 +20,14 @@ import Testing
             .viewStock: Set(Role.allCases), .manageStock: [.farmacia, .supervisor],
             .dispense: [.veterinario, .farmacia, .supervisor], .approveStocktake: [.supervisor],
             .witnessControlled: [.veterinario, .farmacia, .supervisor],
+            // Issue 13: vets, reception and farmacia add charges; reception and supervisor charge and
+            // open the drawer; only a supervisor authorises discounts over the limit, voids, returns and credit.
+            .addCharges: [.recepcionista, .veterinario, .farmacia, .supervisor], .editCharges: [.recepcionista, .supervisor],
+            .charge: [.recepcionista, .supervisor], .openCashDrawer: [.recepcionista, .supervisor], .authorizeCheckout: [.supervisor],
         ]
         #expect(Set(expected.keys) == Set(Permission.allCases))
         for permission in Permission.allCases { #expect(permission.roles == expected[permission], "\(permission)") }
-        #expect(Role.farmacia.permissions == [.searchPatients, .lockTerminal, .viewStock, .manageStock, .dispense, .witnessControlled])
+        #expect(Role.farmacia.permissions == [.searchPatients, .lockTerminal, .viewStock, .manageStock, .dispense, .witnessControlled, .addCharges])
     }
 
     @Test func aSessionMayWhatAnyOfItsRolesMay() {

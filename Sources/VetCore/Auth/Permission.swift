@@ -48,6 +48,16 @@ public enum Permission: String, CaseIterable, Sendable {
     case approveStocktake = "approve_stocktake"
     /// Witness, with one's clave, an adjustment or write-off of a controlled drug.
     case witnessControlled = "witness_controlled"
+    /// Add services and products used to a consultation or an appointment (pending charges).
+    case addCharges = "add_charges"
+    /// Change quantities of and remove pending charges before payment.
+    case editCharges = "edit_charges"
+    /// Charge owners: sales and payments at the till.
+    case charge
+    /// Open a cash drawer with its float.
+    case openCashDrawer = "open_cash_drawer"
+    /// Authorise with one's clave: discounts over a role's limit, voids, returns and balances left owing.
+    case authorizeCheckout = "authorize_checkout"
 
     /// The table: the roles that grant this permission.
     public var roles: Set<Role> {
@@ -75,6 +85,11 @@ public enum Permission: String, CaseIterable, Sendable {
         case .dispense: [.veterinario, .farmacia, .supervisor]
         case .approveStocktake: [.supervisor]
         case .witnessControlled: [.veterinario, .farmacia, .supervisor]
+        case .addCharges: [.recepcionista, .veterinario, .farmacia, .supervisor]
+        case .editCharges: [.recepcionista, .supervisor]
+        case .charge: [.recepcionista, .supervisor]
+        case .openCashDrawer: [.recepcionista, .supervisor]
+        case .authorizeCheckout: [.supervisor]
         }
     }
 }

@@ -20,7 +20,7 @@ public enum IGV {
     }
 
     /// Integer division rounding halves away from zero.
-    static func divideRoundingHalfUp(_ numerator: Int64, by denominator: Int64) -> Int64 {
+    public static func divideRoundingHalfUp(_ numerator: Int64, by denominator: Int64) -> Int64 {
         let q = numerator / denominator
         let r = numerator % denominator
         if r.magnitude * 2 >= denominator.magnitude {

@@ -115,6 +115,10 @@ extension SedeStore {
                 INSERT INTO dispensations (id, prescription_id, prescription_item_id, item_id, quantity, pet_id, sede_id, user_id, at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [act.id, prescriptionID, prescriptionItemID, item.id, quantity, petID, act.sedeID, act.userID, act.at])
+            // What is dispensed is charged to the owner at the till (its stock leaves here, not at the sale).
+            if let ownerID: String = line["owner_id"] {
+                try Self.addDispenseCharge(dispensationID: act.id, itemID: item.id, quantity: quantity, petID: petID, ownerID: ownerID, act: act, db)
+            }
             return try Self.takeStock(act, item: item, quantity: quantity, kind: .dispensacion, lot: lot, docType: "receta", docRef: prescriptionID,
                                       pet: petID, owner: line["owner_id"], today: today, newID: newID, db)
         }

@@ -93,6 +93,14 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case recordLocked = "record_locked"
         /// The lot has expired: it is never sold, dispensed or shipped, only written off.
         case expiredLot = "expired_lot"
+        /// Another sale already took these pending charges.
+        case chargesTaken = "charges_taken"
+        /// The operation number (Yape, Plin, transfer) was already used for another payment.
+        case duplicateOperation = "duplicate_operation"
+        /// A cash payment needs an open cash drawer session.
+        case noCashSession = "no_cash_session"
+        /// A supervisor's clave is needed (a discount over the limit, a void, a return, a balance left owing).
+        case needsSupervisor = "needs_supervisor"
     }
 
     public var code: Code {
