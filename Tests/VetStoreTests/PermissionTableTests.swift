@@ -64,7 +64,43 @@ import VetTestSupport
         return id
     }
 
+    /// A product with a network price and stock, sold in one sale by the supervisor (paid by Yape).
+    static func pricedProduct(_ a: AgendaFixture) throws -> String {
+        let id = try product(a), store = a.f.store
+        try store.applyingRemote { db in
+            try db.execute(sql: "INSERT INTO catalog_prices (id, item_id, sede_id, price, effective_from, created_at) VALUES (?, ?, NULL, 500, '2020-01-01', ?)",
+                           arguments: [store.newID(), id, store.nowText])
+        }
+        return id
+    }
+
     static let operations: [Operation] = [
+        Operation(name: "addCharge", needs: [.addCharges]) { a, actor in
+            _ = try a.f.store.addCharge(id: a.f.store.newID(), itemID: try pricedProduct(a), quantity: 1, petID: a.max.id, by: actor)
+        },
+        Operation(name: "setChargeQuantity", needs: [.editCharges]) { a, actor in
+            let charge = try a.f.store.addCharge(id: a.f.store.newID(), itemID: try pricedProduct(a), quantity: 1, petID: a.max.id, by: a.f.supervisor)
+            try a.f.store.setChargeQuantity(chargeID: charge.id, quantity: 2, by: actor)
+        },
+        Operation(name: "createSale", needs: [.charge]) { a, actor in
+            _ = try a.f.store.createSale(SaleDraft(id: a.f.store.newID(), lines: [.init(itemID: try pricedProduct(a), quantity: 1)]), by: actor)
+        },
+        Operation(name: "openCashSession", needs: [.openCashDrawer]) { a, actor in
+            try a.f.store.openCashSession(id: a.f.store.newID(), drawer: "Caja " + actor.username, counts: [1_000: 1], by: actor)
+        },
+        Operation(name: "void a sale without a clave", needs: [.charge, .authorizeCheckout]) { a, actor in
+            let store = a.f.store
+            let sale = try store.checkout(SaleDraft(id: store.newID(), lines: [.init(itemID: try pricedProduct(a), quantity: 1)]),
+                                          payments: [PaymentDraft(id: store.newID(), method: .yape, amount: Money(centimos: 500), operationNumber: String(Int64.random(in: 1...999_999_999)))],
+                                          by: a.f.supervisor)
+            // Without the permission the store asks for a supervisor's clave: that is its refusal.
+            do {
+                try store.reverseSale(ReversalDraft(id: store.newID(), saleID: sale.sale.id, reason: "Error de cobro", refundID: store.newID(),
+                                                    refundMethod: .yape), by: actor)
+            } catch let error as StoreError where error.code == .needsSupervisor {
+                throw StoreError.forbidden(error.message)
+            }
+        },
         Operation(name: "addRoom", needs: [.configureRooms]) { a, actor in
             _ = try a.f.store.addRoom(name: "Sala nueva", kind: "consultorio", by: actor)
         },
