@@ -53,6 +53,7 @@ public enum BenchSuite {
         PatientSearchBench.keystroke,
         SyncBench.ingest,
         PharmacyBench.reads,
+        CheckoutBench.till,
         WriteContentionBench.contention,
     ]
 

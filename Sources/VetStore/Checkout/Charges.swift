@@ -175,3 +175,26 @@ extension SedeStore {
         }
     }
 }
+
+/// What the till needs of an item scanned or typed into the cart, read at once.
+public struct SaleItem: Sendable, Equatable {
+    public var item: CatalogItem
+    /// The price in force at the sede today; nil when it has none (it cannot be sold yet).
+    public var price: Money?
+    /// What the sede holds (products only; nil for services).
+    public var onHand: Int64?
+}
+
+extension SedeStore {
+    /// The item named by a barcode or SKU, with its price in force and stock: a scanner's Enter at the till.
+    public func saleItem(code: String, sedeID: String) throws -> SaleItem? {
+        let text = code.trimmingCharacters(in: .whitespaces)
+        guard !text.isEmpty, text.count <= 64 else { return nil }
+        let today = self.today
+        return try read { db in
+            guard let item = try Self.catalogItem(code: text, db) else { return nil }
+            return SaleItem(item: item, price: try Self.price(itemID: item.id, sedeID: sedeID, on: today, db),
+                            onHand: item.isProduct ? try Self.onHand(itemID: item.id, sedeID: sedeID, db) : nil)
+        }
+    }
+}
