@@ -184,6 +184,7 @@ CREATE TABLE plan_instalments (
     UNIQUE (credit_id, n)
 );
 CREATE INDEX plan_instalments_owner ON plan_instalments(owner_id, due_date);
+CREATE INDEX plan_instalments_sale ON plan_instalments(sale_id);
 
 -- A cash drawer's session: opened by a cashier with a float counted by denomination
 -- (`denominations` is a JSON object: céntimos of the denomination → count). Closing is a later

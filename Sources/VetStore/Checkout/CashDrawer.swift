@@ -98,3 +98,41 @@ extension SedeStore {
             """, arguments: [id, sedeID, session, act, kind, amount, sale, payment, userID, at])
     }
 }
+
+/// A terminal's till: the drawer it charges into and its receipt printer, from the environment
+/// (`VETDESK_CAJA`, `VETDESK_PRINTER` as `file:/ruta`, `device:/dev/usb/lp0` or `tcp:host:9100`, and
+/// `VETDESK_PRINTER_COLUMNS`, 42 or 48).
+public struct TillConfig: Sendable, Equatable {
+    public var drawer: String
+    public var printer: String?
+    public var columns: Int
+
+    public init(drawer: String = SedeStore.defaultDrawer, printer: String? = nil, columns: Int = 42) {
+        self.drawer = drawer; self.printer = printer; self.columns = columns
+    }
+
+    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> TillConfig {
+        let drawer = environment["VETDESK_CAJA"].map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : String($0.prefix(40)) }
+        let printer = environment["VETDESK_PRINTER"].flatMap { $0.isEmpty ? nil : $0 }
+        let columns = environment["VETDESK_PRINTER_COLUMNS"] == "48" ? 48 : 42
+        return TillConfig(drawer: drawer ?? SedeStore.defaultDrawer, printer: printer, columns: columns)
+    }
+}
+
+extension SedeStore {
+    /// Sales of the sede of the last `days` days that still owe something and are not on credit
+    /// (abierta, or waiting for a PagoEfectivo CIP), newest first: the till's «ventas por cobrar».
+    public func openSales(sedeID: String, days: Int = 30) throws -> [SaleSummary] {
+        let from = AgendaTime.iso(AgendaTime.instant(today.adding(days: -days), minute: 0))
+        return try read { db in
+            let ids = try String.fetchAll(db, sql: """
+                SELECT s.id FROM sales s WHERE s.sede_id = ? AND s.kind = 'venta' AND s.at >= ?
+                  AND NOT EXISTS (SELECT 1 FROM sale_credits c WHERE c.sale_id = s.id)
+                  AND NOT EXISTS (SELECT 1 FROM sales r WHERE r.reverses_sale_id = s.id AND r.kind = 'anulacion')
+                  AND s.total > coalesce((SELECT sum(p.amount + p.rounding) FROM payments p WHERE p.sale_id = s.id AND p.method <> 'pagoefectivo'), 0)
+                ORDER BY s.at DESC LIMIT 200
+                """, arguments: [sedeID, from])
+            return try ids.compactMap { try Self.saleSummary(id: $0, db) }.filter { $0.state == .abierta || $0.state == .pendienteDePago }
+        }
+    }
+}

@@ -133,7 +133,7 @@ extension SedeStore {
             guard done.saleId == saleID else { throw StoreError.conflict("Ese pago ya se registró para otra venta") }
             return done
         }
-        guard let summary = try saleSummary(id: saleID, db) else { throw StoreError.notFound("La venta no existe") }
+        guard let summary = try saleStanding(id: saleID, withPlan: draft.instalmentID != nil, db) else { throw StoreError.notFound("La venta no existe") }
         guard summary.sale.kind == Sale.Kind.venta.rawValue else { throw StoreError.invalid("Solo se cobran ventas") }
         guard summary.state != .anulada else { throw StoreError.conflict("La venta \(saleNumberText(summary.sale.number)) está anulada") }
         var due = summary.payable

@@ -324,13 +324,20 @@ extension SedeStore {
     }
 
     static func saleSummary(id: String, _ db: Database) throws -> SaleSummary? {
-        guard let sale = try Sale.fetchOne(db, key: id) else { return nil }
-        let lines = try SaleLine.filter(sql: "sale_id = ?", arguments: [id]).order(sql: "line_no").fetchAll(db)
-        let payments = try Payment.filter(sql: "sale_id = ?", arguments: [id]).order(sql: "at, id").fetchAll(db)
+        try saleStanding(id: id, withLines: true, withPlan: true, db)
+    }
+
+    /// The sale's summary; its lines, credit and instalments only when asked (a payment needs the
+    /// plan only for an instalment).
+    static func saleStanding(id: String, withLines: Bool = false, withPlan: Bool, _ db: Database) throws -> SaleSummary? {
+        guard let sale = try Sale.fetchOne(db.cachedStatement(sql: "SELECT * FROM sales WHERE id = ?"), arguments: [id]) else { return nil }
+        let lines = withLines ? try SaleLine.fetchAll(db.cachedStatement(sql: "SELECT * FROM sale_lines WHERE sale_id = ? ORDER BY line_no"), arguments: [id]) : []
+        let payments = try Payment.fetchAll(db.cachedStatement(sql: "SELECT * FROM payments WHERE sale_id = ? ORDER BY at, id"), arguments: [id])
         let money = try paymentStanding(saleID: id, db)
-        let reversals = try Sale.filter(sql: "reverses_sale_id = ?", arguments: [id]).order(sql: "at, id").fetchAll(db)
-        let credit = try SaleCredit.filter(sql: "sale_id = ?", arguments: [id]).fetchOne(db)
-        let instalments = try PlanInstalment.filter(sql: "sale_id = ?", arguments: [id]).order(sql: "n").fetchAll(db)
+        let reversals = try Sale.fetchAll(db.cachedStatement(sql: "SELECT * FROM sales WHERE reverses_sale_id = ? ORDER BY at, id"), arguments: [id])
+        let credit = try SaleCredit.fetchOne(db.cachedStatement(sql: "SELECT * FROM sale_credits WHERE sale_id = ?"), arguments: [id])
+        let instalments = withPlan && credit != nil
+            ? try PlanInstalment.fetchAll(db.cachedStatement(sql: "SELECT * FROM plan_instalments WHERE sale_id = ? ORDER BY n"), arguments: [id]) : []
         let reversed = reversals.reduce(Int64(0)) { $0 + $1.total }
         let balance = Money(centimos: max(0, sale.total + reversed - money.paid.centimos - money.rounding.centimos))
         let state: SaleState
@@ -347,9 +354,9 @@ extension SedeStore {
         } else {
             state = .abierta
         }
-        let names = try Row.fetchOne(db, sql: """
+        let names = try Row.fetchOne(db.cachedStatement(sql: """
             SELECT (SELECT code FROM sedes WHERE id = ?) AS sede, (SELECT full_name FROM users WHERE id = ?) AS cashier
-            """, arguments: [sale.sedeId, sale.userId])
+            """), arguments: [sale.sedeId, sale.userId])
         return SaleSummary(sale: sale, lines: lines, payments: payments, paid: money.paid, rounding: money.rounding,
                            pendingPagoEfectivo: money.pendingPagoEfectivo, balance: balance, credit: credit, instalments: instalments,
                            reversals: reversals, state: state, sedeCode: names?["sede"] ?? "?", cashierName: names?["cashier"] ?? "?")

@@ -31,6 +31,25 @@ public struct StockMovement: Codable, Hashable, Sendable, FetchableRecord, Persi
     public var expiryDate: CivilDate? { CivilDate(iso: expiry) }
 }
 
+extension StockMovement {
+    // Columns by hand: every sale and dispense writes movements, and Codable with a key strategy is slow.
+    public init(row: Row) throws {
+        id = row["id"]; sedeId = row["sede_id"]; actId = row["act_id"]; itemId = row["item_id"]; lotCode = row["lot_code"]
+        expiry = row["expiry"]; quantity = row["quantity"]; kind = StockMovementKind.parse(row["kind"]); reason = row["reason"]
+        docType = row["doc_type"]; docRef = row["doc_ref"]; toSedeId = row["to_sede_id"]; transferId = row["transfer_id"]
+        petId = row["pet_id"]; ownerId = row["owner_id"]; witnessUserId = row["witness_user_id"]; note = row["note"]
+        userId = row["user_id"]; at = row["at"]
+    }
+
+    public func encode(to container: inout PersistenceContainer) throws {
+        container["id"] = id; container["sede_id"] = sedeId; container["act_id"] = actId; container["item_id"] = itemId
+        container["lot_code"] = lotCode; container["expiry"] = expiry; container["quantity"] = quantity; container["kind"] = kind.rawValue
+        container["reason"] = reason; container["doc_type"] = docType; container["doc_ref"] = docRef; container["to_sede_id"] = toSedeId
+        container["transfer_id"] = transferId; container["pet_id"] = petId; container["owner_id"] = ownerId
+        container["witness_user_id"] = witnessUserId; container["note"] = note; container["user_id"] = userId; container["at"] = at
+    }
+}
+
 /// A quantity of one item, optionally of one lot, in an act (a receipt line, a transfer line, a count).
 public struct StockLine: Sendable, Equatable {
     public var itemID: String

@@ -66,9 +66,12 @@ public indirect enum Command {
 public struct AppServices: Sendable {
     public var store: SedeStore
     public var auth: Authenticator
-    public init(store: SedeStore) {
+    /// This terminal's drawer and receipt printer.
+    public var till: TillConfig
+    public init(store: SedeStore, till: TillConfig = .fromEnvironment()) {
         self.store = store
         self.auth = Authenticator(store: store)
+        self.till = till
     }
 }
 
