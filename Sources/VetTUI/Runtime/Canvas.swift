@@ -1,3 +1,5 @@
+import VetCore
+
 /// An off-screen grid of terminal cells. Screens draw into it; the driver copies it to the
 /// terminal, and tests read it as text. Width is counted in cells: `ñ` takes one, `漢` two.
 public struct Canvas: Equatable, Sendable {
@@ -96,18 +98,11 @@ public struct Canvas: Equatable, Sendable {
     public var text: String { lines.joined(separator: "\n") }
 }
 
-/// Terminal cell widths of characters, independent of the process locale.
+/// Terminal cell widths of characters (measured by VetCore's `TextCells`), and text fitted to them.
 public enum CellWidth {
-    public static func of(_ ch: Character) -> Int {
-        guard let scalar = ch.unicodeScalars.first else { return 0 }
-        let v = scalar.value
-        if v < 0x20 || (v >= 0x7F && v < 0xA0) { return ch == "\t" ? 1 : 0 }
-        if scalar.properties.generalCategory == .nonspacingMark || scalar.properties.generalCategory == .enclosingMark { return 0 }
-        if isWide(v) { return 2 }
-        return 1
-    }
+    public static func of(_ ch: Character) -> Int { TextCells.width(of: ch) }
 
-    public static func of(_ text: String) -> Int { text.reduce(0) { $0 + of($1) } }
+    public static func of(_ text: String) -> Int { TextCells.width(of: text) }
 
     /// `text` cut to at most `width` cells, ending in `…` when cut.
     public static func fit(_ text: String, to width: Int) -> String {
@@ -128,12 +123,5 @@ public enum CellWidth {
     public static func pad(_ text: String, to width: Int) -> String {
         let fitted = fit(text, to: width)
         return fitted + String(repeating: " ", count: max(0, width - of(fitted)))
-    }
-
-    static func isWide(_ v: UInt32) -> Bool {
-        (v >= 0x1100 && v <= 0x115F) || (v >= 0x2E80 && v <= 0xA4CF && v != 0x303F) || (v >= 0xAC00 && v <= 0xD7A3)
-            || (v >= 0xF900 && v <= 0xFAFF) || (v >= 0xFE30 && v <= 0xFE4F) || (v >= 0xFF00 && v <= 0xFF60)
-            || (v >= 0xFFE0 && v <= 0xFFE6) || (v >= 0x1F300 && v <= 0x1F64F) || (v >= 0x1F900 && v <= 0x1F9FF)
-            || (v >= 0x20000 && v <= 0x3FFFD)
     }
 }
