@@ -12,6 +12,10 @@ public enum SettingKey: String, Sendable {
     case sedeUbigeo = "sede_ubigeo"
     /// Days before a lot's expiry at which the pharmacy is alerted, comma-separated (default 90,60,30).
     case expiryAlertDays = "expiry_alert_days"
+    /// The business the receipts are issued by: trade name, legal name (razón social) and RUC.
+    case businessTradeName = "business_trade_name"
+    case businessLegalName = "business_legal_name"
+    case businessRUC = "business_ruc"
 }
 
 extension SedeStore {

@@ -26,7 +26,8 @@ public struct Job: @unchecked Sendable {
         do {
             result = try work(services)
         } catch {
-            result = PerformFailure(message: Job.describe(error, services))
+            result = PerformFailure(message: Job.describe(error, services),
+                                    code: StoreError.describing(error, path: services.store.path)?.code.rawValue)
         }
         return JobOutcome(job: self, result: result)
     }

@@ -78,6 +78,9 @@ public struct AppServices: Sendable {
 /// A failed `perform`: the error's Spanish message, delivered as the screen's message.
 public struct PerformFailure {
     public var message: String
+    /// The store's stable code (`StoreError.Code`), when the error was the store's.
+    public var code: String?
+    public init(message: String, code: String? = nil) { self.message = message; self.code = code }
 }
 
 /// The outcome of an audit write that succeeded.

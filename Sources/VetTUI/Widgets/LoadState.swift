@@ -36,6 +36,14 @@ public struct LoadState<Value> {
         return firstLoad()
     }
 
+    /// Takes data the screen already has (a write that answered with it): loaded, and any load
+    /// started before is ignored when it answers.
+    public mutating func set(_ loaded: Value) {
+        generation += 1
+        value = loaded
+        phase = .loaded
+    }
+
     /// Loads other data from now on (another week, another day) and starts loading it.
     public mutating func start(_ newWork: @escaping (AppServices) throws -> Value) -> Command {
         work = newWork

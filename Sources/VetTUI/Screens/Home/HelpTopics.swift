@@ -45,6 +45,18 @@ enum HelpTopics {
             ["El personal de la sede y sus roles. Un usuario bloqueado por claves fallidas aparece «Bloqueado»; un supervisor lo desbloquea con D, aun sin conexión con la central."]
         case is SyncScreen:
             ["Lo que la central rechazó y los conflictos de edición entre sedes, para que un supervisor los revise. El estado del enlace está siempre en la barra inferior."]
+        case is TillScreen:
+            ["Los propietarios con cargos pendientes de hoy (● su mascota fue atendida hoy) y, debajo, las ventas que aún deben algo. Enter abre el cobro.",
+             "Para cobrar en efectivo la caja de esta terminal debe estar abierta: O la abre con su fondo contado por denominación. V muestra las ventas del día para reimprimir, anular o devolver."]
+        case is CartScreen:
+            ["Los cargos de todas las mascotas del propietario, al precio vigente. + y - cambian la cantidad, X quita una línea, A agrega por código de barras o SKU y D aplica un descuento (10% o 5.00).",
+             "Un descuento mayor al de su rol pide la clave de un supervisor al cobrar. C cobra: la venta se registra una sola vez aunque pulse C de nuevo."]
+        case is PaymentScreen:
+            ["Elija el medio en el primer campo (← → o su inicial): efectivo, tarjeta (datos del voucher del POS), Yape o Plin (número de operación), PagoEfectivo (genera un CIP) o transferencia.",
+             "En efectivo escriba lo recibido: se muestra el vuelto. Una venta pagada toda en efectivo se redondea a S/ 0.10 a favor del cliente. Siempre se ve lo que falta pagar.",
+             "Para pagar en partes, cambie el monto y cobre; luego el resto con otro medio. Ctrl+P deja el saldo en un plan de cuotas; Ctrl+K lo deja a cuenta con la clave de un supervisor."]
+        case is SalesTodayScreen:
+            ["Las ventas de hoy. I reimprime el comprobante. A anula la venta y D devuelve unidades: ambas piden el motivo y la clave de un supervisor, reponen el stock y devuelven el dinero por el medio elegido."]
         default:
             []
         }
