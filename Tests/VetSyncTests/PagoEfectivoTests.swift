@@ -54,6 +54,15 @@ struct PagoEfectivoTests {
         let lim = try TestSede.linked("LIM01", to: central)
         try sandbox.configure(lim)
 
+        // A voided sale's PagoEfectivo payment is never asked for.
+        let voided = try Self.sell(lim, total: 700)
+        try lim.store.write(user: nil) { db in
+            try db.execute(sql: """
+                INSERT INTO sales (id, sede_id, number, kind, reverses_sale_id, gravada, exonerada, inafecta, igv, discount, total, reason, user_id, at)
+                SELECT ?, sede_id, number + 1, 'anulacion', id, -gravada, 0, 0, -igv, 0, -total, 'Error de digitación', 'supervisor', at
+                FROM sales WHERE id = (SELECT sale_id FROM payments WHERE id = ?)
+                """, arguments: [lim.store.newID(), voided])
+        }
         let payment = try Self.sell(lim, total: 1050)
         #expect(try lim.store.pagoEfectivoState(paymentID: payment) == .waitingForCIP)
         let waiting = try lim.store.pendingCIPRequests()

@@ -36,7 +36,8 @@ public struct PendingCIPRequest: Sendable, Equatable {
 extension SedeStore {
     /// This sede's PagoEfectivo payments still waiting for their CIP (a `payments` row of method
     /// `pagoefectivo` and a positive amount, with no `pagoefectivo_cips` row), oldest first.
-    /// Other sedes' payments are theirs to ask for.
+    /// Other sedes' payments are theirs to ask for; a voided sale's are never asked for (the
+    /// customer must not be able to pay it).
     public func pendingCIPRequests(limit: Int = 100) throws -> [PendingCIPRequest] {
         let sedeID = try localSede().id
         return try read { db in
@@ -48,6 +49,7 @@ extension SedeStore {
                 LEFT JOIN owners o ON o.id = s.owner_id
                 WHERE p.method = 'pagoefectivo' AND p.sede_id = ? AND p.amount > 0
                   AND NOT EXISTS (SELECT 1 FROM pagoefectivo_cips c WHERE c.payment_id = p.id)
+                  AND NOT EXISTS (SELECT 1 FROM sales v WHERE v.reverses_sale_id = p.sale_id AND v.kind = 'anulacion')
                 ORDER BY p.at, p.id
                 LIMIT ?
                 """, arguments: [sedeID, max(1, limit)]).map { row in
