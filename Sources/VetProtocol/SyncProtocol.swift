@@ -1,8 +1,18 @@
 import Foundation
 
-/// Who may write the rows of a table (DESIGN.md §3).
+/// Who may write the rows of a table, and who receives them (DESIGN.md §3).
 public enum DataClass: String, Codable, Sendable, CaseIterable {
-    case shared, sede, central
+    /// Any sede writes; every sede receives (per-column last writer wins).
+    case shared
+    /// The sede its `sede_id` names writes; only that sede and the one it is addressed to receive.
+    case sede
+    /// Central writes; every sede receives.
+    case central
+    /// The sede its `sede_id` names writes (as `sede`); every sede receives.
+    case network
+
+    /// Whether one sede, named in the row's `sede_id`, owns the row and is its only writer.
+    public var isSedeOwned: Bool { self == .sede || self == .network }
 
     /// A table's name as both sides' lists spell it (lowercase). SQLite matches table names without
     /// regard to ASCII case, so `USERS` or `Sync_Config` name `users` and `sync_config`; other

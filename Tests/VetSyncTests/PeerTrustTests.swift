@@ -186,7 +186,7 @@ struct PeerTrustTests {
         // Every sede-owned table carries its owner, which both ends check.
         let ownerless = try store.read { db in
             try String.fetchAll(db, sql: """
-                SELECT s.name FROM synced_tables s WHERE s.data_class = 'sede'
+                SELECT s.name FROM synced_tables s WHERE s.data_class IN ('sede', 'network')
                 AND NOT EXISTS (SELECT 1 FROM pragma_table_info(s.name) c WHERE c.name = 'sede_id')
                 """)
         }

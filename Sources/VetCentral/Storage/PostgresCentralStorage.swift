@@ -252,6 +252,8 @@ public final class PostgresCentralStorage: CentralStorage {
                 }
             }
             var changes: [PullPage.Change] = []
+            // A sede's own changes never come back to it; `sede` rows go to their owner and addressee
+            // only; shared, central and `network` rows go to every sede.
             let rows = try await conn.query("""
                 SELECT cseq, origin, origin_epoch, tx_id, hlc, tbl, row_id, op, cols, data_class, prev FROM changes
                 WHERE cseq > \(after) AND cseq <= \(end)

@@ -181,6 +181,8 @@ public final class SQLiteCentralStorage: CentralStorage {
                     """, arguments: [end, tail["origin"] as String?, tail["origin_epoch"] as String?, tail["tx_id"] as Int64])
                 end = next.map { $0 - 1 } ?? last
             }
+            // A sede's own changes never come back to it; `sede` rows go to their owner and addressee
+            // only; shared, central and `network` rows go to every sede.
             let rows = try Row.fetchAll(db, sql: """
                 SELECT cseq, origin, origin_epoch, tx_id, hlc, tbl, row_id, op, cols, data_class, prev FROM changes
                 WHERE cseq > ? AND cseq <= ?

@@ -21,7 +21,7 @@ public struct LoggedChange: Sendable, Equatable {
     public var prevJSON: String? = nil
 }
 
-/// Who owns a sede-owned row, and to which other sede it is addressed, if any.
+/// Who owns a sede-owned row (class `sede` or `network`), and to which other sede it is addressed, if any.
 public struct RowOwner: Sendable, Equatable {
     public var owner: String
     public var addressedTo: String?
@@ -78,17 +78,18 @@ public enum PushPlanner {
         return classes[canonical].map { (canonical, $0) }
     }
 
-    /// The sede-owned rows the entries after `acked` touch, as (canonical table, row id): whose
-    /// owners the storage looks up before `plan`.
+    /// The sede-owned rows (class `sede` or `network`) the entries after `acked` touch, as
+    /// (canonical table, row id): whose owners the storage looks up before `plan`.
     public static func sedeOwnedRows(_ request: ReceivedPush, acked: Int64, classes: [String: DataClass]) -> [(tbl: String, rowID: String)] {
         request.entries.compactMap { entry in
-            guard entry.seq > acked, let table = classify(entry.tbl, classes), table.dataClass == .sede else { return nil }
+            guard entry.seq > acked, let table = classify(entry.tbl, classes), table.dataClass.isSedeOwned else { return nil }
             return (table.tbl, entry.rowID)
         }
     }
 
     /// Decides every entry after `acked`. `owners` holds the known owners of the sede-owned rows the
-    /// batch touches (key `tbl\u{1}row_id`).
+    /// batch touches (key `tbl\u{1}row_id`). `sede` and `network` rows take the same ownership
+    /// rules: only the sede their `sede_id` names writes them; they differ only in who pulls them.
     public static func plan(sede: String, request: ReceivedPush, acked: Int64, classes: [String: DataClass],
                             owners: [String: RowOwner], nowMs: Int64) -> PushPlan {
         var plan = PushPlan()
@@ -127,7 +128,7 @@ public enum PushPlanner {
             }
             var owner: String? = nil
             var addressed: String? = nil
-            if dataClass == .sede {
+            if dataClass.isSedeOwned {
                 let key = tbl + "\u{1}" + entry.rowID
                 let declared = entry.declaredSede
                 if let known = owners[key] {

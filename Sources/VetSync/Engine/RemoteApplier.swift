@@ -83,8 +83,9 @@ struct RemoteApplier {
     /// The change under its table's canonical name, if this sede may apply it (DESIGN.md §3): the
     /// table is in `synced_tables` (never a local-only one, whatever the letter case), the class
     /// central sent is the class this sede's list gives it, central rows come from central only,
-    /// and sede-owned rows come from the sede that owns them and are this sede's own or addressed
-    /// to it. Anything else throws the reason, to be kept in `sync_rejects`.
+    /// sede-owned rows (`sede` and `network`) come from the sede that owns them, and `sede` rows
+    /// are besides this sede's own or addressed to it (`network` rows are every sede's to see).
+    /// Anything else throws the reason, to be kept in `sync_rejects`.
     func admitted(_ pulled: PulledChange, synced: [String: (name: String, dataClass: DataClass)], localSede: String, db: Database) throws -> PulledChange {
         guard let table = synced[DataClass.canonicalTableName(pulled.tbl)] else {
             if try db.tableExists(pulled.tbl) {
@@ -106,7 +107,8 @@ struct RemoteApplier {
             guard change.origin == nil else {
                 throw ApplyProblem(code: "central_data", message: "Solo la central modifica \(table.name); el cambio viene de una sede")
             }
-        case .sede:
+        case .sede, .network:
+            // Written by its owner only: the sede the row names (and, if it is here, already named).
             let other = ApplyProblem(code: "other_sede", message: "La fila \(table.name) \(change.rowID) es de otra sede")
             guard let origin = change.origin else { throw other }
             let current = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM \(table.name.quotedDatabaseIdentifier) WHERE id = ?"),
@@ -115,6 +117,8 @@ struct RemoteApplier {
             if let current, current[ownerColumn] as String? != origin { throw other }
             if let declared = change.cols?[ownerColumn], declared != .text(origin) { throw other }
             if current == nil && change.cols?[ownerColumn] == nil && change.op != "D" { throw other }
+            guard table.dataClass == .sede else { break }
+            // A `sede` row reaches only its owner and the sede it is addressed to.
             let addressedHere: String? = current.flatMap { $0[addressColumn] }
             let addressed = change.cols?[addressColumn]?.text ?? addressedHere
             guard origin == localSede || addressed == localSede else { throw other }
