@@ -60,7 +60,8 @@ let package = Package(
         .target(name: "VetProtocol"),
         .target(
             name: "VetSync",
-            dependencies: ["VetCore", "VetStore", "VetProtocol", "CCurl", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["VetCore", "VetStore", "VetProtocol", "CCurl", .product(name: "GRDB", package: "GRDB.swift"),
+                           .product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(
             name: "VetCentral",

@@ -123,6 +123,27 @@ public struct JSONReader {
         try readNull() ? nil : try readInt64()
     }
 
+    /// A number exactly as written (`10.50`, `-3`, `1e2`), checked against JSON's grammar: for
+    /// amounts that must never pass through a `Double`.
+    public mutating func readNumberText() throws -> String {
+        skipSpace()
+        let start = offset
+        guard offset < bytes.count, bytes[offset] == UInt8(ascii: "-") || isDigit(bytes[offset]) else { throw fail("se esperaba un número") }
+        _ = try scanNumber()
+        return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<offset]), as: UTF8.self)
+    }
+
+    /// A string, or a number exactly as written (for a field a peer writes either way); nil for null.
+    public mutating func readTextOrNumber() throws -> String? {
+        skipSpace()
+        guard offset < bytes.count else { throw fail("falta un valor") }
+        switch bytes[offset] {
+        case UInt8(ascii: "\""): return try readString()
+        case UInt8(ascii: "n"): try literal("null"); return nil
+        default: return try readNumberText()
+        }
+    }
+
     public mutating func readBool() throws -> Bool {
         skipSpace()
         guard offset < bytes.count else { throw fail("se esperaba true o false") }

@@ -43,10 +43,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Puerto (0: uno libre).") var port = 8640
     @Option(help: "Tamaño máximo de un lote, en MiB.") var maxBodyMib = 16
     @Option(help: "Escribe aquí el puerto en uso al arrancar.") var portFile: String?
+    @Option(help: ArgumentHelp("Archivo con la clave secreta de PagoEfectivo, que firma sus notificaciones (legible solo por el usuario del servicio).",
+                               discussion: "También puede darse en la variable VETCENTRAL_PAGOEFECTIVO_SECRET. Sin ella, las notificaciones de PagoEfectivo se rechazan y no se registra nada."))
+    var pagoefectivoSecretFile: String?
 
     func run() async throws {
+        let secret = try await reporting { try PagoEfectivoSecret.load(file: pagoefectivoSecretFile) }
         let store = try await storage.open()
-        try await CentralServer.run(storage: store, options: .init(host: host, port: port, maxBodyBytes: maxBodyMib << 20, portFile: portFile))
+        try await CentralServer.run(storage: store, options: .init(host: host, port: port, maxBodyBytes: maxBodyMib << 20, portFile: portFile,
+                                                                   pagoEfectivoSecret: secret))
     }
 }
 

@@ -27,7 +27,17 @@ struct SyncCommand: ParsableCommand {
         func run() throws {
             try reportingSyncErrors {
                 let store = try openSede(try database.resolvedPath())
-                let summary = try SyncEngine(store: store).syncOnce()
+                let engine = try SyncEngine(store: store)
+                // The CIPs payments wait for first, so those PagoEfectivo gives go out in this sync.
+                func warn(_ text: String) { FileHandle.standardError.write(Data(("vetdesk sync: PagoEfectivo: " + text + "\n").utf8)) }
+                do {
+                    let round = try CIPRequester(store: store).requestPending()
+                    if round.generated > 0 { print(round.generated == 1 ? "PagoEfectivo: 1 CIP generado" : "PagoEfectivo: \(round.generated) CIP generados") }
+                    round.failures.forEach { warn($0.message) }
+                } catch let error as PagoEfectivoError {
+                    warn(error.message)
+                }
+                let summary = try engine.syncOnce()
                 print("Sincronizado: \(summary.pushed) enviados, \(summary.rejected) rechazados, \(summary.pulled) recibidos")
             }
         }
@@ -42,7 +52,7 @@ struct SyncCommand: ParsableCommand {
             try reportingSyncErrors {
                 let store = try openSede(try database.resolvedPath())
                 let engine = try SyncEngine(store: store)
-                let daemon = SyncDaemon(engine: engine, interval: interval, maxBackoff: maxBackoff,
+                let daemon = SyncDaemon(engine: engine, interval: interval, maxBackoff: maxBackoff, cips: CIPRequester(store: store),
                                         log: { FileHandle.standardError.write(Data(("vetdesk sync: " + $0 + "\n").utf8)) })
                 daemon.runUntilTerminated()
             }

@@ -13,9 +13,14 @@ public struct CentralServerOptions: Sendable {
     public var maxBodyBytes: Int
     /// Where to write the bound port once listening (for scripts and tests using `--port 0`).
     public var portFile: String?
+    /// The merchant's PagoEfectivo secret key, which signs PagoEfectivo's notifications; without
+    /// it, notifications are answered 503 and nothing is recorded.
+    public var pagoEfectivoSecret: String?
 
-    public init(host: String = "127.0.0.1", port: Int = 8640, maxBodyBytes: Int = 16 << 20, portFile: String? = nil) {
+    public init(host: String = "127.0.0.1", port: Int = 8640, maxBodyBytes: Int = 16 << 20, portFile: String? = nil,
+                pagoEfectivoSecret: String? = nil) {
         self.host = host; self.port = port; self.maxBodyBytes = maxBodyBytes; self.portFile = portFile
+        self.pagoEfectivoSecret = pagoEfectivoSecret
     }
 }
 
@@ -24,13 +29,14 @@ public enum CentralServer {
     public static func run(storage: any CentralStorage, options: CentralServerOptions) async throws {
         let metrics = CentralMetrics()
         let router = Router(context: BasicRequestContext.self)
-        let api = CentralAPI(storage: storage, metrics: metrics, maxBodyBytes: options.maxBodyBytes)
+        let api = CentralAPI(storage: storage, metrics: metrics, maxBodyBytes: options.maxBodyBytes, pagoEfectivoSecret: options.pagoEfectivoSecret)
         router.get("/health") { _, _ in await api.guarded { try await api.health() } }
         router.get("/metrics") { _, _ in await api.guarded { try await api.metrics() } }
         router.get("/v1/sync/hello") { request, _ in await api.guarded { try await api.hello(request) } }
         router.post("/v1/sync/push") { request, _ in await api.guarded { try await api.push(request) } }
         router.get("/v1/sync/pull") { request, _ in await api.guarded { try await api.pull(request) } }
         router.get("/v1/trace") { request, _ in await api.guarded { try await api.trace(request) } }
+        router.post("/v1/pagoefectivo/notifications") { request, _ in await api.guarded { try await api.pagoEfectivoNotification(request) } }
         router.get("/v1/calendars/:sede/:file") { request, context in
             await api.guarded {
                 try await api.calendar(request, sedeCode: context.parameters.get("sede") ?? "", file: context.parameters.get("file") ?? "")
@@ -57,6 +63,7 @@ struct CentralAPI: Sendable {
     let storage: any CentralStorage
     let metrics: CentralMetrics
     let maxBodyBytes: Int
+    let pagoEfectivoSecret: String?
 
     var nowMs: Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 
@@ -204,6 +211,28 @@ struct CentralAPI: Sendable {
                 throw CentralError(400, "missing_parameter", "Indique el artículo y el lote: /v1/trace?sku=…&lot=…")
             }
             return json(200, try CentralTrace.json(try await CentralTrace.trace(storage, sku: sku, lot: lot)))
+        } catch let error as CentralError { return failure(error) }
+    }
+
+    /// `POST /v1/pagoefectivo/notifications`: PagoEfectivo's signed notice that a CIP was paid or
+    /// expired (`PagoEfectivoNotifications`). No sede token: the `PE-Signature` authenticates it.
+    func pagoEfectivoNotification(_ request: Request) async throws -> Response {
+        do {
+            guard let secret = pagoEfectivoSecret, !secret.isEmpty else {
+                throw CentralError(503, "pagoefectivo_not_configured",
+                                   "La central no tiene configurada la clave secreta de PagoEfectivo: no se registró nada")
+            }
+            let limit = PagoEfectivoNotifications.maxBodyBytes
+            let tooLarge = CentralError(413, "body_too_large", "La notificación pesa más de \(limit / 1024) KiB")
+            if let length = request.headers[.contentLength].flatMap(Int.init), length > limit { throw tooLarge }
+            let body: Data
+            do {
+                var buffer = try await request.body.collect(upTo: limit)
+                body = Data(buffer.readBytes(length: buffer.readableBytes) ?? [])
+            } catch { throw tooLarge }
+            let signature = request.headers.first(where: { $0.name.canonicalName == PagoEfectivoNotifications.signatureHeader.lowercased() })?.value
+            let outcome = try await PagoEfectivoNotifications.receive(storage, body: body, signature: signature, secret: secret)
+            return json(200, Data(outcome.json.utf8))
         } catch let error as CentralError { return failure(error) }
     }
 

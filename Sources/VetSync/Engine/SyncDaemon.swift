@@ -1,15 +1,37 @@
 import Foundation
 
 /// `vetdesk sync run`: syncs on a timer; after a failure waits with jittered exponential
-/// backoff; SIGTERM or SIGINT stop it between steps.
+/// backoff; SIGTERM or SIGINT stop it between steps. Each cycle first asks PagoEfectivo for the
+/// CIPs payments are waiting for (when `cips` is given and PagoEfectivo is configured), so a CIP
+/// recorded goes out in the same cycle; a failure there leaves them waiting for the next cycle.
 public final class SyncDaemon: @unchecked Sendable {
     let engine: SyncEngine
+    let cips: CIPRequester?
     let interval: Double
     let maxBackoff: Double
     let log: (String) -> Void
+    /// The last PagoEfectivo problems logged (payment and code): the same ones are not logged again every cycle.
+    var lastCIPProblems: [String] = []
 
-    public init(engine: SyncEngine, interval: Double, maxBackoff: Double, log: @escaping (String) -> Void) {
-        self.engine = engine; self.interval = interval; self.maxBackoff = maxBackoff; self.log = log
+    public init(engine: SyncEngine, interval: Double, maxBackoff: Double, cips: CIPRequester? = nil, log: @escaping (String) -> Void) {
+        self.engine = engine; self.interval = interval; self.maxBackoff = maxBackoff; self.cips = cips; self.log = log
+    }
+
+    /// One round of CIP requests, logging what was generated and each problem once.
+    func requestCIPs() {
+        guard let cips else { return }
+        var problems: [(key: String, message: String)] = []
+        do {
+            let round = try cips.requestPending()
+            if round.generated > 0 { log("PagoEfectivo: \(round.generated == 1 ? "1 CIP generado" : "\(round.generated) CIP generados")") }
+            problems = round.failures.map { ($0.paymentID + ":" + $0.code, $0.message) }
+        } catch let error as PagoEfectivoError {
+            problems = [(error.code, error.message)]
+        } catch {
+            problems = [("error", "\(error)")]
+        }
+        for problem in problems where !lastCIPProblems.contains(problem.key) { log("PagoEfectivo: " + problem.message) }
+        lastCIPProblems = problems.map(\.key)
     }
 
     /// The wait after `failures` consecutive failures: full jitter over min(max, 1 s · 2^n).
@@ -32,6 +54,7 @@ public final class SyncDaemon: @unchecked Sendable {
         var failures = 0
         log("iniciado")
         while true {
+            requestCIPs()
             do {
                 let summary = try engine.syncOnce()
                 failures = 0
