@@ -30,8 +30,8 @@ public final class TmuxSession: @unchecked Sendable {
 
     /// Opens `vetdesk` on `db` at 120×40 and signs in as `user` with the demo clave; throws, with
     /// the screen, if the home screen does not appear.
-    public static func signedIn(db: String, user: String, password: String = "1234") throws -> TmuxSession {
-        let tmux = try TmuxSession("\(Binaries.vetdesk) --db \(db)", width: 120, height: 40)
+    public static func signedIn(db: String, user: String, password: String = "1234", environment: [String: String] = [:]) throws -> TmuxSession {
+        let tmux = try TmuxSession("\(Binaries.vetdesk) --db \(db)", width: 120, height: 40, environment: environment)
         guard try tmux.waitFor("Clave").found else { throw TmuxError(message: "no apareció el ingreso:\n\(try tmux.screen())") }
         try tmux.type(user); try tmux.press("Enter")
         try tmux.type(password); try tmux.press("Enter")

@@ -104,6 +104,9 @@ public struct AppointmentScreen: KeyBound {
                 KeyBinding(letter: "a", label: "Atendida", enabled: mayCallIn && (waiting || item.status == .enConsulta),
                            refusal: AgendaActions.markAttended(item, by: session)) { _, _, _ in AgendaActions.markAttended(item, by: session) },
                 KeyBinding(letter: "h", label: "Historia") { _, _, _ in .push(PetScreen(session: session, petID: item.petID)) },
+                KeyBinding(letter: "g", label: "Cargos", enabled: session.may(.addCharges) && item.status != .cancelada && item.status != .noAsistio) { _, _, _ in
+                    .push(CartScreen(session: session, petID: item.petID, petName: item.petName, appointmentID: id))
+                },
                 retry,
                 back,
             ]

@@ -11,11 +11,17 @@ public struct CartScreen: KeyBound {
         case discount(TextField)
     }
 
+    struct Loaded { let ownerID: String; let charges: [PendingCharge] }
+
     let session: Session
-    let ownerID: String
+    /// The owner whose charges these are (known once loaded when the cart opens from a pet).
+    var ownerID: String?
     let ownerName: String
+    /// The pet a vet is adding charges for (from the appointment or the history): added items are its.
+    let petID: String?
+    let appointmentID: String?
     let saleID: String
-    var load: LoadState<[PendingCharge]>
+    var load: LoadState<Loaded>
     var lines: [PendingCharge] = []
     /// Discounts typed for lines, by charge id (they become the sale's when it is charged).
     var discounts: [String: Discount] = [:]
@@ -31,12 +37,30 @@ public struct CartScreen: KeyBound {
         self.session = session
         self.ownerID = ownerID
         self.ownerName = ownerName
+        self.petID = nil
+        self.appointmentID = nil
         self.saleID = saleID
         let sedeID = session.sede.id
-        load = LoadState { services in try services.store.pendingCharges(ownerID: ownerID, sedeID: sedeID) }
+        load = LoadState { services in Loaded(ownerID: ownerID, charges: try services.store.pendingCharges(ownerID: ownerID, sedeID: sedeID)) }
     }
 
-    public var title: String { "Caja · \(ownerName)" }
+    /// The charges of a pet's owner, opened by a vet from the appointment or the history: what is
+    /// added goes to this pet (and to the appointment).
+    public init(session: Session, petID: String, petName: String, appointmentID: String? = nil) {
+        self.session = session
+        self.ownerID = nil
+        self.ownerName = petName
+        self.petID = petID
+        self.appointmentID = appointmentID
+        self.saleID = UUIDv7Generator().make()
+        let sedeID = session.sede.id
+        load = LoadState { services in
+            guard let pet = try services.store.pet(id: petID) else { throw StoreError.notFound("La mascota no existe") }
+            return Loaded(ownerID: pet.ownerId, charges: try services.store.pendingCharges(ownerID: pet.ownerId, sedeID: sedeID))
+        }
+    }
+
+    public var title: String { (petID == nil ? "Caja · " : "Cargos · ") + ownerName }
 
     var selected: PendingCharge? { lines.indices.contains(table.selected) ? lines[table.selected] : nil }
 
@@ -60,7 +84,7 @@ public struct CartScreen: KeyBound {
             KeyBinding(letter: "c", label: "Cobrar", enabled: !lines.isEmpty && session.may(.charge)) { s, _, _ in s.charge(approval: nil) },
             KeyBinding([.char("+")], hint: "+", label: "Más", enabled: edit && line) { s, _, _ in s.changeQuantity(by: 1) },
             KeyBinding([.char("-")], hint: "-", label: "Menos", enabled: edit && line) { s, _, _ in s.changeQuantity(by: -1) },
-            KeyBinding(letter: "a", label: "Agregar", enabled: session.may(.addCharges)) { s, _, _ in
+            KeyBinding(letter: "a", label: "Agregar", enabled: session.may(.addCharges) && ownerID != nil) { s, _, _ in
                 s.editing = .adding(TextField(maxLength: 64)); s.message = nil; return .none
             },
             KeyBinding(letter: "d", label: "Descuento", enabled: line) { s, _, _ in
@@ -101,15 +125,27 @@ public struct CartScreen: KeyBound {
     mutating func finishEditing() -> Command {
         switch editing {
         case .adding(let field)?:
-            let code = field.text, session = session, ownerID = ownerID, pet = selected?.charge.petId
+            guard let ownerID else { return .none }
+            let text = field.text, session = session, pet = petID ?? selected?.charge.petId, appointmentID = appointmentID
+            let chargeID = UUIDv7Generator().make()
             editing = nil
             return .perform { services in
-                guard let found = try services.store.saleItem(code: code, sedeID: session.sede.id) else {
-                    throw StoreError.notFound("No hay ningún producto o servicio con el código o SKU «\(code)»")
+                var item = try services.store.saleItem(code: text, sedeID: session.sede.id)?.item
+                if item == nil {
+                    let found = try services.store.stockSearch(text, sedeID: session.sede.id, limit: 6)
+                    guard !found.isEmpty else { throw StoreError.notFound("No hay ningún producto o servicio que coincida con «\(text)»") }
+                    guard found.count == 1 else {
+                        throw StoreError.invalid("Varios coinciden: " + found.prefix(5).map { "\($0.item.name) (\($0.item.sku))" }.joined(separator: ", ")
+                                                 + ". Escriba el SKU o el código de barras")
+                    }
+                    item = found[0].item
                 }
-                guard found.price != nil else { throw StoreError.invalid("\(found.item.name) no tiene precio vigente en esta sede") }
-                try services.store.addCharge(id: services.store.newID(), itemID: found.item.id, quantity: 1, petID: pet, ownerID: ownerID, by: session)
-                return Changed(note: "Agregado: \(found.item.name)")
+                guard let item else { return Changed(note: nil) }
+                guard try services.store.price(itemID: item.id, sedeID: session.sede.id, on: services.store.today) != nil else {
+                    throw StoreError.invalid("\(item.name) no tiene precio vigente en esta sede")
+                }
+                try services.store.addCharge(id: chargeID, itemID: item.id, quantity: 1, petID: pet, ownerID: ownerID, appointmentID: appointmentID, by: session)
+                return Changed(note: "Agregado: \(item.name)")
             }
         case .discount(let field)?:
             guard let line = selected else { editing = nil; return .none }
@@ -138,6 +174,7 @@ public struct CartScreen: KeyBound {
             message = "\(missing.item.name) no tiene precio vigente: quítelo para cobrar"
             return .none
         }
+        guard let ownerID else { return .none }
         let draft = SaleDraft(id: saleID, ownerID: ownerID, lines: lines.map {
             SaleDraft.Line(itemID: $0.item.id, quantity: $0.charge.quantity, discount: discounts[$0.id] ?? .none, chargeID: $0.id, petID: $0.charge.petId)
         }, drawer: nil)
@@ -162,7 +199,9 @@ public struct CartScreen: KeyBound {
 
     public mutating func update(_ event: Event, _ context: ScreenContext) -> Command {
         if let received = load.receive(event) {
-            if case .loaded(let list) = received {
+            if case .loaded(let loaded) = received {
+                let list = loaded.charges
+                ownerID = loaded.ownerID
                 lines = list
                 discounts = discounts.filter { id, _ in list.contains { $0.id == id } }
                 refreshTable()
@@ -242,8 +281,8 @@ public struct CartScreen: KeyBound {
         }
         switch editing {
         case .adding(let field)?:
-            canvas.put("Código de barras o SKU:", x: x, y: area.y + area.height - 2, style: .label)
-            field.render(into: &canvas, x: x + 24, y: area.y + area.height - 2, width: 30, focused: true)
+            canvas.put("Código, SKU o nombre:", x: x, y: area.y + area.height - 2, style: .label)
+            field.render(into: &canvas, x: x + 22, y: area.y + area.height - 2, width: 34, focused: true)
         case .discount(let field)?:
             canvas.put("Descuento de la línea (10% o 5.00):", x: x, y: area.y + area.height - 2, style: .label)
             field.render(into: &canvas, x: x + 36, y: area.y + area.height - 2, width: 12, focused: true)

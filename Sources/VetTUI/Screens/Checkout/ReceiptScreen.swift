@@ -32,7 +32,7 @@ public struct ReceiptScreen: KeyBound {
             if autoPrint, let text = services.till.printer {
                 let configuration = try Self.configuration(text)
                 lines = ReceiptPrinter(configuration: configuration).lines(for: receipt)
-                do { try ReceiptPrinter(configuration: configuration).print(receipt) } catch let error as PrinterError {
+                do throws(PrinterError) { try ReceiptPrinter(configuration: configuration).print(receipt) } catch {
                     return Loaded(receipt: receipt, lines: lines, printer: "No se imprimió: \(error.message)")
                 }
                 return Loaded(receipt: receipt, lines: lines, printer: "Impreso en \(configuration.target)")
@@ -42,7 +42,7 @@ public struct ReceiptScreen: KeyBound {
     }
 
     static func configuration(_ text: String) throws -> PrinterConfiguration {
-        do { return try PrinterConfiguration.parse(text) } catch let error as PrinterError { throw StoreError.invalid(error.message) }
+        do throws(PrinterError) { return try PrinterConfiguration.parse(text) } catch { throw StoreError.invalid(error.message) }
     }
 
     public var title: String { "Comprobante · " + (load.value?.receipt.saleNumber ?? "venta") }
@@ -76,7 +76,7 @@ public struct ReceiptScreen: KeyBound {
             }
             let configuration = try Self.configuration(text)
             guard let receipt = try services.store.receipt(saleID: saleID, reprint: true) else { throw StoreError.notFound("La venta no existe") }
-            do { try ReceiptPrinter(configuration: configuration).print(receipt) } catch let error as PrinterError { throw StoreError.invalid(error.message) }
+            do throws(PrinterError) { try ReceiptPrinter(configuration: configuration).print(receipt) } catch { throw StoreError.invalid(error.message) }
             return Printed(note: "Reimpreso en \(configuration.target)")
         }
     }
