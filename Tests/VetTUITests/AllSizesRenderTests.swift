@@ -135,6 +135,31 @@ import VetTestSupport
         push("stocktake", StocktakeScreen(session: pharmacist), then: [.char("i")])
         push("trace", TraceScreen(session: pharmacist), then: [.char("z"), .enter, .char("L"), .enter])
         push("controlled register", ControlledRegisterScreen(session: pharmacist), then: [.char("z"), .enter, .enter])
+
+        // The till (issue 13), as reception: a sale of a priced service with a cash payment, open drawer.
+        h = try Harness()
+        h.login("recepcion")
+        let cashier = try #require(h.model.session)
+        let till = h.model.services.store
+        let service = try #require(try till.read { db in
+            try String.fetchOne(db, sql: """
+                SELECT i.id FROM catalog_items i WHERE i.kind = 'consulta' AND EXISTS (SELECT 1 FROM catalog_prices p WHERE p.item_id = i.id) ORDER BY i.sku LIMIT 1
+                """)
+        })
+        if try till.currentCashSession(drawer: h.model.services.till.drawer, sedeID: cashier.sede.id) == nil {
+            try till.openCashSession(id: till.newID(), drawer: h.model.services.till.drawer, counts: [10_000: 1], by: cashier)
+        }
+        let sold = try till.createSale(SaleDraft(id: till.newID(), ownerID: ownerID, lines: [.init(itemID: service, quantity: 2)],
+                                                 drawer: h.model.services.till.drawer), by: cashier)
+        try till.addCharge(id: till.newID(), itemID: service, quantity: 1, petID: petID, by: cashier)
+        h.press(.function(6)); states.append(("till", h.model))
+        push("cart", CartScreen(session: cashier, ownerID: ownerID, ownerName: "\(owner.firstNames) \(owner.lastNames)"), then: [.char("d"), .char("9"), .char("%")])
+        push("cart from a pet", CartScreen(session: cashier, petID: petID, petName: pet.name), then: [.char("a"), .char("x")])
+        push("payment", PaymentScreen(session: cashier, saleID: sold.sale.id, summary: sold), then: [.char("1"), .char("0")])
+        push("payment plan", PaymentPlanScreen(session: cashier, summary: sold), then: [.enter])
+        push("open drawer", OpenDrawerScreen(session: cashier, drawer: "Caja 2"), then: [.char("2"), .enter, .char("5")])
+        push("receipt", ReceiptScreen(session: cashier, saleID: sold.sale.id, autoPrint: false))
+        push("sales today", SalesTodayScreen(session: cashier), then: [.char("a")])
         return states
     }
 

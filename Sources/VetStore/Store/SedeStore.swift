@@ -23,6 +23,7 @@ public final class SedeStore: Sendable {
     /// taking its turn) holds it, before it gives up with `StoreError.busy`.
     public let busyLimit: TimeInterval
     private let turnstile: WriteTurnstile
+    private let checkpointer: WALCheckpointer
 
     /// Opens an existing sede store, applying any migrations it lacks. When it has some to apply,
     /// `notice` gets a Spanish line to show first: on a large sede an upgrade can take a minute.
@@ -104,6 +105,7 @@ public final class SedeStore: Sendable {
 
     /// Checkpoints everything into the database file and closes it, so the file alone is the store.
     private func finishBuild() throws {
+        checkpointer.stop()
         let incomplete = try pool.writeWithoutTransaction { db -> Bool in
             guard let row = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)") else { return true }
             return (row[0] as Int) != 0
@@ -166,8 +168,11 @@ public final class SedeStore: Sendable {
             // that (a migration, a pulled page) it writes every later one to a temporary file:
             // about eight pwrite calls per journaled row.
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
+            // Commits never checkpoint: `WALCheckpointer` does it off the writers' path.
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
         }
         pool = try DatabasePool(path: path, configuration: config)
+        checkpointer = WALCheckpointer(path: path)
         try SedeMigrations.migrator(databasePath: path).migrate(pool)
     }
 
@@ -287,5 +292,8 @@ public final class SedeStore: Sendable {
     /// The current time as stored: UTC ISO-8601.
     public var nowText: String { LimaTime.iso8601(clock.now) }
 
-    public func close() throws { try pool.close() }
+    public func close() throws {
+        checkpointer.stop()
+        try pool.close()
+    }
 }
