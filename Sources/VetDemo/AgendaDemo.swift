@@ -4,8 +4,9 @@ import VetCore
 import VetStore
 
 /// The demo sede's agenda: rooms, a weekly template for every demo vet (the `veterinario` login
-/// included), a vacation, and two weeks of appointments around `today` (a week back, attended or
-/// not; a week ahead, booked). The same seed and the same `today` give the same rows.
+/// included), a vacation, and three weeks of appointments around `today`: two weeks back, attended
+/// or not (the till sold them), this morning's attended (their charges wait at the till), and a
+/// week ahead, booked. The same seed and the same `today` give the same rows.
 enum AgendaDemo {
     static let rooms: [(String, String)] = [("Consultorio 1", "consultorio"), ("Consultorio 2", "consultorio"), ("Consultorio 3", "consultorio"),
                                             ("Quirófano", "quirofano"), ("Mesa de grooming", "grooming")]
@@ -27,6 +28,9 @@ enum AgendaDemo {
         "bano_corte": ["Baño medicado", "Baño y corte", "Corte de uñas y baño"],
         "emergencia": ["Atropello", "Intoxicación", "Dificultad para respirar", "Convulsiones"],
     ]
+    /// Today's appointments that start before this Lima minute were attended.
+    static let attendedTodayBefore = 720
+
     static let typeWeights: [(String, Int)] = [("consulta", 40), ("vacunacion", 20), ("control", 20), ("bano_corte", 7), ("cirugia", 5), ("emergencia", 8)]
 
     static func fill(store: SedeStore, sedeID: String, seed: UInt64, today: CivilDate) throws {
@@ -78,7 +82,7 @@ enum AgendaDemo {
                                           called_at, done_at, cancel_reason, cancelled_at, created_at, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
-            for offset in -7...7 {
+            for offset in -14...7 {
                 let day = today.adding(days: offset)
                 var roomBusy: [String: [MinuteSpan]] = [:]
                 // A pet is with one vet at a time (the booking rule): a busy pet gives its turn to the next one.
@@ -114,8 +118,8 @@ enum AgendaDemo {
                             let roll2 = rng.next() % 100
                             var status = "reservada"
                             var checkedIn: String?, called: String?, done: String?, cancelReason: String?, cancelledAt: String?
-                            if offset < 0 {
-                                if roll2 < 80 {
+                            if offset < 0 || (offset == 0 && minute < attendedTodayBefore) {
+                                if roll2 < 80 || offset == 0 {
                                     status = "atendida"
                                     checkedIn = AgendaTime.iso(start.addingTimeInterval(-Double(rng.next() % 15) * 60))
                                     called = AgendaTime.iso(start.addingTimeInterval(Double(rng.next() % 10) * 60))

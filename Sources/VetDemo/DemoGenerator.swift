@@ -5,7 +5,8 @@ import VetStore
 
 /// Builds a realistic demo sede: sedes of the network and its central warehouse, staff with the five
 /// demo logins (clave 1234), owners with their pets, their histories, the agenda, and the pharmacy
-/// (catalog, prices, stock with lots, prescriptions to dispense). The same seed and the same `today`
+/// (catalog, prices, stock with lots, prescriptions to dispense) and the till (two weeks of sales and
+/// payments, a cash session a day, this morning's charges to collect). The same seed and the same `today`
 /// give the same rows (ids included); only the bcrypt salts and the journal's clock readings differ
 /// from run to run.
 public struct DemoGenerator {
@@ -152,7 +153,13 @@ public struct DemoGenerator {
         try PatientHistoryDemo.run(store: store, seed: options.seed, reference: referenceDate)
         let today = options.today ?? store.today
         try AgendaDemo.fill(store: store, sedeID: sedeID, seed: options.seed, today: today)
-        try PharmacyDemo.fill(store: store, sedeID: sedeID, seed: options.seed, today: today)
+        // The till sells what the agenda attended, in time order among the pharmacy's acts, so each
+        // product leaves the lot the pharmacy's ledger holds at that moment.
+        let visits = try CheckoutDemo.visits(store: store, sedeID: sedeID, seed: options.seed, today: today)
+        let till = try CheckoutDemo.Till(store: store, sedeID: sedeID, seed: options.seed, today: today)
+        defer { try? till.close() }
+        try PharmacyDemo.fill(store: store, sedeID: sedeID, seed: options.seed, today: today, visits: visits.filter { $0.day < 0 }, till: till.sell)
+        try till.finish(today: visits.filter { $0.day == 0 })
         return Summary(owners: ownersMade, pets: petsMade, seconds: Date().timeIntervalSince(started))
     }
 

@@ -10,9 +10,10 @@ import VetStore
 ///   some, a rise of Bravecto announced for next month, and two prices of the demo sede's own.
 /// - The sede's stock ledger (journaled, as the sede writes it): supplier deliveries with their
 ///   facturas or guías and lots with expiries (some expire within 30 days, some within 90, two have
-///   expired), packs opened into units (desarme), counter sales, use in surgery, a breakage and two
-///   prescriptions dispensed; minimum and ideal levels, with some items under their minimum and two
-///   sold out.
+///   expired), packs opened into units (desarme), what the till sells (counter sales, the products of
+///   attended appointments, two items sold out), use in surgery, a breakage and two prescriptions
+///   dispensed (their charges sold at the till); minimum and ideal levels, with some items under
+///   their minimum.
 /// - Prescriptions of the last days that name catalog items and quantities, waiting to be
 ///   dispensed (one of them in part).
 enum PharmacyDemo {
@@ -122,6 +123,13 @@ enum PharmacyDemo {
         var inserts: [Insert] = []
     }
 
+    /// What happens in the pharmacy's timeline: an act written here, or a sale the till makes with
+    /// the lots this ledger took for it.
+    enum Step {
+        case act(Act)
+        case sale(TillSale)
+    }
+
     /// The stock the acts leave, per lot.
     struct Ledger {
         var balances: [LotKey: Int64] = [:]
@@ -166,7 +174,10 @@ enum PharmacyDemo {
         return validated.entries.map(\.item)
     }
 
-    static func fill(store: SedeStore, sedeID: String, seed: UInt64, today: CivilDate) throws {
+    /// Fills the pharmacy; `till` makes each sale of `visits`, of the counter and of the dispensations,
+    /// in time order among the pharmacy's acts, with the lots this ledger took for its products.
+    static func fill(store: SedeStore, sedeID: String, seed: UInt64, today: CivilDate, visits: [TillVisit],
+                     till: (TillSale) throws -> Void) throws {
         var rng = SplitMix64(seed: seed &+ 0xFA_4A_C1A)
         let ids = UUIDv7Generator(seed: seed &+ 0x4A_C1A)
         func roll(_ n: Int) -> Int { Int(rng.next() % UInt64(max(1, n))) }
@@ -232,6 +243,7 @@ enum PharmacyDemo {
             case delivery(supplier: Int, index: Int)
             case desarme(packID: String)
             case sale
+            case visit(Int)
             case sellOut(itemID: String)
             case surgery
             case breakage
@@ -255,6 +267,7 @@ enum PharmacyDemo {
             if day % 3 == 0 { events.append((day, 600 + roll(150), .surgery)) }
         }
         events.append((-9, 1_060, .breakage))
+        for (n, visit) in visits.enumerated() { events.append((visit.day, visit.minute, .visit(n))) }
         let expensive = stocked.filter { !$0.line.tracksLots && [CatalogKind.alimento, .accesorio].contains($0.line.kind) && $0.price >= 10_000 }
         for (n, item) in expensive.shuffled(using: &rng).prefix(2).enumerated() { events.append((-8 + 5 * n, 1_020, .sellOut(itemID: item.id))) }
         for (n, rx) in dispensedPrescriptions.enumerated() {
@@ -271,8 +284,7 @@ enum PharmacyDemo {
                 && ($0.line.kind != .insumo || $0.line.sku.hasPrefix("INS-JER-")) && !$0.line.presentation.contains("uso clínico")
         }
         var ledger = Ledger()
-        var acts: [Act] = []
-        var saleNumber = 4_812
+        var steps: [(at: UInt64, step: Step)] = []
         var documentNumbers = suppliers.map(\.supplier.firstNumber)
         var treated = Set<String>()
 
@@ -299,10 +311,10 @@ enum PharmacyDemo {
                 while ledger.takes(item.id, quantity, on: day).reduce(0, { $0 + $1.1 }) < quantity,
                       let key = ledger.takes(packID, 1, on: day).first?.0 {
                     let opened = time - 60_000, openingID = ids.make(unixMs: opened)
-                    acts.append(Act(userID: user, inserts: [
+                    steps.append((opened, .act(Act(userID: user, inserts: [
                         movement(key, -1, .desarme, act: openingID, at: opened, user: user),
                         movement(LotKey(itemID: item.id, lot: key.lot, expiry: key.expiry), units, .desarme, act: openingID, at: opened, user: user),
-                    ]))
+                    ]))))
                 }
             }
             /// FEFO takes of up to `quantity` of what is on hand (opening packs if need be), as movements out.
@@ -315,40 +327,61 @@ enum PharmacyDemo {
                                              pet: pet, note: note) },
                         takes.reduce(0) { $0 + $1.1 })
             }
+            /// What the till sells of up to `quantity` of what is on hand (opening packs if need be): one
+            /// line per lot, FEFO. The sale writes the movements.
+            func sell(_ item: Item, _ quantity: Int64) -> [TillSale.Line] {
+                openPacks(item, toCover: quantity, before: at, user: pharmacist)
+                return ledger.takes(item.id, quantity, on: day).map { key, taken in
+                    ledger.move(key, -taken)
+                    return TillSale.Line(itemID: item.id, quantity: taken, lot: LotChoice(lotCode: key.lot, expiry: CivilDate(iso: key.expiry)),
+                                         isProduct: true)
+                }
+            }
+            /// What the counter sells by the unit, the kilo or the piece.
+            func counterQuantity(_ item: Item) -> Int64 {
+                item.line.baseUnit == "kg" ? Int64(1 + roll(5)) : item.packID != nil && item.price < 500 ? Int64(5 + roll(10)) : roll(5) == 0 ? 2 : 1
+            }
 
             switch entry.event {
             case .delivery(let s, let index):
                 let supplier = suppliers[s].supplier
                 documentNumbers[s] += 1 + roll(40)
                 let docRef = supplier.series + "-" + LimaTime.pad(Int64(documentNumbers[s]), 8)
-                acts.append(Act(userID: pharmacist, inserts: deliveries[s][index].map { key, quantity in
+                steps.append((at, .act(Act(userID: pharmacist, inserts: deliveries[s][index].map { key, quantity in
                     movement(key, quantity, .recepcion, user: pharmacist, docType: supplier.docType, docRef: docRef,
                              note: "\(supplier.name), RUC \(supplier.ruc)")
-                }))
+                }))))
             case .desarme(let packID):
                 guard let pack = byID[packID], let unit = pack.line.unitSKU.flatMap({ bySKU[$0] }), let units = pack.line.packUnits,
                       let key = ledger.takes(packID, 1, on: day).first?.0 else { continue }
-                acts.append(Act(userID: pharmacist, inserts: [
+                steps.append((at, .act(Act(userID: pharmacist, inserts: [
                     movement(key, -1, .desarme, user: pharmacist),
                     movement(LotKey(itemID: unit.id, lot: key.lot, expiry: key.expiry), units, .desarme, user: pharmacist),
-                ]))
+                ]))))
             case .sale:
-                saleNumber += 1 + roll(3)
-                var act = Act(userID: pharmacist)
+                var lines: [TillSale.Line] = []
                 for _ in 0..<(1 + roll(3)) {
                     let item = sellable[roll(sellable.count)]
-                    let quantity: Int64 = item.line.baseUnit == "kg" ? Int64(1 + roll(5))
-                        : item.packID != nil && item.price < 500 ? Int64(5 + roll(10)) : roll(5) == 0 ? 2 : 1
-                    act.inserts += take(item, quantity, .venta, user: pharmacist, docType: "boleta",
-                                        docRef: "B001-" + LimaTime.pad(Int64(saleNumber), 8)).inserts
+                    lines += sell(item, counterQuantity(item))
                 }
-                acts.append(act)
+                if !lines.isEmpty { steps.append((at, .sale(TillSale(at: at, lines: lines)))) }
+            case .visit(let n):
+                let visit = visits[n]
+                var lines = visit.services.compactMap { bySKU[$0] }.map { TillSale.Line(itemID: $0.id, quantity: 1) }
+                for product in visit.products {
+                    guard let item = bySKU[product.sku] else { continue }
+                    lines += sell(item, product.quantity)
+                }
+                if visit.counterProduct, !sellable.isEmpty {
+                    let item = sellable[roll(sellable.count)]
+                    lines += sell(item, counterQuantity(item))
+                }
+                guard !lines.isEmpty else { continue }
+                steps.append((at, .sale(TillSale(at: at, ownerID: visit.ownerID, petID: visit.petID, lines: lines))))
             case .sellOut(let itemID):
                 guard let item = byID[itemID] else { continue }
-                saleNumber += 1
-                let sold = take(item, ledger.onHand(itemID), .venta, user: pharmacist, docType: "boleta",
-                                docRef: "B001-" + LimaTime.pad(Int64(saleNumber), 8))
-                acts.append(Act(userID: pharmacist, inserts: sold.inserts))
+                let lines = sell(item, ledger.onHand(itemID))
+                if !lines.isEmpty { steps.append((at, .sale(TillSale(at: at, lines: lines)))) }
             case .surgery:
                 guard !pets.isEmpty else { continue }
                 let pet = pets[roll(pets.count)]
@@ -358,11 +391,11 @@ enum PharmacyDemo {
                     guard let item = bySKU[use.sku] else { continue }
                     used.inserts += take(item, use.quantity, .usoInterno, user: vet, pet: (pet.id, pet.owner), note: note).inserts
                 }
-                acts.append(used)
+                steps.append((at, .act(used)))
             case .breakage:
                 guard let item = bySKU["MED-DEXA-2-INY-50"] else { continue }
                 let broken = take(item, 1, .ajuste, user: pharmacist, reason: AdjustmentReason.rotura.rawValue, note: "Frasco roto al reponer el estante")
-                acts.append(Act(userID: pharmacist, inserts: broken.inserts))
+                steps.append((at, .act(Act(userID: pharmacist, inserts: broken.inserts))))
             case .prescription(let species, let lines, let dispensing):
                 guard let pet = pets.first(where: { $0.species == species && !treated.contains($0.id) }) else { continue }
                 treated.insert(pet.id)
@@ -380,11 +413,13 @@ enum PharmacyDemo {
                         ("item_id", item?.id), ("quantity", item == nil ? nil : line.quantity),
                     ]))
                 }
-                acts.append(written)
+                steps.append((at, .act(written)))
                 guard dispensing != .none else { continue }
-                // Dispensed at the pharmacy within the hour; a half leaves the rest for the owner to collect.
+                // Dispensed at the pharmacy within the hour (each with its charge, as the store adds it); a
+                // half leaves the rest for the owner to collect. The owner pays at the till a little later.
                 let later = at + 40 * 60_000
                 var dispensed = Act(userID: pharmacist)
+                var charged: [TillSale.Line] = []
                 for (lineID, item, quantity) in named {
                     let dispensationID = ids.make(unixMs: later)
                     let out = take(item, dispensing == .half ? quantity / 2 : quantity, .dispensacion, act: dispensationID, at: later,
@@ -395,8 +430,18 @@ enum PharmacyDemo {
                         ("quantity", out.taken), ("pet_id", pet.id), ("sede_id", sedeID), ("user_id", pharmacist), ("at", iso(later)),
                     ]))
                     dispensed.inserts += out.inserts
+                    dispensed.inserts.append(Insert(table: "charges", values: [
+                        ("id", dispensationID), ("sede_id", sedeID), ("owner_id", pet.owner), ("pet_id", pet.id), ("dispensation_id", dispensationID),
+                        ("item_id", item.id), ("quantity", out.taken), ("stock_act_id", dispensationID), ("added_by", pharmacist),
+                        ("added_at", iso(later)), ("updated_at", iso(later)),
+                    ]))
+                    charged.append(TillSale.Line(itemID: item.id, quantity: out.taken, chargeID: dispensationID, isProduct: true))
                 }
-                acts.append(dispensed)
+                steps.append((later, .act(dispensed)))
+                if !charged.isEmpty {
+                    let paid = later + 15 * 60_000
+                    steps.append((paid, .sale(TillSale(at: paid, ownerID: pet.owner, petID: pet.id, lines: charged))))
+                }
             }
         }
 
@@ -418,8 +463,16 @@ enum PharmacyDemo {
                 ("ideal", max(got, minimum * 2)), ("updated_at", iso(levelsAt)),
             ]))
         }
-        for act in [levels] + acts where !act.inserts.isEmpty {
-            try store.write(user: act.userID) { db in try insert(act.inserts, db) }
+        if !levels.inserts.isEmpty { try store.write(user: pharmacist) { db in try insert(levels.inserts, db) } }
+        for (_, step) in steps.enumerated().sorted(by: { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }).map(\.element) {
+            switch step {
+            case .act(let act) where !act.inserts.isEmpty:
+                try store.write(user: act.userID) { db in try insert(act.inserts, db) }
+            case .act:
+                continue
+            case .sale(let sale):
+                try till(sale)
+            }
         }
     }
 

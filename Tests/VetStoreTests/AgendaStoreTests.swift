@@ -316,7 +316,7 @@ struct AgendaFixture {
 }
 
 @Suite struct AgendaDemoTests {
-    @Test func theDemoFillsEveryVetsScheduleAndTwoWeeksAroundToday() throws {
+    @Test func theDemoFillsEveryVetsScheduleAndThreeWeeksAroundToday() throws {
         let dir = TempDir()
         let today = CivilDate(year: 2026, month: 11, day: 18)!
         var options = DemoGenerator.Options(pets: 150, seed: 4)
@@ -339,13 +339,16 @@ struct AgendaFixture {
                 WHERE NOT EXISTS (SELECT 1 FROM vet_schedules s WHERE s.vet_id = u.id)
                 """)
             #expect(vetsWithoutSchedule.isEmpty)
-            let first = AgendaTime.iso(AgendaTime.instant(today.adding(days: -7), minute: 0))
+            let first = AgendaTime.iso(AgendaTime.instant(today.adding(days: -14), minute: 0))
             let last = AgendaTime.iso(AgendaTime.instant(today.adding(days: 8), minute: 0))
             #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM appointments WHERE starts_at < ? OR starts_at >= ?", arguments: [first, last]) == 0)
             #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM appointments a JOIN users u ON u.id = a.vet_id WHERE u.username = 'veterinario'") ?? 0 > 20)
-            let todayStart = AgendaTime.iso(AgendaTime.instant(today, minute: 0))
-            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM appointments WHERE starts_at >= ? AND status IN ('atendida', 'no_asistio')", arguments: [todayStart]) == 0)
+            // Attended up to this morning (the till has their charges); from noon on, booked.
+            let todayStart = AgendaTime.iso(AgendaTime.instant(today, minute: 0)), noon = AgendaTime.iso(AgendaTime.instant(today, minute: 720))
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM appointments WHERE starts_at >= ? AND status IN ('atendida', 'no_asistio')", arguments: [noon]) == 0)
             #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM appointments WHERE starts_at < ? AND status = 'atendida'", arguments: [todayStart]) ?? 0 > 0)
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM appointments WHERE starts_at >= ? AND starts_at < ? AND status = 'atendida'",
+                                     arguments: [todayStart, noon]) ?? 0 > 0)
             // No vet, room or pet is double-booked.
             #expect(try Int.fetchOne(db, sql: """
                 SELECT count(*) FROM appointments x JOIN appointments y ON x.id < y.id AND (x.vet_id = y.vet_id OR x.room_id = y.room_id OR x.pet_id = y.pet_id)

@@ -12,7 +12,10 @@ import VetTestSupport
             var lines: [String] = []
             for (table, columns) in [("sedes", "*"), ("users", "id, username, full_name, active, created_at"), ("user_roles", "*"),
                                      ("owners", "*"), ("pets", "*"), ("catalog_items", "*"), ("catalog_barcodes", "*"), ("catalog_prices", "*"),
-                                     ("stock_movements", "*"), ("stock_levels", "*"), ("prescription_items", "*"), ("dispensations", "*")] {
+                                     ("stock_movements", "*"), ("stock_levels", "*"), ("prescription_items", "*"), ("dispensations", "*"),
+                                     ("charges", "*"), ("sales", "*"), ("sale_lines", "*"), ("payments", "*"), ("pagoefectivo_cips", "*"),
+                                     ("pagoefectivo_events", "*"), ("sale_credits", "*"), ("plan_instalments", "*"), ("cash_sessions", "*"),
+                                     ("cash_movements", "*")] {
                 for row in try Row.fetchAll(db, sql: "SELECT \(columns) FROM \(table) ORDER BY id") { lines.append("\(table) \(row)") }
             }
             return lines
@@ -182,6 +185,182 @@ import VetTestSupport
             #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM journal WHERE tbl = 'stock_movements' AND op = 'I'")
                     == (try Int.fetchOne(db, sql: "SELECT count(*) FROM stock_movements")))
             #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM journal WHERE tbl = 'stock_balances'") == 0)
+        }
+    }
+
+    /// Issue 13, item 9: two weeks of sales that agree with the agenda and the stock, paid the ways a
+    /// Peruvian clinic is paid, a cash session a day, and this morning's charges waiting at the till.
+    @Test func demoTillHasTwoWeeksOfSalesAndThisMorningsCharges() throws {
+        let dir = TempDir()
+        let store = try SedeStore.create(path: dir.file("demo.db"))
+        let today = try #require(CivilDate(year: 2026, month: 11, day: 18))
+        var options = DemoGenerator.Options(pets: 300, seed: 5)
+        options.today = today
+        _ = try DemoGenerator.run(store: store, options: options)
+        let sedeID = try #require(try store.setting(.sedeID))
+        func instant(_ days: Int, _ minute: Int = 0) -> String { AgendaTime.iso(AgendaTime.instant(today.adding(days: days), minute: minute)) }
+        let products = CatalogKind.allCases.filter(\.isProduct).map { "'\($0.rawValue)'" }.joined(separator: ", ")
+        let saleIDs = try store.read { db in
+            func count(_ sql: String, _ arguments: StatementArguments = []) throws -> Int { try Int.fetchOne(db, sql: sql, arguments: arguments) ?? -1 }
+
+            // Sales on each of the last 14 days; every attended appointment of those days sold to its
+            // owner, for its pet, with a service, within the hour after it ended.
+            for day in -14 ... -1 {
+                #expect(try count("SELECT count(*) FROM sales WHERE kind = 'venta' AND at >= ? AND at < ?", [instant(day), instant(day + 1)]) > 0,
+                        "no sales on \(today.adding(days: day).display)")
+            }
+            let attended = try count("SELECT count(*) FROM appointments WHERE status = 'atendida' AND starts_at >= ? AND starts_at < ?",
+                                     [instant(-14), instant(0)])
+            #expect(attended > 100)
+            #expect(try count("""
+                SELECT count(*) FROM appointments a JOIN pets p ON p.id = a.pet_id
+                WHERE a.status = 'atendida' AND a.starts_at >= ? AND a.starts_at < ? AND NOT EXISTS (
+                    SELECT 1 FROM sales s JOIN sale_lines l ON l.sale_id = s.id JOIN catalog_items i ON i.id = l.item_id
+                    WHERE s.kind = 'venta' AND s.owner_id = p.owner_id AND l.pet_id = a.pet_id AND i.kind NOT IN (\(products))
+                      AND s.at >= a.done_at AND s.at < strftime('%Y-%m-%dT%H:%M:%fZ', a.done_at, '+1 hour'))
+                """, [instant(-14), instant(0)]) == 0)
+            // Some of them took a product home; vaccinations sold a vaccine.
+            #expect(try count("""
+                SELECT count(DISTINCT s.id) FROM sales s JOIN sale_lines l ON l.sale_id = s.id JOIN catalog_items i ON i.id = l.item_id
+                WHERE s.kind = 'venta' AND s.owner_id IS NOT NULL AND i.kind = 'vacuna'
+                """) > 5)
+
+            // Numbered in the order they were made.
+            #expect(try count("SELECT count(*) FROM sales a JOIN sales b ON a.number < b.number WHERE a.at > b.at") == 0)
+            // Every sale's total is the sum of its lines, and its IGV split adds up.
+            #expect(try count("SELECT count(*) FROM sales") > 150)
+            #expect(try count("""
+                SELECT count(*) FROM sales s WHERE s.total <> (SELECT sum(l.total) FROM sale_lines l WHERE l.sale_id = s.id)
+                   OR s.gravada + s.exonerada + s.inafecta + s.igv <> s.total
+                """) == 0)
+
+            // The payment mix.
+            let methods = Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: """
+                SELECT method, count(*) AS n FROM payments WHERE amount > 0 GROUP BY method
+                """).map { ($0["method"] as String, $0["n"] as Int) })
+            #expect((methods["efectivo"] ?? 0) > 20 && (methods["tarjeta"] ?? 0) > 10 && (methods["yape"] ?? 0) > 5 && (methods["plin"] ?? 0) >= 1,
+                    "\(methods)")
+            #expect(methods["pagoefectivo"] == 3 && (methods["transferencia"] ?? 0) >= 1, "\(methods)")
+            #expect(try count("SELECT count(*) FROM payments WHERE method = 'efectivo' AND rounding > 0") > 0)
+            #expect(try count("SELECT count(*) FROM payments WHERE method = 'efectivo' AND change > 0") > 0)
+            #expect(try count("SELECT count(*) FROM payments WHERE rounding > 0 AND (method <> 'efectivo' OR rounding >= 10)") == 0)
+            // Niubiz vouchers in full; Yape, Plin and transfers with operation numbers used once.
+            #expect(try count("""
+                SELECT count(*) FROM payments WHERE method = 'tarjeta' AND (card_brand IS NULL OR length(card_last4) <> 4 OR auth_code IS NULL
+                    OR reference IS NULL OR pos_terminal IS NULL OR batch IS NULL)
+                """) == 0)
+            #expect(try count("SELECT count(*) FROM payments WHERE method IN ('yape', 'plin', 'transferencia') AND operation_number IS NULL") == 0)
+            #expect(try count("""
+                SELECT count(*) FROM (SELECT method, operation_number FROM payments WHERE operation_number IS NOT NULL
+                                      GROUP BY 1, 2 HAVING count(*) > 1)
+                """) == 0)
+            // A split payment: cash and Yape on the same sale.
+            #expect(try count("""
+                SELECT count(*) FROM sales s WHERE EXISTS (SELECT 1 FROM payments p WHERE p.sale_id = s.id AND p.method = 'efectivo' AND p.amount > 0)
+                  AND EXISTS (SELECT 1 FROM payments p WHERE p.sale_id = s.id AND p.method = 'yape')
+                """) >= 1)
+            // PagoEfectivo: a CIP for each, the paid and the expired one notified by the central (not journaled).
+            #expect(try count("""
+                SELECT count(*) FROM payments p JOIN pagoefectivo_cips c ON c.payment_id = p.id WHERE p.method = 'pagoefectivo'
+                """) == 3)
+            #expect(try String.fetchAll(db, sql: "SELECT event FROM pagoefectivo_events ORDER BY event") == ["cip.expired", "cip.paid"])
+            #expect(try count("SELECT count(*) FROM journal WHERE tbl = 'pagoefectivo_events'") == 0)
+            #expect(try count("SELECT count(*) FROM journal WHERE tbl = 'sales' AND op = 'I'") == (try count("SELECT count(*) FROM sales")))
+
+            // A cash session of «Caja 1» every morning with its float; each cash payment in its day's session.
+            for day in -14 ... 0 {
+                let sessions = try Row.fetchAll(db, sql: "SELECT * FROM cash_sessions WHERE opened_at >= ? AND opened_at < ?",
+                                                arguments: [instant(day), instant(day + 1)])
+                #expect(sessions.count == 1 && sessions.first?["drawer"] as String? == "Caja 1"
+                        && sessions.first?["opened_at"] as String? == instant(day, 465) && sessions.first?["opening_float"] as Int64? == 20_000,
+                        "\(sessions)")
+            }
+            #expect(try count("""
+                SELECT count(*) FROM payments p LEFT JOIN cash_sessions c ON c.id = p.cash_session_id
+                WHERE p.method = 'efectivo' AND (c.id IS NULL OR date(c.opened_at, '-5 hours') <> date(p.at, '-5 hours'))
+                """) == 0)
+            #expect(try count("""
+                SELECT count(*) FROM payments p WHERE p.method = 'efectivo' AND p.amount > 0 AND (
+                    (SELECT sum(m.amount) FROM cash_movements m WHERE m.payment_id = p.id) <> p.amount
+                    OR NOT EXISTS (SELECT 1 FROM cash_movements m WHERE m.payment_id = p.id AND m.kind = 'cobro' AND m.amount = p.tendered))
+                """) == 0)
+
+            // Every product sold left the stock through a `venta` movement of its sale, from a lot
+            // received before and not expired that day; every `venta` movement belongs to a sale.
+            #expect(try count("SELECT count(*) FROM stock_movements WHERE kind = 'venta'") > 50)
+            #expect(try count("""
+                SELECT count(*) FROM stock_movements m WHERE m.kind = 'venta' AND NOT EXISTS (SELECT 1 FROM sales s WHERE s.id = m.act_id)
+                """) == 0)
+            #expect(try count("""
+                SELECT count(*) FROM (SELECT s.id, l.item_id, sum(l.quantity) AS sold FROM sale_lines l JOIN sales s ON s.id = l.sale_id
+                                      JOIN catalog_items i ON i.id = l.item_id
+                                      WHERE s.kind = 'venta' AND i.kind IN (\(products)) AND l.charge_id IS NULL GROUP BY s.id, l.item_id) x
+                WHERE x.sold <> (SELECT coalesce(-sum(m.quantity), 0) FROM stock_movements m
+                                 WHERE m.act_id = x.id AND m.item_id = x.item_id AND m.kind = 'venta')
+                """) == 0)
+            #expect(try count("""
+                SELECT count(*) FROM stock_movements m WHERE m.kind = 'venta' AND ((m.expiry <> '' AND m.expiry < date(m.at, '-5 hours'))
+                   OR NOT EXISTS (SELECT 1 FROM stock_movements r WHERE r.item_id = m.item_id AND r.lot_code = m.lot_code
+                                  AND r.expiry = m.expiry AND r.quantity > 0 AND r.at <= m.at))
+                """) == 0)
+            let sums = try Row.fetchAll(db, sql: """
+                SELECT sede_id, item_id, lot_code, expiry, SUM(quantity) AS q FROM stock_movements GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+                """).map { "\($0["item_id"] as String)|\($0["lot_code"] as String)|\($0["expiry"] as String)|\($0["q"] as Int64)" }
+            let balances = try Row.fetchAll(db, sql: "SELECT * FROM stock_balances ORDER BY sede_id, item_id, lot_code, expiry")
+                .map { "\($0["item_id"] as String)|\($0["lot_code"] as String)|\($0["expiry"] as String)|\($0["quantity"] as Int64)" }
+            #expect(sums == balances)
+            #expect(try count("SELECT count(*) FROM stock_balances WHERE quantity < 0") == 0)
+
+            // Every dispense has its charge; those of past days were sold.
+            #expect(try count("SELECT count(*) FROM dispensations") >= 3)
+            #expect(try count("SELECT count(*) FROM dispensations d WHERE NOT EXISTS (SELECT 1 FROM charges c WHERE c.dispensation_id = d.id)") == 0)
+            #expect(try count("""
+                SELECT count(*) FROM charges WHERE dispensation_id IS NOT NULL AND added_at < ? AND sale_id IS NULL
+                """, [instant(0)]) == 0)
+
+            // This morning's attended pets: their charges wait at the till, services, products and a dispense.
+            let waiting = try Row.fetchAll(db, sql: """
+                SELECT c.owner_id, i.kind, c.dispensation_id FROM charges c JOIN catalog_items i ON i.id = c.item_id
+                WHERE c.sale_id IS NULL AND c.removed_at IS NULL AND c.added_at >= ?
+                """, arguments: [instant(0)])
+            #expect(Set(waiting.map { $0["owner_id"] as String }).count >= 3)
+            #expect(waiting.contains { CatalogKind.parse($0["kind"]).isProduct } && waiting.contains { !CatalogKind.parse($0["kind"]).isProduct })
+            #expect(waiting.contains { ($0["dispensation_id"] as String?) != nil })
+            return try String.fetchAll(db, sql: "SELECT id FROM sales WHERE kind = 'venta' ORDER BY number")
+        }
+        #expect(try store.ownersWithPendingCharges(sedeID: sedeID).count >= 3)
+
+        // What each sale's state is, as the till derives it.
+        var states: [SaleState: Int] = [:]
+        var summaries: [SaleSummary] = []
+        for id in saleIDs {
+            let summary = try #require(try store.saleSummary(id: id))
+            states[summary.state, default: 0] += 1
+            summaries.append(summary)
+        }
+        #expect(states[.pendienteDePago] == 1 && states[.abierta] == 1 && states[.aCuenta] == 1 && states[.anulada] == 1, "\(states)")
+        #expect(states[.pagada] == saleIDs.count - 4, "\(states)")
+        let pagoEfectivo = summaries.filter { $0.payments.contains { $0.method == .pagoefectivo } }.map(\.state)
+        #expect(Set(pagoEfectivo) == [.pagada, .pendienteDePago, .abierta])
+        // The plan: three instalments, the first paid.
+        let plan = try #require(summaries.first { $0.state == .aCuenta })
+        let instalments = try store.instalments(saleID: plan.sale.id)
+        #expect(instalments.count == 3 && instalments.filter { $0.remaining == .zero }.count == 1 && instalments[0].remaining == .zero)
+        #expect(plan.credit?.plan == true)
+        // The void, by the supervisor, and a partial return: a refund each, the products back in stock.
+        let supervisor = try #require(try store.read { try String.fetchOne($0, sql: "SELECT id FROM users WHERE username = 'supervisor'") })
+        let voided = try #require(summaries.first { $0.state == .anulada })
+        #expect(voided.reversals.count == 1 && voided.reversals[0].kind == "anulacion" && voided.reversals[0].authorizedBy == supervisor)
+        #expect(voided.reversals[0].total == -voided.sale.total && voided.payments.contains { $0.amount < 0 })
+        let returned = try #require(summaries.first { $0.reversals.contains { $0.kind == "devolucion" } })
+        #expect(returned.state == .pagada && returned.reversals[0].total < 0 && -returned.reversals[0].total < returned.sale.total)
+        // The refund: what was paid for the units returned (less the cash rounding already given).
+        #expect(returned.payments.contains { $0.amount < 0 && $0.amount >= returned.reversals[0].total })
+        try store.read { (db: Database) throws -> Void in
+            for reversal in [voided.reversals[0], returned.reversals[0]] {
+                #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM stock_movements WHERE act_id = ? AND kind = 'devolucion' AND quantity > 0",
+                                         arguments: [reversal.id])! >= 1)
+            }
         }
     }
 
