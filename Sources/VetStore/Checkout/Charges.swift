@@ -143,8 +143,8 @@ extension SedeStore {
         }
     }
 
-    /// Owners with pending charges at the sede: those with a pet attended today first, then by
-    /// the oldest charge.
+    /// Owners with pending charges at the sede: those with a pet attended today first, the one
+    /// charged last on top (the pet that just left the consulting room is the one at the desk).
     public func ownersWithPendingCharges(sedeID: String) throws -> [OwnerWithCharges] {
         let today = self.today
         let dayStart = LimaTime.iso8601(AgendaTime.instant(today, minute: 0))
@@ -152,13 +152,13 @@ extension SedeStore {
         return try read { db in
             let rows = try Row.fetchAll(db, sql: """
                 SELECT c.owner_id, o.first_names || ' ' || o.last_names AS owner_name, o.doc_number,
-                       group_concat(DISTINCT p.name) AS pets, count(*) AS lines, min(c.added_at) AS first_at,
+                       group_concat(DISTINCT p.name) AS pets, count(*) AS lines, max(c.added_at) AS last_at,
                        EXISTS (SELECT 1 FROM appointments a JOIN pets ap ON ap.id = a.pet_id
                                WHERE ap.owner_id = c.owner_id AND a.sede_id = ? AND a.status = 'atendida'
                                  AND a.starts_at >= ? AND a.starts_at < ?) AS attended
                 FROM charges c JOIN owners o ON o.id = c.owner_id LEFT JOIN pets p ON p.id = c.pet_id
                 WHERE c.sede_id = ? AND c.sale_id IS NULL AND c.removed_at IS NULL
-                GROUP BY c.owner_id ORDER BY attended DESC, first_at
+                GROUP BY c.owner_id ORDER BY attended DESC, last_at DESC
                 """, arguments: [sedeID, dayStart, dayEnd, sedeID])
             return try rows.map { row in
                 let ownerID: String = row["owner_id"]

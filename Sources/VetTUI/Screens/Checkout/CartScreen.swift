@@ -264,7 +264,7 @@ public struct CartScreen: KeyBound {
             canvas.put("No hay cargos pendientes: pulse A para agregar por código o SKU", x: x + 1, y: area.y + 2, style: .hint)
         }
         var y = area.y + tableHeight + 1
-        if let totals = priced?.totals {
+        if !lines.isEmpty, let totals = priced?.totals {
             let right = area.x + area.width - 2
             func line(_ label: String, _ money: Money, _ style: StyleRole = .normal) {
                 let text = money.formatted
