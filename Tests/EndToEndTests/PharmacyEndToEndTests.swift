@@ -154,7 +154,7 @@ import VetTestSupport
         try reception.press("C-r")
         step = try reception.waitFor("Solo farmacia o un supervisor registran recepciones")
         #expect(step.found, "\(step.screen)")
-        #expect(try Self.row(db, "SELECT count(*) AS n FROM stock_movements WHERE user_id = (SELECT id FROM users WHERE username = 'recepcion')")?["n"] == 0)
+        #expect(try Self.row(db, "SELECT count(*) AS n FROM stock_movements WHERE kind = 'recepcion' AND user_id = (SELECT id FROM users WHERE username = 'recepcion')")?["n"] == 0)
         try reception.press("F10")
         #expect(try reception.waitForExit() == 0)
     }

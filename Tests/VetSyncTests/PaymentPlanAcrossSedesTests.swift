@@ -79,4 +79,39 @@ struct PaymentPlanAcrossSedesTests {
         }
         #expect(try lim.count("SELECT count(*) FROM payments WHERE sale_id = ? AND sede_id = ?", [sale.sale.id, are.sedeID]) == 2)
     }
+
+    /// Two sedes offline take the same Yape operation number; once both have synced, each lists it
+    /// for its supervisor (a sede alone refuses a number it already has).
+    @Test func theSameOperationNumberAtTwoSedesIsFlaggedOnceSynced() throws {
+        let central = try CentralProcess.running(.sqlite)
+        let lim = try TestSede.linked("LIM01", to: central)
+        let are = try TestSede.linked("ARE01", to: central, in: lim.dir)
+        try lim.sync()
+        try are.sync()
+        var sales: [String] = []
+        for sede in [lim, are] {
+            let cashier = try Self.cashier(sede, "caja.\(sede.code.lowercased())")
+            let item = sede.store.newID()
+            try sede.store.applyingRemote { db in
+                try db.execute(sql: """
+                    INSERT INTO catalog_items (id, sku, name, kind, category, unit_code, igv_affectation, created_at, updated_at)
+                    VALUES (?, ?, 'Baño y corte', 'bano_corte', 'Estética', 'ZZ', '10', ?, ?)
+                    """, arguments: [item, "SRV-BANO-" + sede.code, sede.store.nowText, sede.store.nowText])
+                try db.execute(sql: "INSERT INTO catalog_prices (id, item_id, sede_id, price, effective_from, created_at) VALUES (?, ?, NULL, 4500, '2020-01-01', ?)",
+                               arguments: [sede.store.newID(), item, sede.store.nowText])
+            }
+            let sale = try sede.store.checkout(SaleDraft(id: sede.store.newID(), lines: [.init(itemID: item, quantity: 1)]),
+                                               payments: [PaymentDraft(id: sede.store.newID(), method: .yape, amount: Money(centimos: 4_500), operationNumber: "31415926")],
+                                               by: cashier)
+            #expect(sale.state == .pagada)
+            sales.append(sale.sale.id)
+            #expect(try sede.store.duplicateOperations().isEmpty)
+        }
+        try lim.sync(); try are.sync(); try lim.sync()
+        for sede in [lim, are] {
+            let flagged = try sede.store.duplicateOperations()
+            #expect(flagged.count == 1 && flagged.first?.operationNumber == "31415926" && flagged.first?.method == .yape, "\(sede.code): \(flagged)")
+            #expect(Set(flagged.first?.uses.map(\.sedeCode) ?? []) == ["LIM01", "ARE01"], "\(sede.code): \(flagged)")
+        }
+    }
 }

@@ -210,12 +210,8 @@ public struct CartScreen: KeyBound {
         }
         switch event {
         case .key(let key):
-            if var prompt = clave {
-                switch prompt.update(key) {
-                case .pending: clave = prompt
-                case .cancelled: clave = nil
-                case .authorised(let given): clave = nil; return charge(approval: given)
-                }
+            if let outcome = clave.decide(key) {
+                if case .authorised(let given) = outcome { return charge(approval: given) }
                 return .none
             }
             if let outcome = confirmRemove.decide(key) {

@@ -173,12 +173,8 @@ public struct PaymentScreen: KeyBound {
         }
         switch event {
         case .key(let key):
-            if var prompt = clave {
-                switch prompt.update(key) {
-                case .pending: clave = prompt
-                case .cancelled: clave = nil
-                case .authorised(let given): clave = nil; return leaveOwing(approval: given)
-                }
+            if let outcome = clave.decide(key) {
+                if case .authorised(let given) = outcome { return leaveOwing(approval: given) }
                 return .none
             }
             if let command = dispatch(key, context) { return command }

@@ -9,6 +9,8 @@ public struct TillScreen: KeyBound {
         var open: [SaleSummary]
         var drawer: String
         var drawerOpen: Bool
+        /// Operation numbers used twice in the network (for a supervisor).
+        var duplicates: [DuplicateOperation]
     }
     enum Row {
         case owner(OwnerWithCharges)
@@ -24,11 +26,12 @@ public struct TillScreen: KeyBound {
 
     public init(session: Session) {
         self.session = session
-        let sedeID = session.sede.id
+        let sedeID = session.sede.id, supervises = session.may(.authorizeCheckout)
         load = LoadState { services in
             let drawer = services.till.drawer
             return Loaded(owners: try services.store.ownersWithPendingCharges(sedeID: sedeID), open: try services.store.openSales(sedeID: sedeID),
-                          drawer: drawer, drawerOpen: try services.store.currentCashSession(drawer: drawer, sedeID: sedeID) != nil)
+                          drawer: drawer, drawerOpen: try services.store.currentCashSession(drawer: drawer, sedeID: sedeID) != nil,
+                          duplicates: supervises ? try services.store.duplicateOperations() : [])
         }
     }
 
@@ -98,7 +101,14 @@ public struct TillScreen: KeyBound {
         if !placeholder && rows.isEmpty {
             canvas.put("No hay cargos pendientes ni ventas por cobrar", x: x + 1, y: area.y + 3, style: .hint)
         }
-        canvas.put("● mascota atendida hoy", x: x, y: area.y + area.height - 2, style: .hint)
+        if let duplicate = load.value?.duplicates.first {
+            let uses = duplicate.uses.map { "\($0.saleNumber) \($0.sedeCode)" }.joined(separator: ", ")
+            let more = (load.value?.duplicates.count ?? 1) > 1 ? " (y \((load.value?.duplicates.count ?? 1) - 1) más)" : ""
+            canvas.put("⚠ Operación \(duplicate.method.label) \(duplicate.operationNumber) usada dos veces: \(uses)\(more)", x: x,
+                       y: area.y + area.height - 2, style: .warning, maxWidth: area.width - 2)
+        } else {
+            canvas.put("● mascota atendida hoy", x: x, y: area.y + area.height - 2, style: .hint)
+        }
         if let failure = load.reloadFailure { canvas.put(failure, x: x, y: area.y + area.height - 1, style: .error, maxWidth: area.width - 2) }
     }
 }
@@ -137,5 +147,16 @@ struct ClavePrompt: Equatable {
         shown.rowsPerField = 1
         shown.render(into: &canvas, x: x + 2, y: y + 3, width: w - 4)
         if let error { canvas.put(error, x: x + 2, y: y + h - 2, style: .error, maxWidth: w - 4) }
+    }
+}
+
+extension Optional where Wrapped == ClavePrompt {
+    /// Hands `key` to the open prompt: nil when none is open; else what it decided, `.pending`
+    /// while it stays open. A decided prompt closes.
+    mutating func decide(_ key: Key) -> ClavePrompt.Outcome? {
+        guard var prompt = self else { return nil }
+        let outcome = prompt.update(key)
+        if case .pending = outcome { self = prompt } else { self = nil }
+        return outcome
     }
 }
