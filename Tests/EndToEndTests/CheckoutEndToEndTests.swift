@@ -43,12 +43,14 @@ import VetTestSupport
     /// The vet calls the waiting pet in, marks it attended and adds `codes` as its charges.
     static func vetAttends(_ vet: TmuxSession, pet: String, codes: [String], names: [String]) throws {
         // Back to the home menu from wherever the vet was.
-        #expect(try waitUntil(seconds: 10) {
-            if try vet.screen().contains("Bienvenido") { return true }
+        for _ in 0..<6 {
+            let before = try vet.screen()
+            if before.contains("Bienvenido") { break }
             try vet.press("Escape")
-            Thread.sleep(forTimeInterval: 0.3)
-            return false
-        })
+            // The next screen is drawn before the next Escape.
+            _ = try waitUntil(seconds: 5) { try vet.screen() != before }
+        }
+        #expect(try vet.waitFor("Bienvenido").found)
         try vet.type("e")
         var step = try vet.waitFor(pet)
         #expect(step.found, "\(step.screen)")

@@ -243,7 +243,8 @@ struct PagoEfectivoTests {
         #expect(try lim.store.pagoEfectivoState(paymentID: payment) == .waitingForCIP)
 
         let daemon = try SpawnedProcess(Binaries.vetdesk, ["sync", "run", "--db", lim.path, "--interval", "0.2", "--max-backoff", "1"])
-        Thread.sleep(forTimeInterval: 1.5)
+        // The daemon has tried (and said why it could not) before the API comes back.
+        #expect(VetTestSupport.waitUntil(seconds: 30) { daemon.stderrSoFar.contains("No se pudo conectar con PagoEfectivo") }, "\(daemon.stderrSoFar)")
         #expect(try lim.store.pagoEfectivoState(paymentID: payment) == .waitingForCIP)
         try sandbox.start()
         try waitUntil("el CIP registrado por el demonio", timeout: 30) {

@@ -22,6 +22,9 @@ public final class SpawnedProcess: @unchecked Sendable {
         try? FileManager.default.removeItem(atPath: scratch)
     }
 
+    /// What the process has written to standard error so far (it may still be running).
+    public var stderrSoFar: String { (try? String(contentsOfFile: scratch + "/err", encoding: .utf8)) ?? "" }
+
     /// Waits for the end (killing it past `timeout` seconds, which throws) and returns its output.
     @discardableResult
     public func wait(timeout: Double = 120) throws -> ProcessResult {
