@@ -58,6 +58,8 @@ public enum Permission: String, CaseIterable, Sendable {
     case openCashDrawer = "open_cash_drawer"
     /// Authorise with one's clave: discounts over a role's limit, voids, returns and balances left owing.
     case authorizeCheckout = "authorize_checkout"
+    /// The F7 close screen: every drawer's figures, X reports of open drawers, and signing off closes.
+    case superviseCash = "supervise_cash"
 
     /// The table: the roles that grant this permission.
     public var roles: Set<Role> {
@@ -90,6 +92,7 @@ public enum Permission: String, CaseIterable, Sendable {
         case .charge: [.recepcionista, .supervisor]
         case .openCashDrawer: [.recepcionista, .supervisor]
         case .authorizeCheckout: [.supervisor]
+        case .superviseCash: [.supervisor]
         }
     }
 }

@@ -251,19 +251,16 @@ extension SedeStore {
         let newTotal = original.sale.total + original.reversals.reduce(Int64(0)) { $0 + $1.total } + sale.total
         let refund = original.paid.centimos - max(0, newTotal)
         guard refund > 0 else { return }
-        var cashSession: String?
-        if draft.refundMethod == .efectivo {
-            guard let drawer = draft.drawer, let open = try currentCashSession(drawer: drawer, sedeID: session.sede.id, db) else {
-                throw StoreError.refused(.noCashSession, "No hay una caja abierta en esta terminal para devolver el efectivo")
-            }
-            cashSession = open.id
+        let cashSession = try draft.drawer.flatMap { try currentCashSession(drawer: $0, sedeID: session.sede.id, db)?.id }
+        if draft.refundMethod == .efectivo && cashSession == nil {
+            throw StoreError.refused(.noCashSession, "No hay una caja abierta en esta terminal para devolver el efectivo")
         }
         let payment = Payment(id: draft.refundID, sedeId: session.sede.id, saleId: original.sale.id, instalmentId: nil, method: draft.refundMethod,
                               amount: -refund, tendered: nil, change: nil, rounding: 0, cardBrand: nil, cardLast4: nil, authCode: nil,
                               reference: nil, posTerminal: nil, batch: nil, operationNumber: nil, securityCode: nil, bank: nil,
                               cashSessionId: cashSession, authorizedBy: approver, userId: session.userID, at: now)
         try payment.insert(db)
-        if let cashSession {
+        if draft.refundMethod == .efectivo, let cashSession {
             try insertCashMovement(id: newID(), session: cashSession, act: payment.id, kind: "devolucion", amount: -refund, sale: original.sale.id,
                                    payment: payment.id, sedeID: session.sede.id, userID: session.userID, at: now, db)
         }

@@ -35,6 +35,16 @@ public struct CashMovement: Codable, Hashable, Sendable, FetchableRecord, Persis
     public var paymentId: String?
     public var userId: String
     public var at: String
+    /// A manual movement's concept (an expense: proveedor, compra_menor, caja_chica, otro), reason and receipt number.
+    public var concept: String?
+    public var reason: String?
+    public var document: String?
+    /// The supervisor who authorised a withdrawal to the safe.
+    public var authorizedBy: String?
+    /// The movement this one cancels (a correction: the opposite amount).
+    public var reversesId: String?
+
+    public var movementKind: CashMovementKind { CashMovementKind(rawValue: kind) }
 }
 
 extension SedeStore {
@@ -51,12 +61,18 @@ extension SedeStore {
         guard !name.isEmpty, name.count <= 40 else { throw StoreError.invalid("Indique el nombre de la caja (hasta 40 caracteres)") }
         let total: Money
         do { total = try Denomination.total(counts) } catch { throw StoreError.invalid(error.message) }
-        let json = "{" + counts.filter { $0.value > 0 }.sorted { $0.key > $1.key }.map { "\"\($0.key)\":\($0.value)" }.joined(separator: ",") + "}"
+        let json = Self.countsJSON(counts)
         let now = nowText
         return try write(user: session.userID) { db in
             if let done = try CashSession.fetchOne(db, key: id) { return done }
-            if let open = try Self.currentCashSession(drawer: name, sedeID: session.sede.id, db) {
-                throw StoreError.conflict("\(name) ya está abierta desde \(LimaTime.parseISO8601(open.openedAt).map(LimaTime.dayAndClock) ?? open.openedAt)")
+            switch try drawerStatus(drawer: name, sedeID: session.sede.id, db) {
+            case .closed: break
+            case .open(let open, _, let stale):
+                let since = LimaTime.parseISO8601(open.openedAt).map(LimaTime.dayAndClock) ?? open.openedAt
+                if stale { throw StoreError.refused(.drawerUnresolved, "\(name) quedó abierta desde el \(since): ciérrela antes de abrirla de nuevo") }
+                throw StoreError.conflict("\(name) ya está abierta desde \(since)")
+            case .unresolved(_, let why):
+                throw StoreError.refused(.drawerUnresolved, why)
             }
             let cash = CashSession(id: id, sedeId: session.sede.id, drawer: name, openingFloat: total.centimos, denominations: json,
                                    openedBy: session.userID, openedAt: now)
@@ -72,8 +88,14 @@ extension SedeStore {
         try read { db in try Self.currentCashSession(drawer: drawer, sedeID: sedeID, db) }
     }
 
-    /// The drawer's open session: its latest one (closing a session is the cash close's act).
+    /// The drawer's open session: its latest one, unless that one is closed.
     static func currentCashSession(drawer: String, sedeID: String, _ db: Database) throws -> CashSession? {
+        guard let latest = try latestCashSession(drawer: drawer, sedeID: sedeID, db),
+              try !(Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM cash_closes WHERE session_id = ?)", arguments: [latest.id]) ?? false) else { return nil }
+        return latest
+    }
+
+    static func latestCashSession(drawer: String, sedeID: String, _ db: Database) throws -> CashSession? {
         try CashSession.filter(sql: "sede_id = ? AND drawer = ?", arguments: [sedeID, drawer]).order(sql: "opened_at DESC, id DESC").fetchOne(db)
     }
 

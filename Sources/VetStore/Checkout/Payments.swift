@@ -180,13 +180,15 @@ extension SedeStore {
                 \(saleNumberText(used["number"])) (\(used["code"] as String)): verifique el comprobante
                 """)
         }
-        var cashSession: String?
+        // Every payment taken at an open drawer belongs to its session: the close compares the
+        // cashier's declared totals per method with them.
+        var cashSession = try drawer.flatMap { try currentCashSession(drawer: $0, sedeID: session.sede.id, db)?.id }
         var tendered: Int64?, change: Int64?
         if draft.method == .efectivo {
-            guard let drawer, let open = try currentCashSession(drawer: drawer, sedeID: session.sede.id, db) else {
+            guard let open = cashSession else {
                 throw StoreError.refused(.noCashSession, "No hay una caja abierta en esta terminal: abra la caja con su fondo antes de cobrar en efectivo")
             }
-            cashSession = open.id
+            cashSession = open
             let handed = draft.tendered ?? amount
             tendered = handed.centimos
             change = handed.centimos - amount.centimos
@@ -199,7 +201,7 @@ extension SedeStore {
                               securityCode: details.securityCode, bank: details.bank, cashSessionId: cashSession, authorizedBy: nil,
                               userId: session.userID, at: now)
         try payment.insert(db)
-        if let cashSession, let tendered, let change {
+        if draft.method == .efectivo, let cashSession, let tendered, let change {
             try insertCashMovement(id: newID(), session: cashSession, act: payment.id, kind: "cobro", amount: tendered, sale: saleID, payment: payment.id,
                                    sedeID: session.sede.id, userID: session.userID, at: now, db)
             if change > 0 {

@@ -16,6 +16,10 @@ public enum SettingKey: String, Sendable {
     case businessTradeName = "business_trade_name"
     case businessLegalName = "business_legal_name"
     case businessRUC = "business_ruc"
+    /// The cash close's deviation levels in céntimos: accepted up to `cash_accept_centimos`
+    /// (default 100), with a note up to `cash_note_centimos` (default 2000), beyond that a supervisor.
+    case cashAcceptCentimos = "cash_accept_centimos"
+    case cashNoteCentimos = "cash_note_centimos"
 }
 
 extension SedeStore {

@@ -101,6 +101,10 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case noCashSession = "no_cash_session"
         /// A supervisor's clave is needed (a discount over the limit, a void, a return, a balance left owing).
         case needsSupervisor = "needs_supervisor"
+        /// The drawer's last session is open since another day, or its close waits for a note or a sign-off.
+        case drawerUnresolved = "drawer_unresolved"
+        /// The session is already closed.
+        case sessionClosed = "session_closed"
     }
 
     public var code: Code {
