@@ -8,11 +8,6 @@ struct SaleCommand: ParsableCommand {
                                                     subcommands: [SaleCreateCommand.self, SaleShowCommand.self])
 }
 
-struct CashCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "cash", abstract: "Caja de la terminal: apertura con fondo.",
-                                                    subcommands: [CashOpenCommand.self])
-}
-
 /// A sale as an integration sends it (JSON). Amounts are text (`"50.00"`) or integer céntimos
 /// (`amount_centimos`), never a binary fraction. Every id is made by the sender before the act, so
 /// sending the same document again records nothing twice.
@@ -228,35 +223,6 @@ struct SaleShowCommand: ParsableCommand {
                 guard let summary = try store.saleSummary(id: id) else { throw StoreError.notFound("La venta \(id) no existe") }
                 print(SaleJSON.text(summary), terminator: "")
             }
-        }
-    }
-}
-
-/// `vetdesk cash open --drawer "Caja 1" --float 100x2,10x5 --by USER`.
-struct CashOpenCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "open", abstract: "Abre la caja con su fondo contado por denominación.")
-
-    @OptionGroup var database: DatabaseOptions
-    @Option(help: "Nombre de la caja (o $VETDESK_CAJA).") var drawer: String?
-    @Option(name: .customLong("float"), help: "Fondo por denominación: «100x2,10x5,0.50x4» (soles x cantidad).") var counts: String
-    @Option(help: "Usuario que abre la caja.") var by: String
-    @Option(help: "Id de la apertura (por defecto, uno nuevo).") var id: String?
-
-    func run() throws {
-        try reportingErrors {
-            var parsed: [Int64: Int64] = [:]
-            for piece in counts.split(separator: ",") {
-                let parts = piece.split(separator: "x")
-                guard parts.count == 2, let money = try? Money.parse(String(parts[0])), let count = Int64(parts[1].trimmingCharacters(in: .whitespaces)) else {
-                    throw UserFacingError("--float: «\(piece)» no es soles x cantidad (p. ej. 100x2)")
-                }
-                parsed[money.centimos, default: 0] += count
-            }
-            let store = try openSede(try database.resolvedPath())
-            let session = try store.trustedSession(username: by)
-            let name = drawer ?? ProcessInfo.processInfo.environment["VETDESK_CAJA"] ?? SedeStore.defaultDrawer
-            let cash = try store.openCashSession(id: id ?? store.newID(), drawer: name, counts: parsed, by: session)
-            print("\(cash.drawer) abierta con \(Money(centimos: cash.openingFloat).formatted) (\(cash.id))")
         }
     }
 }

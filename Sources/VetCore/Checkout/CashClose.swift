@@ -230,7 +230,7 @@ public struct CashReportLayout: Sendable {
         func when(_ iso: String) -> String { LimaTime.parseISO8601(iso).map(LimaTime.dayAndClock) ?? iso }
 
         center(report.business, .bold)
-        center(report.sede)
+        if report.sede != report.business { center(report.sede) }
         center(report.isClose ? "REPORTE Z - CIERRE DE CAJA" : "REPORTE X - SIN CIERRE", .large)
         pair("Caja", report.drawer)
         pair("Abrió", "\(report.openedBy) \(when(report.openedAt))")

@@ -242,10 +242,10 @@ extension SedeStore {
         }
         var approver: String?
         if draft.kind == .sangria {
-            guard let clave = draft.supervisor else {
-                throw StoreError.refused(.needsSupervisor, "El retiro a caja fuerte necesita la clave de un supervisor")
-            }
-            approver = try authorizer(clave, session: session)
+            // A supervisor signed in at the till authorises their own withdrawal (they gave their clave to sign in).
+            if let clave = draft.supervisor { approver = try authorizer(clave, session: session) }
+            else if session.may(.authorizeCheckout) { approver = session.userID }
+            else { throw StoreError.refused(.needsSupervisor, "El retiro a caja fuerte necesita la clave de un supervisor") }
         }
         let now = nowText
         return try write(user: session.userID) { db in
@@ -275,8 +275,9 @@ extension SedeStore {
         guard let original, original.sedeId == session.sede.id else { throw StoreError.notFound("El movimiento de caja no existe") }
         var approver: String?
         if original.movementKind == .sangria {
-            guard let supervisor else { throw StoreError.refused(.needsSupervisor, "Corregir un retiro a caja fuerte necesita la clave de un supervisor") }
-            approver = try authorizer(supervisor, session: session)
+            if let supervisor { approver = try authorizer(supervisor, session: session) }
+            else if session.may(.authorizeCheckout) { approver = session.userID }
+            else { throw StoreError.refused(.needsSupervisor, "Corregir un retiro a caja fuerte necesita la clave de un supervisor") }
         }
         let now = nowText
         return try write(user: session.userID) { db in
@@ -442,6 +443,11 @@ extension SedeStore {
         }
     }
 
+    /// Where one session stands.
+    public func cashSessionState(sessionID: String) throws -> CashSessionState? {
+        try read { db in try CashSession.fetchOne(db, key: sessionID).map { try Self.sessionState($0, today: today, db) } }
+    }
+
     /// The payments recorded in a session, oldest first (the rows behind each method's figure).
     public func sessionPayments(sessionID: String) throws -> [Payment] {
         try read { db in try Payment.filter(sql: "cash_session_id = ?", arguments: [sessionID]).order(sql: "at, id").fetchAll(db) }
@@ -535,4 +541,9 @@ extension SedeStore {
         try SedeFiles.write(Data(CashReportLayout(columns: columns).text(for: report).utf8), to: path)
         return path
     }
+}
+
+extension SedeStore {
+    /// Where X and Z reports are written as text files: `cierres/` beside the database.
+    public var cashReportsFolder: String { (path as NSString).deletingLastPathComponent + "/cierres" }
 }

@@ -8,7 +8,12 @@ public struct TillScreen: KeyBound {
         var owners: [OwnerWithCharges]
         var open: [SaleSummary]
         var drawer: String
-        var drawerOpen: Bool
+        var status: DrawerStatus
+        var drawerOpen: Bool {
+            if case .open = status { return true }
+            return false
+        }
+        var closeNeedsNote = false
         /// Operation numbers used twice in the network (for a supervisor).
         var duplicates: [DuplicateOperation]
     }
@@ -29,14 +34,28 @@ public struct TillScreen: KeyBound {
         let sedeID = session.sede.id, supervises = session.may(.authorizeCheckout)
         load = LoadState { services in
             let drawer = services.till.drawer
-            return Loaded(owners: try services.store.ownersWithPendingCharges(sedeID: sedeID), open: try services.store.openSales(sedeID: sedeID),
-                          drawer: drawer, drawerOpen: try services.store.currentCashSession(drawer: drawer, sedeID: sedeID) != nil,
+            var loaded = Loaded(owners: try services.store.ownersWithPendingCharges(sedeID: sedeID), open: try services.store.openSales(sedeID: sedeID),
+                          drawer: drawer, status: try services.store.drawerStatus(drawer: drawer, sedeID: sedeID),
                           duplicates: supervises ? try services.store.duplicateOperations() : [])
+            if case .unresolved(let cash, _) = loaded.status {
+                loaded.closeNeedsNote = try services.store.cashSessionState(sessionID: cash.id) == .faltaNota
+            }
+            return loaded
         }
     }
 
     public var title: String { "Caja" }
     public var catalogID: String? { "till" }
+
+    /// The session the cashier can close (or whose close still needs the note), if any.
+    var closable: (id: String, closed: Bool)? {
+        switch load.value?.status {
+        case .open(let cash, _, _)?: return (cash.id, false)
+        case .unresolved(let cash, _)?:
+            return load.value?.closeNeedsNote == true ? (cash.id, true) : nil
+        default: return nil
+        }
+    }
 
     var selected: Row? { rows.indices.contains(table.selected) ? rows[table.selected] : nil }
 
@@ -53,6 +72,13 @@ public struct TillScreen: KeyBound {
             },
             KeyBinding(letter: "o", label: "Abrir caja", enabled: session.may(.openCashDrawer) && load.value?.drawerOpen == false) { s, _, _ in
                 .push(OpenDrawerScreen(session: s.session, drawer: s.load.value?.drawer ?? SedeStore.defaultDrawer))
+            },
+            KeyBinding(letter: "m", label: "Movimiento", enabled: session.may(.openCashDrawer) && load.value?.drawerOpen == true) { s, _, _ in
+                .push(CashMovementScreen(session: s.session, drawer: s.load.value?.drawer ?? SedeStore.defaultDrawer))
+            },
+            KeyBinding(letter: "c", label: "Cerrar caja", enabled: session.may(.openCashDrawer) && closable != nil) { s, _, _ in
+                guard let (id, closed) = s.closable, let drawer = s.load.value?.drawer else { return .none }
+                return .push(CloseDrawerScreen(session: s.session, drawer: drawer, sessionID: id, closed: closed))
             },
             KeyBinding(letter: "v", label: "Ventas del día", enabled: charges) { s, _, _ in .push(SalesTodayScreen(session: s.session)) },
             LoadState.retry(\.load, in: self),
@@ -91,8 +117,13 @@ public struct TillScreen: KeyBound {
     public func render(into canvas: inout Canvas, area: Rect, context: ScreenContext) {
         let x = area.x + 1
         if let loaded = load.value {
-            let state = loaded.drawerOpen ? "abierta" : "cerrada: pulse O para abrirla con su fondo"
-            canvas.put("\(loaded.drawer) · \(state)", x: x, y: area.y, style: loaded.drawerOpen ? .ok : .warning, maxWidth: area.width - 2)
+            let (state, style): (String, StyleRole) = switch loaded.status {
+            case .closed: ("cerrada: pulse O para abrirla con su fondo", .warning)
+            case .open(_, let since, false): ("abierta desde el \(since.display) · C para cerrarla, M para un movimiento", .ok)
+            case .open(_, let since, true): ("⚠ abierta desde el \(since.display): ciérrela (C) antes de abrirla de nuevo", .alert)
+            case .unresolved(_, let why): ("⚠ " + why + (loaded.closeNeedsNote ? " (C para escribirla)" : ""), .alert)
+            }
+            canvas.put("\(loaded.drawer) · \(state)", x: x, y: area.y, style: style, maxWidth: area.width - 2)
         }
         var t = table
         t.layout(height: area.height - 3)
