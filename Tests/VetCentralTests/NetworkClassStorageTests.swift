@@ -88,10 +88,11 @@ struct NetworkClassStorageTests {
             try db.execute(sql: """
                 CREATE TABLE data_classes_old (tbl TEXT PRIMARY KEY, data_class TEXT NOT NULL CHECK (data_class IN ('shared', 'sede', 'central')));
                 INSERT INTO data_classes_old SELECT tbl, data_class FROM data_classes WHERE data_class <> 'network';
-                DELETE FROM data_classes_old WHERE tbl IN ('charges', 'pagoefectivo_events', 'cash_sessions', 'cash_movements');
+                DELETE FROM data_classes_old WHERE tbl IN ('charges', 'pagoefectivo_events', 'cash_sessions', 'cash_movements',
+                                                           'cash_closes', 'cash_close_notes', 'cash_signoffs');
                 DROP TABLE data_classes;
                 ALTER TABLE data_classes_old RENAME TO data_classes;
-                DELETE FROM central_migrations WHERE name LIKE '0008_%';
+                DELETE FROM central_migrations WHERE name LIKE '0008_%' OR name LIKE '0009_%';
                 """)
             #expect(throws: DatabaseError.self) { try db.execute(sql: "INSERT INTO data_classes VALUES ('x', 'network')") }
             return try String.fetchAll(db, sql: "SELECT tbl || ':' || data_class FROM data_classes ORDER BY tbl")
@@ -104,7 +105,7 @@ struct NetworkClassStorageTests {
         let reopened = try DatabaseQueue(path: path)
         defer { try? reopened.close() }
         let after = try await reopened.read { db in try String.fetchAll(db, sql: "SELECT tbl || ':' || data_class FROM data_classes ORDER BY tbl") }
-        let checkout = ["cash_movements:sede", "cash_sessions:sede", "charges:sede", "pagoefectivo_cips:network", "pagoefectivo_events:central",
+        let checkout = ["cash_close_notes:sede", "cash_closes:sede", "cash_movements:sede", "cash_sessions:sede", "cash_signoffs:sede", "charges:sede", "pagoefectivo_cips:network", "pagoefectivo_events:central",
                         "payments:network", "plan_instalments:network", "sale_credits:network", "sale_lines:network", "sales:network"]
         #expect(after == (before + checkout).sorted())
     }

@@ -88,6 +88,16 @@ import VetTestSupport
         Operation(name: "openCashSession", needs: [.openCashDrawer]) { a, actor in
             try a.f.store.openCashSession(id: a.f.store.newID(), drawer: "Caja " + actor.username, counts: [1_000: 1], by: actor)
         },
+        Operation(name: "recordCashMovement", needs: [.openCashDrawer]) { a, actor in
+            let drawer = "Mov " + actor.username
+            try a.f.store.openCashSession(id: a.f.store.newID(), drawer: drawer, counts: [1_000: 1], by: a.f.supervisor)
+            try a.f.store.recordCashMovement(CashMovementDraft(id: a.f.store.newID(), drawer: drawer, kind: .ingreso, amount: Money(centimos: 500),
+                                                               reason: "Sencillo"), by: actor)
+        },
+        Operation(name: "X report of an open drawer", needs: [.superviseCash]) { a, actor in
+            let cash = try a.f.store.openCashSession(id: a.f.store.newID(), drawer: "X " + actor.username, counts: [1_000: 1], by: a.f.supervisor)
+            _ = try a.f.store.cashReport(sessionID: cash.id, by: actor)
+        },
         Operation(name: "void a sale without a clave", needs: [.charge, .authorizeCheckout]) { a, actor in
             let store = a.f.store
             let sale = try store.checkout(SaleDraft(id: store.newID(), lines: [.init(itemID: try pricedProduct(a), quantity: 1)]),
