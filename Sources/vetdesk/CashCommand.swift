@@ -141,7 +141,9 @@ struct CashCloseCommand: ParsableCommand {
             let store = try openSede(try database.resolvedPath())
             let user = try store.trustedSession(username: by)
             let name = drawerName(drawer)
-            guard let sessionID = try session ?? store.currentCashSession(drawer: name, sedeID: user.sede.id)?.id else {
+            // A close sent again with its id finds its session even though the drawer is no longer open.
+            let resent = try id.flatMap { id in try store.read { db in try CashClose.fetchOne(db, key: id)?.sessionId } }
+            guard let sessionID = try session ?? resent ?? store.currentCashSession(drawer: name, sedeID: user.sede.id)?.id else {
                 throw UserFacingError("\(name) no está abierta")
             }
             let z = try store.closeCashSession(CashCloseDraft(id: id ?? store.newID(), sessionID: sessionID, counts: counts, firstCounts: first,
