@@ -160,6 +160,26 @@ import VetTestSupport
         push("open drawer", OpenDrawerScreen(session: cashier, drawer: "Caja 2"), then: [.char("2"), .enter, .char("5")])
         push("receipt", ReceiptScreen(session: cashier, saleID: sold.sale.id, autoPrint: false))
         push("sales today", SalesTodayScreen(session: cashier), then: [.char("a")])
+
+        // The cash close (issue 14): a movement, the blind count up to its confirmation, as reception;
+        // the supervisor's F7 list, a session, its report and a close's result.
+        let drawer = h.model.services.till.drawer
+        let open = try #require(try till.currentCashSession(drawer: drawer, sedeID: cashier.sede.id))
+        push("cash movement", CashMovementScreen(session: cashier, drawer: drawer), then: [.right, .right, .enter, .char("5"), .ctrl("s")])
+        push("close drawer, count", CloseDrawerScreen(session: cashier, drawer: drawer, sessionID: open.id), then: [.char("1"), .enter, .char("2")])
+        push("close drawer, review", CloseDrawerScreen(session: cashier, drawer: drawer, sessionID: open.id), then: [.char("1"), .ctrl("s")])
+        push("close drawer, declare", CloseDrawerScreen(session: cashier, drawer: drawer, sessionID: open.id),
+             then: [.char("1"), .ctrl("s"), .enter, .char("9"), .ctrl("s")])
+        h = try Harness()
+        h.login("supervisor")
+        let supervisor = try #require(h.model.session)
+        let sessions = try h.model.services.store.cashSessionOverviews(sedeID: supervisor.sede.id)
+        let past = try #require(sessions.last)
+        h.press(.function(7)); states.append(("cash close list", h.model))
+        push("cash session", CashSessionScreen(session: supervisor, sessionID: past.session.id), then: [.down])
+        push("cash session, note", CashSessionScreen(session: supervisor, sessionID: past.session.id), then: [.char("n"), .char("x")])
+        push("cash report", CashReportScreen(session: supervisor, sessionID: past.session.id), then: [.down])
+        push("close result", CloseDrawerScreen(session: supervisor, drawer: past.session.drawer, sessionID: past.session.id, closed: true))
         return states
     }
 
