@@ -13,6 +13,8 @@ enum CheckoutBench {
     static let items = 5_000
     static let lookups = 2_000
     static let sales = 400
+    static let reports = 200
+    static let closes = 60
 
     static let till = Benchmark(name: "checkout") { context in
         let path = context.workdir + "/checkout-bench.db"
@@ -89,9 +91,50 @@ enum CheckoutBench {
                 }
             })
         }
+        // The X report of the drawer that took those sales (figures from every movement and
+        // payment of the session), against one sum over its movements.
+        guard let drawerSession = try store.currentCashSession(drawer: "Caja 1", sedeID: sede.id) else {
+            throw BenchFailure(description: "la caja del bench no está abierta")
+        }
+        var xReport: [Double] = [], xReportBase: [Double] = []
+        for _ in 0..<reports {
+            xReport.append(try Stats.timeMs { _ = try store.cashReport(sessionID: drawerSession.id, by: session) })
+            xReportBase.append(try Stats.timeMs {
+                _ = try store.read { db in
+                    try Int64.fetchOne(db, sql: "SELECT sum(amount) FROM cash_movements WHERE session_id = ?", arguments: [drawerSession.id])
+                }
+            })
+        }
+        // A close of a drawer with 20 movements (the count, its level and the Z report), against
+        // one write of two plain rows.
+        var closing: [Double] = []
+        for n in 0..<closes {
+            let drawer = "Caja B\(n)"
+            let cash = try store.openCashSession(id: store.newID(), drawer: drawer, counts: [10_000: 2], by: session)
+            for m in 0..<20 {
+                try store.recordCashMovement(CashMovementDraft(id: store.newID(), drawer: drawer, kind: m % 2 == 0 ? .egreso : .ingreso,
+                                                               amount: Money(centimos: 100 + Int64(m)), concept: .compraMenor, reason: "Bench \(m)"),
+                                             by: session)
+            }
+            let draft = CashCloseDraft(id: store.newID(), sessionID: cash.id, counts: [10_000: 1, 5_000: 1], declared: [.tarjeta: .zero], note: "Bench")
+            closing.append(try Stats.timeMs { _ = try store.closeCashSession(draft, by: session) })
+        }
+        var closingBase: [Double] = []
+        for _ in 0..<closes {
+            closingBase.append(try Stats.timeMs {
+                try store.write(user: nil) { db in
+                    let insert = try db.cachedStatement(sql: "INSERT INTO bench_rows (id, a, b, c, d) VALUES (?, ?, ?, ?, ?)")
+                    for _ in 0..<2 { try insert.execute(arguments: [store.newID(), sede.id, 1, 2, "x"]) }
+                }
+            })
+        }
         try store.close()
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
         return [
+            BenchResult(name: "cash.x_report_\(sales)_sales", unit: "ms", samples: xReport, baselineSamples: xReportBase,
+                        goal: "p99 < 20 ms for a drawer with \(sales) sales; baseline: one sum over its movements"),
+            BenchResult(name: "cash.close_20_movements", unit: "ms", samples: closing, baselineSamples: closingBase,
+                        goal: "p99 < 20 ms (count, level, note, Z figures); baseline: 2 plain rows in one write"),
             BenchResult(name: "checkout.add_item_by_barcode", unit: "ms", samples: byBarcode, baselineSamples: byBarcodeBase,
                         goal: "p99 < 1 ms over \(items) items (item, price, stock); baseline: the barcode index alone"),
             BenchResult(name: "checkout.commit_5_lines_2_payments", unit: "ms", samples: commit, baselineSamples: commitBase,

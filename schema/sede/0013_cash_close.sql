@@ -13,6 +13,9 @@ ALTER TABLE cash_movements ADD COLUMN authorized_by TEXT;
 ALTER TABLE cash_movements ADD COLUMN reverses_id TEXT;
 CREATE UNIQUE INDEX cash_movements_reverses ON cash_movements(reverses_id) WHERE reverses_id IS NOT NULL;
 
+-- A session's payments by method (the close compares them with the declared totals).
+CREATE INDEX payments_cash_session ON payments(cash_session_id) WHERE cash_session_id IS NOT NULL;
+
 -- The close of a session: one per session, written in one transaction with everything it needs.
 -- `counted` is the cash counted (`denominations`: céntimos → count); `first_count` and
 -- `first_denominations` keep the first count when the cashier recounted. `declared_*` are the

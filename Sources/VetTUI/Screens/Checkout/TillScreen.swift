@@ -70,7 +70,7 @@ public struct TillScreen: KeyBound {
                 case nil: return .none
                 }
             },
-            KeyBinding(letter: "o", label: "Abrir caja", enabled: session.may(.openCashDrawer) && load.value?.drawerOpen == false) { s, _, _ in
+            KeyBinding(letter: "o", label: "Abrir caja", enabled: session.may(.openCashDrawer) && load.value?.status == .closed) { s, _, _ in
                 .push(OpenDrawerScreen(session: s.session, drawer: s.load.value?.drawer ?? SedeStore.defaultDrawer))
             },
             KeyBinding(letter: "m", label: "Movimiento", enabled: session.may(.openCashDrawer) && load.value?.drawerOpen == true) { s, _, _ in
