@@ -24,6 +24,7 @@ import Testing
             // open the drawer; only a supervisor authorises discounts over the limit, voids, returns and credit.
             .addCharges: [.recepcionista, .veterinario, .farmacia, .supervisor], .editCharges: [.recepcionista, .supervisor],
             .charge: [.recepcionista, .supervisor], .openCashDrawer: [.recepcionista, .supervisor], .authorizeCheckout: [.supervisor],
+            .superviseCash: [.supervisor],
         ]
         #expect(Set(expected.keys) == Set(Permission.allCases))
         for permission in Permission.allCases { #expect(permission.roles == expected[permission], "\(permission)") }

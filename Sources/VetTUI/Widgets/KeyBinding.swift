@@ -24,6 +24,19 @@ public struct KeyBinding<S> {
         self.action = action
     }
 
+    /// ↑↓ PgUp PgDn scroll a text a line or ten at a time (never above its first line).
+    public static func scroll(_ offset: WritableKeyPath<S, Int>) -> KeyBinding {
+        KeyBinding([.up, .down, .pageUp, .pageDown], hint: "↑↓", label: "Desplazar") { s, key, _ in
+            switch key {
+            case .up: s[keyPath: offset] = max(0, s[keyPath: offset] - 1)
+            case .down: s[keyPath: offset] += 1
+            case .pageUp: s[keyPath: offset] = max(0, s[keyPath: offset] - 10)
+            default: s[keyPath: offset] += 10
+            }
+            return .none
+        }
+    }
+
     /// The same key, handled but left off the hints line (a second key for a shown action).
     public func unlisted() -> KeyBinding {
         KeyBinding(matches: matches, hint: nil, label: label, enabled: enabled, refusal: refusal, action: action)

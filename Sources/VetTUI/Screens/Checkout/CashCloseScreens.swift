@@ -422,10 +422,8 @@ public struct CloseDrawerScreen: KeyBound {
         if let file = result.file { canvas.put("Reporte Z: \(file)", x: x, y: area.y + area.height - 2, style: .hint, maxWidth: width) }
     }
 
-    func pad(_ text: String, _ width: Int) -> String {
-        let w = CellWidth.of(text)
-        return w >= width ? text + " " : text + String(repeating: " ", count: width - w)
-    }
+    /// `text` in a column of `width` cells, a space before the next one.
+    func pad(_ text: String, _ width: Int) -> String { CellWidth.pad(text, to: width - 1) + " " }
 }
 
 /// An X or Z report as it prints; I prints it on the terminal's printer.
@@ -446,15 +444,7 @@ public struct CashReportScreen: KeyBound {
 
     public func bindings(_ context: ScreenContext) -> [KeyBinding<CashReportScreen>] {
         [
-            KeyBinding([.up, .down, .pageUp, .pageDown], hint: "↑↓", label: "Desplazar") { s, key, _ in
-                switch key {
-                case .up: s.scroll = max(0, s.scroll - 1)
-                case .down: s.scroll += 1
-                case .pageUp: s.scroll = max(0, s.scroll - 10)
-                default: s.scroll += 10
-                }
-                return .none
-            },
+            .scroll(\.scroll),
             KeyBinding(letter: "i", label: "Imprimir y guardar", enabled: load.isLoaded) { s, _, _ in
                 guard let report = s.load.value else { return .none }
                 return .perform { services in

@@ -49,15 +49,7 @@ public struct ReceiptScreen: KeyBound {
 
     public func bindings(_ context: ScreenContext) -> [KeyBinding<ReceiptScreen>] {
         [
-            KeyBinding([.up, .down, .pageUp, .pageDown], hint: "↑↓", label: "Desplazar") { s, key, _ in
-                switch key {
-                case .up: s.scroll = max(0, s.scroll - 1)
-                case .down: s.scroll += 1
-                case .pageUp: s.scroll = max(0, s.scroll - 10)
-                default: s.scroll += 10
-                }
-                return .none
-            },
+            .scroll(\.scroll),
             KeyBinding(letter: "i", label: "Imprimir", enabled: load.isLoaded) { s, _, _ in s.printAgain() },
             KeyBinding([.enter, .escape], hint: "Enter", label: "Listo") { _, _, _ in .pop },
             LoadState.retry(\.load, in: self),

@@ -234,10 +234,8 @@ public struct CashSessionScreen: KeyBound {
         table.setRows(rows)
     }
 
-    func pad(_ text: String, _ width: Int) -> String {
-        let w = CellWidth.of(text)
-        return w >= width ? text + " " : text + String(repeating: " ", count: width - w)
-    }
+    /// `text` in a column of `width` cells, a space before the next one.
+    func pad(_ text: String, _ width: Int) -> String { CellWidth.pad(text, to: width - 1) + " " }
 
     public func render(into canvas: inout Canvas, area: Rect, context: ScreenContext) {
         let x = area.x + 1, width = area.width - 2
