@@ -51,7 +51,8 @@ public struct ReceiptScreen: KeyBound {
         [
             .scroll(\.scroll),
             KeyBinding(letter: "i", label: "Imprimir", enabled: load.isLoaded) { s, _, _ in s.printAgain() },
-            KeyBinding([.enter, .escape], hint: "Enter", label: "Listo") { _, _, _ in .pop },
+            // The screen below reloads: the till no longer lists the owner just charged.
+            KeyBinding([.enter, .escape], hint: "Enter", label: "Listo") { _, _, _ in .batch([.pop, .perform { _ in ReloadRequest() }]) },
             LoadState.retry(\.load, in: self),
         ]
     }
