@@ -277,8 +277,11 @@ public struct CloseDrawerScreen: KeyBound {
         return .perform { services in
             guard let close = try services.store.cashClose(sessionID: sessionID)?.close else { throw StoreError.notFound("El cierre no existe") }
             try services.store.addCloseNote(id: noteID, closeID: close.id, note: note, by: session)
-            return NoteSaved(report: try services.store.cashReport(sessionID: sessionID, by: session),
-                             state: try Self.state(services, sessionID: sessionID, session: session))
+            let report = try services.store.cashReport(sessionID: sessionID, by: session)
+            // The Z report file is written again with the note.
+            _ = try? SedeStore.writeCashReport(report, columns: ReceiptColumns(rawValue: services.till.columns) ?? .narrow,
+                                               folder: services.store.cashReportsFolder)
+            return NoteSaved(report: report, state: try Self.state(services, sessionID: sessionID, session: session))
         }
     }
 

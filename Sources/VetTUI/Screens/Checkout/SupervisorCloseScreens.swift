@@ -8,10 +8,10 @@ import VetStore
 public struct CashCloseListScreen: KeyBound {
     let session: Session
     var load: LoadState<[CashSessionOverview]>
-    var table = Table(columns: [Table.Column("", width: 2, minWidth: 2), Table.Column("Caja", width: 10, minWidth: 6),
-                                Table.Column("Cajero", width: 20, minWidth: 10), Table.Column("Apertura", width: 16, minWidth: 11),
-                                Table.Column("Estado", width: 28, minWidth: 12), Table.Column("Esperado", width: 12, minWidth: 10),
-                                Table.Column("Contado", width: 12, minWidth: 10), Table.Column("Diferencia", width: 20, minWidth: 10)])
+    var table = Table(columns: [Table.Column("", width: 2, minWidth: 2), Table.Column("Caja", width: 8, minWidth: 6),
+                                Table.Column("Cajero", width: 18, minWidth: 10), Table.Column("Apertura", width: 16, minWidth: 11),
+                                Table.Column("Estado", width: 28, minWidth: 12), Table.Column("Esperado", width: 11, minWidth: 10),
+                                Table.Column("Contado", width: 11, minWidth: 10), Table.Column("Diferencia", width: 18, minWidth: 10)])
     var rows: [CashSessionOverview] = []
 
     public init(session: Session) {
