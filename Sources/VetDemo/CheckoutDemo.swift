@@ -429,8 +429,9 @@ enum CheckoutDemo {
 
         /// An ordinary sale paid at once, with the rows `checkout` writes: the sale numbered next, its
         /// lines at the day's prices, the charges it takes, its products out of the lots the pharmacy
-        /// chose (`venta` movements of the sale), the payment (cash rounded down to S/ 0.10 on a sale
-        /// paid wholly in cash, with the change) and its cash movements.
+        /// chose (`venta` movements of the sale), the payment in the drawer's open session whatever its
+        /// method (cash rounded down to S/ 0.10 on a sale paid wholly in cash, with the change) and its
+        /// cash movements.
         func record(_ draft: SaleDraft, paidBy payment: PaymentDraft, on day: CivilDate) throws {
             let (cart, pricedLines, totals) = try priced(draft.lines, on: day)
             var amount = totals.total, rounding = Money.zero
@@ -492,7 +493,7 @@ enum CheckoutDemo {
                     """).execute(arguments: [payment.id, sedeID, draft.id, payment.method.rawValue, amount.centimos, tendered, change, rounding.centimos,
                                      details.card?.brand, details.card?.last4, details.card?.authCode, details.card?.reference,
                                      details.card?.terminal, details.card?.batch, details.operationNumber, details.securityCode, details.bank,
-                                     payment.method == .efectivo ? cashSessionID : nil, user, now])
+                                     cashSessionID, user, now])
                 if let tendered, let change {
                     try db.cachedStatement(sql: """
                         INSERT INTO cash_movements (id, sede_id, session_id, act_id, kind, amount, sale_id, payment_id, user_id, at)
