@@ -210,7 +210,7 @@ enum CheckoutDemo {
             centralIDs = UUIDv7Generator(seed: seed &+ 0xCE_47)
             rng = SplitMix64(seed: seed &+ 0x7111)
             closeRNG = SplitMix64(seed: seed &+ 0xC1_05E)
-            // Busy days: not a Sunday, when only a vet or two attend in the morning.
+            // Busy days: not a Sunday, when one vet attends in the morning.
             let weekday = { (day: Int) in today.adding(days: day).weekday == 7 ? day + 1 : day }
             noteDay = weekday(-2 - Int(closeRNG.next() % 5))
             supervisorDay = weekday(-8 - Int(closeRNG.next() % 5))
@@ -345,7 +345,7 @@ enum CheckoutDemo {
             }
             if day == supervisorDay {
                 // The supervisor's sign-off, the row `signOffClose` writes once it has checked their
-                // clave: checking a bcrypt clave takes most of a second in a debug build, and many
+                // clave: checking a bcrypt clave (cost 12) takes about a third of a second, and many
                 // tests build the demo.
                 clock.set(date(at + 12 * 60_000))
                 let id = desk.newID(), now = desk.nowText, sedeID = sedeID, supervisorID = supervisor.userID
