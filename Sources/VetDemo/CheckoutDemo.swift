@@ -38,7 +38,9 @@ struct TillSale {
 }
 
 /// The demo sede's checkout: every attended appointment of the last two weeks, every counter sale and
-/// every dispense sold at the till when it happened; «Caja 1» opened every morning with its float;
+/// every dispense sold at the till when it happened; «Caja 1» opened every morning with its float and
+/// closed every evening with its count (one day short within the note level and explained, another
+/// beyond it and signed off by the supervisor), with a few movements by hand; today's still open;
 /// the payment mix a Peruvian clinic sees (cash with change and rounding, Niubiz card, Yape,
 /// Plin, PagoEfectivo paid, pending and expired, a transfer, a split payment, a plan of three
 /// instalments with one paid, a void and a partial return); and this morning's attended pets with
@@ -49,6 +51,15 @@ enum CheckoutDemo {
     static let float: [Int64: Int64] = [2_000: 5, 1_000: 4, 500: 6, 100: 20, 50: 10, 20: 15, 10: 20]
     /// Opened at 07:45.
     static let openingMinute = 465
+    /// Closed at 20:30, after the last appointment and its customer at the till (or after the day's
+    /// last act, if later).
+    static let closingMinute = 1_230
+    /// What the cashier buys now and then with the drawer's cash, with a boleta.
+    static let purchases: [(reason: String, centimos: Int64)] = [
+        ("Agua de mesa y vasos descartables", 1_650), ("Papel toalla y bolsas de basura", 2_380),
+        ("Lejía y detergente para la limpieza", 3_120), ("Útiles de escritorio", 1_450),
+        ("Pilas para el termómetro y la balanza", 2_200), ("Balón de gas para la terma del área de baños", 4_800),
+    ]
 
     /// What an owner takes home from the counter when the vet suggests it, for today's charges.
     static let counterSKUs = ["APA-NEXGARD-10-25", "APA-FRONTPLUS-M", "APA-SIMPARICA-10-20", "APA-DRONTALPLUS-TAB", "APA-MILBEMAX-GATO"]
@@ -179,7 +190,13 @@ enum CheckoutDemo {
         var items: [String: (name: String, unitCode: String)] = [:]
         /// The drawer's session of the day.
         var cashSessionID = ""
-        /// Rows written as `checkout` and `openCashSession` write them, waiting to be written together
+        /// The cash close's own choices (the movements by hand, the counts), apart from the sales' mix.
+        var closeRNG: SplitMix64
+        /// The past day whose count is short within the note level, and the one short beyond it.
+        let noteDay: Int, supervisorDay: Int
+        /// How short the count of `noteDay` is: S/ 1.10 to S/ 19.00.
+        let noteShortfall: Int64
+        /// Rows written as `checkout` writes them, waiting to be written together
         /// (before the next call to the store, which reads them).
         var pendingWrites: [(Database) throws -> Void] = []
         var itemIDs: [String: String] = [:]
@@ -192,6 +209,12 @@ enum CheckoutDemo {
             desk = try SedeStore.open(path: store.path, clock: clock, ids: UUIDv7Generator(seed: seed &+ 0xCA_5E))
             centralIDs = UUIDv7Generator(seed: seed &+ 0xCE_47)
             rng = SplitMix64(seed: seed &+ 0x7111)
+            closeRNG = SplitMix64(seed: seed &+ 0xC1_05E)
+            // Busy days: not a Sunday, when one vet attends in the morning.
+            let weekday = { (day: Int) in today.adding(days: day).weekday == 7 ? day + 1 : day }
+            noteDay = weekday(-2 - Int(closeRNG.next() % 5))
+            supervisorDay = weekday(-8 - Int(closeRNG.next() % 5))
+            noteShortfall = 110 + 10 * Int64(closeRNG.next() % 180)
             let (sede, users) = try store.read { db in
                 (try Sede.fetchOne(db, key: sedeID),
                  try Row.fetchAll(db, sql: "SELECT id, username, full_name FROM users WHERE username IN ('recepcion', 'supervisor', 'farmacia')"))
@@ -206,6 +229,7 @@ enum CheckoutDemo {
             reception = try session("recepcion", .recepcionista)
             supervisor = try session("supervisor", .supervisor)
             pharmacist = try session("farmacia", .farmacia)
+            planCashMovements()
         }
 
         func close() throws { try desk.close() }
@@ -235,29 +259,113 @@ enum CheckoutDemo {
             followUps.append((at, followUpCount, act))
         }
 
-        /// «Caja 1» opened at 07:45 with its float, every day from the first sale's to `ms`'s: the
-        /// rows `openCashSession` writes. The store opens a drawer only once its last session is
-        /// closed, and closing is the cash close's (a later issue), so the demo writes them itself.
+        /// «Caja 1» opened at 07:45 with its float, every day from the first sale's to `ms`'s, each
+        /// day's session closed (`closeDrawer`) before the next one opens. Through the store, which
+        /// opens a drawer only once its last session is closed and needs nothing more.
         func openDrawers(through ms: UInt64) throws {
             let last = day(of: ms)
             var next = drawerDay.map { $0 + 1 } ?? last
-            let counts = "{" + float.sorted { $0.key > $1.key }.map { "\"\($0.key)\":\($0.value)" }.joined(separator: ",") + "}"
-            let total = float.reduce(Int64(0)) { $0 + $1.key * $1.value }
             while next <= last {
+                if let open = drawerDay { try closeDrawer(day: open, sessionID: cashSessionID) }
+                try flush()
                 clock.set(date(CheckoutDemo.ms(today.adding(days: next), openingMinute)))
-                let id = desk.newID(), movementID = desk.newID(), at = desk.nowText, user = reception.userID, sedeID = sedeID
-                pendingWrites.append { db in
-                    try db.cachedStatement(sql: """
-                        INSERT INTO cash_sessions (id, sede_id, drawer, opening_float, denominations, opened_by, opened_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-                        """).execute(arguments: [id, sedeID, drawer, total, counts, user, at])
-                    try db.cachedStatement(sql: """
-                        INSERT INTO cash_movements (id, sede_id, session_id, act_id, kind, amount, user_id, at) VALUES (?, ?, ?, ?, 'apertura', ?, ?, ?)
-                        """).execute(arguments: [movementID, sedeID, id, id, total, user, at])
-                }
+                cashSessionID = try desk.openCashSession(id: desk.newID(), drawer: drawer, counts: float, by: reception).id
                 drawerDay = next
-                cashSessionID = id
                 next += 1
             }
+        }
+
+        // MARK: The cash close
+
+        /// The movements the cashier records by hand in the last two weeks, planned before the first
+        /// sale so they run in time order among the sales: now and then a small purchase paid from
+        /// the drawer with its boleta, change brought from the safe once, and at 17:30 or so, when the
+        /// drawer holds S/ 500 or more over its float, the supervisor takes it to the safe.
+        func planCashMovements() {
+            let depositDay = -3 - Int(closeRNG.next() % 8)
+            for day in -14 ... -1 {
+                let date = today.adding(days: day)
+                if day == depositDay {
+                    later(CheckoutDemo.ms(date, 560)) { [self] in
+                        try desk.recordCashMovement(CashMovementDraft(id: desk.newID(), drawer: drawer, kind: .deposito, amount: Money(centimos: 5_000),
+                                                                      reason: "Sencillo de la caja fuerte para dar vuelto"), by: reception)
+                    }
+                }
+                if closeRNG.next() % 100 < 35 {
+                    let purchase = purchases[Int(closeRNG.next() % UInt64(purchases.count))]
+                    let document = "B" + LimaTime.pad(Int64(1 + closeRNG.next() % 3), 3) + "-" + LimaTime.pad(Int64(1_000 + closeRNG.next() % 60_000), 8)
+                    later(CheckoutDemo.ms(date, 600 + Int(closeRNG.next() % 300))) { [self] in
+                        try desk.recordCashMovement(CashMovementDraft(id: desk.newID(), drawer: drawer, kind: .egreso,
+                                                                      amount: Money(centimos: purchase.centimos), concept: .compraMenor,
+                                                                      reason: purchase.reason, document: document), by: reception)
+                    }
+                }
+                // The supervisor withdraws it themselves: their session authorises it (no clave to check).
+                later(CheckoutDemo.ms(date, 1_050 + Int(closeRNG.next() % 40))) { [self] in
+                    let held = try desk.expectedCash(sessionID: cashSessionID).centimos
+                    let amount = (held - float.reduce(Int64(0)) { $0 + $1.key * $1.value }) / 10_000 * 10_000
+                    guard amount >= 50_000 else { return }
+                    try desk.recordCashMovement(CashMovementDraft(id: desk.newID(), drawer: drawer, kind: .sangria, amount: Money(centimos: amount),
+                                                                  reason: "Retiro a caja fuerte"), by: supervisor)
+                }
+            }
+        }
+
+        /// Closes the session of `day` (from today) after its last act, at 20:30 at the earliest: the
+        /// cashier counts the drawer by denomination and declares the card batch and the apps' totals
+        /// as the payments recorded them. Most days the count is what the drawer should hold (to the
+        /// S/ 0.10 a count can reach); `noteDay` is short within the note level and the cashier explains
+        /// it; `supervisorDay` is short a S/ 50 note, explained, and the supervisor signs it off that
+        /// evening (the store would refuse to open the drawer the next morning otherwise).
+        func closeDrawer(day: Int, sessionID: String) throws {
+            try flush()
+            let at = max(CheckoutDemo.ms(today.adding(days: day), closingMinute), UInt64(clock.nowMs) + 5 * 60_000)
+            clock.set(date(at))
+            let (expected, recorded) = try desk.read { db in
+                (try Int64.fetchOne(db, sql: "SELECT coalesce(sum(amount), 0) FROM cash_movements WHERE session_id = ?", arguments: [sessionID]) ?? 0,
+                 try Row.fetchAll(db, sql: "SELECT method, sum(amount) AS total FROM payments WHERE cash_session_id = ? GROUP BY method",
+                                  arguments: [sessionID]))
+            }
+            var declared: [PaymentMethod: Money] = [:]
+            for row in recorded {
+                let method = PaymentMethod.parse(row["method"])
+                if CashDeclaration.methods.contains(method) { declared[method] = Money(centimos: max(0, row["total"] as Int64)) }
+            }
+            let short: Int64 = day == noteDay ? noteShortfall : day == supervisorDay ? 5_000 : 0
+            let counted = max(0, (expected + 5) / 10 * 10 - short)
+            let closeID = desk.newID()
+            try desk.closeCashSession(CashCloseDraft(id: closeID, sessionID: sessionID, counts: Self.counts(counted), declared: declared),
+                                      by: reception)
+            if short > 0 {
+                clock.set(date(at + 4 * 60_000))
+                let note = day == noteDay
+                    ? "Faltan \(Money(centimos: short).formatted). Creo que di vuelto de más en la tarde, cuando hubo cola; lo revisaré con las boletas."
+                    : "Falta un billete de S/ 50. Revisé el cajón, el piso y los sobres de la caja fuerte, y no aparece."
+                try desk.addCloseNote(id: desk.newID(), closeID: closeID, note: note, by: reception)
+            }
+            if day == supervisorDay {
+                // The supervisor's sign-off, the row `signOffClose` writes once it has checked their
+                // clave: checking a bcrypt clave (cost 12) takes about a third of a second, and many
+                // tests build the demo.
+                clock.set(date(at + 12 * 60_000))
+                let id = desk.newID(), now = desk.nowText, sedeID = sedeID, supervisorID = supervisor.userID
+                try desk.write(user: supervisorID) { db in
+                    try db.execute(sql: "INSERT INTO cash_signoffs (id, sede_id, close_id, supervisor_id, note, at) VALUES (?, ?, ?, ?, ?, ?)",
+                                   arguments: [id, sedeID, closeID, supervisorID,
+                                               "Recontado con la cajera: faltan S/ 50.00. Se revisará la cámara de la caja mañana; queda registrado.",
+                                               now])
+                }
+            }
+        }
+
+        /// `centimos` in the fewest notes and coins (it is a multiple of S/ 0.10).
+        static func counts(_ centimos: Int64) -> [Int64: Int64] {
+            var left = centimos, counts: [Int64: Int64] = [:]
+            for denomination in Denomination.all where left >= denomination {
+                counts[denomination] = left / denomination
+                left %= denomination
+            }
+            return counts
         }
 
         // MARK: Selling
@@ -429,8 +537,9 @@ enum CheckoutDemo {
 
         /// An ordinary sale paid at once, with the rows `checkout` writes: the sale numbered next, its
         /// lines at the day's prices, the charges it takes, its products out of the lots the pharmacy
-        /// chose (`venta` movements of the sale), the payment (cash rounded down to S/ 0.10 on a sale
-        /// paid wholly in cash, with the change) and its cash movements.
+        /// chose (`venta` movements of the sale), the payment in the drawer's open session whatever its
+        /// method (cash rounded down to S/ 0.10 on a sale paid wholly in cash, with the change) and its
+        /// cash movements.
         func record(_ draft: SaleDraft, paidBy payment: PaymentDraft, on day: CivilDate) throws {
             let (cart, pricedLines, totals) = try priced(draft.lines, on: day)
             var amount = totals.total, rounding = Money.zero
@@ -492,7 +601,7 @@ enum CheckoutDemo {
                     """).execute(arguments: [payment.id, sedeID, draft.id, payment.method.rawValue, amount.centimos, tendered, change, rounding.centimos,
                                      details.card?.brand, details.card?.last4, details.card?.authCode, details.card?.reference,
                                      details.card?.terminal, details.card?.batch, details.operationNumber, details.securityCode, details.bank,
-                                     payment.method == .efectivo ? cashSessionID : nil, user, now])
+                                     cashSessionID, user, now])
                 if let tendered, let change {
                     try db.cachedStatement(sql: """
                         INSERT INTO cash_movements (id, sede_id, session_id, act_id, kind, amount, sale_id, payment_id, user_id, at)

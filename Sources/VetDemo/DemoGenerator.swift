@@ -6,9 +6,9 @@ import VetStore
 /// Builds a realistic demo sede: sedes of the network and its central warehouse, staff with the five
 /// demo logins (clave 1234), owners with their pets, their histories, the agenda, and the pharmacy
 /// (catalog, prices, stock with lots, prescriptions to dispense) and the till (two weeks of sales and
-/// payments, a cash session a day, this morning's charges to collect). The same seed and the same `today`
-/// give the same rows (ids included); only the bcrypt salts and the journal's clock readings differ
-/// from run to run.
+/// payments, a cash session a day closed every evening with its count, today's open, this morning's
+/// charges to collect). The same seed and the same `today` give the same rows (ids included); only
+/// the bcrypt salts and the journal's clock readings differ from run to run.
 public struct DemoGenerator {
     public struct Options: Sendable {
         public var pets: Int = 2_000

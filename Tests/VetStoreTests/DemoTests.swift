@@ -15,7 +15,7 @@ import VetTestSupport
                                      ("stock_movements", "*"), ("stock_levels", "*"), ("prescription_items", "*"), ("dispensations", "*"),
                                      ("charges", "*"), ("sales", "*"), ("sale_lines", "*"), ("payments", "*"), ("pagoefectivo_cips", "*"),
                                      ("pagoefectivo_events", "*"), ("sale_credits", "*"), ("plan_instalments", "*"), ("cash_sessions", "*"),
-                                     ("cash_movements", "*")] {
+                                     ("cash_movements", "*"), ("cash_closes", "*"), ("cash_close_notes", "*"), ("cash_signoffs", "*")] {
                 for row in try Row.fetchAll(db, sql: "SELECT \(columns) FROM \(table) ORDER BY id") { lines.append("\(table) \(row)") }
             }
             return lines
@@ -361,6 +361,137 @@ import VetTestSupport
                 #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM stock_movements WHERE act_id = ? AND kind = 'devolucion' AND quantity > 0",
                                          arguments: [reversal.id])! >= 1)
             }
+        }
+    }
+
+    /// Issue 14, item 7: past days of the demo sede have closed sessions behind their sales, as a
+    /// supervisor checks them: each closed that evening after its last movement and payment, with the
+    /// count of what the drawer should hold and the non-cash totals as recorded; one short within the
+    /// note level with the cashier's note, one beyond it with the supervisor's sign-off; a few
+    /// movements by hand; today's drawer open.
+    @Test func demoClosesEveryPastDaysDrawer() throws {
+        let dir = TempDir()
+        let path = dir.file("demo.db")
+        let today = try #require(CivilDate(year: 2026, month: 11, day: 18))
+        var options = DemoGenerator.Options(pets: 300, seed: 5)
+        options.today = today
+        let created = try SedeStore.create(path: path)
+        _ = try DemoGenerator.run(store: created, options: options)
+        try created.close()
+        // Read as the till reads it at noon of the demo's today.
+        let store = try SedeStore.open(path: path, clock: ManualClock(AgendaTime.instant(today, minute: 720)))
+        defer { try? store.close() }
+        let sedeID = try #require(try store.setting(.sedeID))
+        let todayStart = AgendaTime.iso(AgendaTime.instant(today, minute: 0))
+        let (sede, reception, supervisor, sessions) = try store.read { db in
+            (try Sede.fetchOne(db, key: sedeID), try String.fetchOne(db, sql: "SELECT id FROM users WHERE username = 'recepcion'"),
+             try String.fetchOne(db, sql: "SELECT id FROM users WHERE username = 'supervisor'"),
+             try CashSession.filter(sql: "sede_id = ? AND drawer = 'Caja 1'", arguments: [sedeID]).order(sql: "opened_at").fetchAll(db))
+        }
+        let supervisorSession = Session(userID: try #require(supervisor), username: "supervisor", fullName: "", roles: [.supervisor],
+                                        sede: try #require(sede))
+        #expect(sessions.count >= 15)
+
+        // Every past day's session has a close; exactly today's is open, and the till shows it open.
+        var closes: [(session: CashSession, close: CashClose, notes: [CashCloseNote], signoff: CashSignoff?)] = []
+        var open: [CashSession] = []
+        for session in sessions {
+            if let found = try store.cashClose(sessionID: session.id) { closes.append((session, found.close, found.notes, found.signoff)) }
+            else { open.append(session) }
+        }
+        #expect(open.map(\.openedAt) == [AgendaTime.iso(AgendaTime.instant(today, minute: 465))])
+        #expect(closes.count == sessions.count - 1 && closes.allSatisfy { $0.session.openedAt < todayStart })
+        guard case .open(let current, _, let stale) = try store.drawerStatus(drawer: "Caja 1", sedeID: sedeID) else {
+            Issue.record("Caja 1 is not open today"); return
+        }
+        #expect(current.id == open.first?.id && !stale)
+        // Nothing waits for a note or a sign-off: only today's open session holds the drawer.
+        let overviews = try store.cashSessionOverviews(sedeID: sedeID, days: 30)
+        #expect(overviews.count == sessions.count)
+        #expect(overviews.filter { $0.state.blocksDrawer }.map(\.session.id) == open.map(\.id))
+
+        // The levels: most days accepted; one short within the note level, explained by the cashier;
+        // one beyond it, explained, and signed off by the supervisor after the close.
+        let levels = closes.map { $0.close.deviationLevel }
+        #expect(levels.filter { $0 == .nota }.count == 1 && levels.filter { $0 == .supervisor }.count == 1, "\(levels)")
+        #expect(levels.filter { $0 == .aceptado }.count == closes.count - 2, "\(levels)")
+        let noted = try #require(closes.first { $0.close.deviationLevel == .nota })
+        #expect(noted.notes.count == 1 && noted.notes.first?.userId == reception && noted.signoff == nil)
+        #expect(try store.cashSessionState(sessionID: noted.session.id) == .cerrada)
+        let signed = try #require(closes.first { $0.close.deviationLevel == .supervisor })
+        let signoff = try #require(signed.signoff)
+        #expect(signoff.supervisorId == supervisor && !signoff.note.isEmpty && signoff.at > signed.close.closedAt)
+        #expect(signed.notes.count == 1 && signed.notes.first?.userId == reception)
+        #expect(try store.cashSessionState(sessionID: signed.session.id) == .firmada)
+
+        for (n, entry) in closes.enumerated() {
+            let close = entry.close, id = entry.session.id
+            let (byKind, byMethod, lastAt, manualOutside) = try store.read { db in
+                (Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: """
+                    SELECT kind, sum(amount) AS total FROM cash_movements WHERE session_id = ? GROUP BY kind
+                    """, arguments: [id]).map { ($0["kind"] as String, $0["total"] as Int64) }),
+                 Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: """
+                    SELECT method, sum(amount) AS total FROM payments WHERE cash_session_id = ? GROUP BY method
+                    """, arguments: [id]).map { ($0["method"] as String, $0["total"] as Int64) }),
+                 try String.fetchOne(db, sql: """
+                    SELECT max(at) FROM (SELECT at FROM cash_movements WHERE session_id = ? UNION ALL SELECT at FROM payments WHERE cash_session_id = ?)
+                    """, arguments: [id, id]),
+                 try Int.fetchOne(db, sql: "SELECT count(*) FROM cash_movements WHERE session_id = ? AND at < ?", arguments: [id, entry.session.openedAt]))
+            }
+            let expected = byKind.values.reduce(0, +)
+            // Closed the same evening after the session's last movement and payment, before the next opening.
+            let opened = try #require(LimaTime.parseISO8601(entry.session.openedAt)), closed = try #require(LimaTime.parseISO8601(close.closedAt))
+            #expect(CivilDate(limaDayOf: opened) == CivilDate(limaDayOf: closed) && AgendaTime.dayAndMinute(closed).1 >= 20 * 60, "\(close.closedAt)")
+            #expect(lastAt.map { $0 <= close.closedAt } ?? false && manualOutside == 0)
+            #expect(close.closedAt < sessions[n + 1].openedAt && close.closedBy == reception)
+            // The count: by denomination, adding up to what the drawer should hold (the sum of the
+            // session's movements, to the S/ 0.10 notes and coins reach), but on the two days off.
+            #expect(try Denomination.total(SedeStore.parseCounts(close.denominations)).centimos == close.counted)
+            let difference = close.counted - expected
+            switch close.deviationLevel {
+            case .nota: #expect(difference <= -101 && difference >= -2_000, "\(difference)")
+            case .supervisor: #expect(abs(difference) > 2_000, "\(difference)")
+            default: #expect(close.counted == (expected + 5) / 10 * 10, "counted \(close.counted), expected \(expected)")
+            }
+            // The non-cash totals declared as recorded.
+            for method in CashDeclaration.methods {
+                #expect(close.declared(method)?.centimos == byMethod[method.rawValue] ?? 0, "\(method) \(close.declared(method)!) \(byMethod)")
+            }
+            // The store's report agrees with the rows.
+            let report = try store.cashReport(sessionID: id, by: supervisorSession)
+            #expect(report.expectedCash.centimos == expected && report.countedCash?.centimos == close.counted && report.level == close.deviationLevel)
+            #expect(report.float.centimos == 20_000 && byKind["apertura"] == 20_000)
+            #expect(report.cashTaken.centimos == byKind["cobro"] ?? 0 && report.changeGiven.centimos == -(byKind["vuelto"] ?? 0)
+                    && report.refunds.centimos == -(byKind["devolucion"] ?? 0) && report.income.centimos == byKind["ingreso"] ?? 0
+                    && report.expense.centimos == -(byKind["egreso"] ?? 0) && report.withdrawals.centimos == -(byKind["sangria"] ?? 0)
+                    && report.deposits.centimos == byKind["deposito"] ?? 0)
+            for line in report.byMethod {
+                #expect(line.recorded.centimos == byMethod[line.method.rawValue] ?? 0, "\(line.method)")
+                if line.method != .efectivo { #expect(line.declared == close.declared(line.method)) }
+            }
+            #expect(report.notes == entry.notes.map(\.note) && (report.signed != nil) == (entry.signoff != nil))
+        }
+
+        try store.read { (db: Database) throws -> Void in
+            func count(_ sql: String, _ arguments: StatementArguments = []) throws -> Int { try Int.fetchOne(db, sql: sql, arguments: arguments) ?? -1 }
+            // Every payment of a past day, whatever its method and refunds too, in that day's session of «Caja 1».
+            #expect(try count("SELECT count(*) FROM payments WHERE at < ?", [todayStart]) > 100)
+            #expect(try count("""
+                SELECT count(*) FROM payments p LEFT JOIN cash_sessions c ON c.id = p.cash_session_id
+                WHERE p.at < ? AND (c.id IS NULL OR c.drawer <> 'Caja 1' OR date(c.opened_at, '-5 hours') <> date(p.at, '-5 hours'))
+                """, [todayStart]) == 0)
+            #expect(try count("SELECT count(DISTINCT method) FROM payments WHERE cash_session_id IS NOT NULL") == 6)
+            #expect(try count("SELECT count(*) FROM payments WHERE amount < 0 AND cash_session_id IS NOT NULL") >= 2)
+            // Movements by hand: a small purchase with its boleta, a withdrawal to the safe the
+            // supervisor authorised, change brought from the safe.
+            #expect(try count("""
+                SELECT count(*) FROM cash_movements WHERE kind = 'egreso' AND amount < 0 AND concept = 'compra_menor'
+                  AND reason IS NOT NULL AND document IS NOT NULL
+                """) >= 1)
+            #expect(try count("SELECT count(*) FROM cash_movements WHERE kind = 'sangria' AND amount < 0 AND authorized_by = ?", [supervisor]) >= 1)
+            #expect(try count("SELECT count(*) FROM cash_movements WHERE kind = 'deposito' AND amount > 0 AND reason IS NOT NULL") == 1)
+            #expect(try count("SELECT count(*) FROM cash_movements WHERE kind IN ('ingreso', 'egreso', 'sangria', 'deposito') AND at >= ?",
+                              [todayStart]) == 0)
         }
     }
 
