@@ -94,7 +94,7 @@ public struct CashSessionScreen: KeyBound {
     let signOffID = UUIDv7Generator().make()
     let noteID = UUIDv7Generator().make()
     var load: LoadState<Loaded>
-    var table = Table(columns: [Table.Column("Hora", width: 12, minWidth: 6), Table.Column("Movimiento", width: 22, minWidth: 10),
+    var table = Table(columns: [Table.Column("Hora", width: 16, minWidth: 6), Table.Column("Movimiento", width: 22, minWidth: 10),
                                 Table.Column("Monto", width: 13, minWidth: 10), Table.Column("Detalle", width: 60, minWidth: 10)])
     var editing: Form2?
     var message: String?
