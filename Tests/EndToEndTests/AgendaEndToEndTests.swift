@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+import VetCore
 import VetTestSupport
 
 /// Two terminals on the same sede database, as at a real front desk: the receptionist books and
@@ -26,6 +27,19 @@ import VetTestSupport
             WHERE alerts IS NOT NULL AND microchip IS NOT NULL AND deceased_on IS NULL AND merged_into IS NULL ORDER BY id LIMIT 1
             """))
         let petID: String = pet["id"], petName: String = pet["name"], chip: String = pet["microchip"], alerts: String = pet["alerts"]
+        // The vet works all of today, so the next free slot is today whatever the hour the test runs
+        // at (after the demo's working hours it would be tomorrow, and tomorrow's cita is not checked in today).
+        let today = CivilDate(limaDayOf: Date())
+        let queue = try DatabaseQueue(path: db)
+        try queue.write { db in
+            try db.execute(sql: """
+                INSERT INTO vet_schedules (id, sede_id, vet_id, weekday, start_min, end_min, created_at)
+                SELECT lower(hex(randomblob(16))), r.sede_id, u.id, ?, 0, 1440, '2026-01-01T00:00:00Z'
+                FROM users u JOIN user_roles r ON r.user_id = u.id WHERE u.username = 'veterinario' LIMIT 1
+                """, arguments: [today.weekday])
+            try db.execute(sql: "DELETE FROM schedule_exceptions WHERE day = ?", arguments: [today.iso])
+        }
+        try queue.close()
 
         // The vet opens the waiting room and leaves the keyboard alone.
         let vet = try TmuxSession.signedIn(db: db, user: "veterinario")

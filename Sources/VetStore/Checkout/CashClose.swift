@@ -453,6 +453,20 @@ extension SedeStore {
         try read { db in try Payment.filter(sql: "cash_session_id = ?", arguments: [sessionID]).order(sql: "at, id").fetchAll(db) }
     }
 
+    /// The numbers (`V-000123`) of the sales a session's movements and payments belong to.
+    public func sessionSaleNumbers(sessionID: String) throws -> [String: String] {
+        try read { db in
+            var out: [String: String] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT id, number FROM sales WHERE id IN (SELECT sale_id FROM cash_movements WHERE session_id = ?
+                                                          UNION SELECT sale_id FROM payments WHERE cash_session_id = ?)
+                """, arguments: [sessionID, sessionID]) {
+                out[row["id"]] = Self.saleNumberText(row["number"])
+            }
+            return out
+        }
+    }
+
     /// A session's close, its notes and its sign-off.
     public func cashClose(sessionID: String) throws -> (close: CashClose, notes: [CashCloseNote], signoff: CashSignoff?)? {
         try read { db in

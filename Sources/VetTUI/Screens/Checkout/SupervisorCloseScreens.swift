@@ -86,6 +86,7 @@ public struct CashSessionScreen: KeyBound {
         var state: CashSessionState
         var movements: [CashMovement]
         var payments: [Payment]
+        var saleNumbers: [String: String]
     }
     enum Form2: Equatable { case signOff(Form), note(Form) }
 
@@ -106,7 +107,8 @@ public struct CashSessionScreen: KeyBound {
             Loaded(report: try services.store.cashReport(sessionID: sessionID, by: session),
                    state: try services.store.cashSessionState(sessionID: sessionID) ?? .abierta,
                    movements: try services.store.cashMovements(sessionID: sessionID),
-                   payments: try services.store.sessionPayments(sessionID: sessionID))
+                   payments: try services.store.sessionPayments(sessionID: sessionID),
+                   saleNumbers: try services.store.sessionSaleNumbers(sessionID: sessionID))
         }
     }
 
@@ -222,12 +224,12 @@ public struct CashSessionScreen: KeyBound {
             if let reason = movement.reason { detail.append(reason) }
             if let document = movement.document { detail.append("Comp. \(document)") }
             if movement.authorizedBy != nil { detail.append("autorizado por supervisor") }
-            if let sale = movement.saleId, let payment = loaded.payments.first(where: { $0.saleId == sale }) { detail.append("venta \(payment.saleId.suffix(6))") }
+            if let sale = movement.saleId { detail.append(loaded.saleNumbers[sale] ?? "venta") }
             rows.append([at, movement.movementKind.label, Money(centimos: movement.amount).formatted, detail.joined(separator: " · ")])
         }
         for payment in loaded.payments where payment.method != .efectivo {
             let at = LimaTime.parseISO8601(payment.at).map(LimaTime.dayAndClock) ?? payment.at
-            let detail = [payment.operationNumber.map { "Op. \($0)" }, payment.cardLast4.map { "**** \($0)" }, payment.batch.map { "lote \($0)" }]
+            let detail = [loaded.saleNumbers[payment.saleId], payment.operationNumber.map { "Op. \($0)" }, payment.cardLast4.map { "**** \($0)" }, payment.batch.map { "lote \($0)" }]
                 .compactMap { $0 }.joined(separator: " · ")
             rows.append([at, "Pago \(payment.method.label)", Money(centimos: payment.amount).formatted, detail])
         }
