@@ -56,6 +56,24 @@ let package = Package(
         ),
         // libcurl with typed setters (curl_easy_setopt is variadic, which Swift cannot call).
         .target(name: "CCurl", path: "Sources/CCurl", linkerSettings: [.linkedLibrary("curl")]),
+        // XMLDSig for SUNAT's documents: libxmlsec1 over OpenSSL, which reads the company's .pfx.
+        .target(
+            name: "CXMLSec",
+            path: "Sources/CXMLSec",
+            cSettings: [
+                .unsafeFlags(["-I/usr/include/xmlsec1", "-I/usr/include/libxml2"]),
+                .define("XMLSEC_CRYPTO_OPENSSL", to: "1"),
+                .define("XMLSEC_NO_CRYPTO_DYNAMIC_LOADING", to: "1"),
+                .define("XMLSEC_NO_SIZE_T"),
+                .define("XMLSEC_NO_GOST", to: "1"),
+                .define("XMLSEC_NO_GOST2012", to: "1"),
+                .define("__XMLSEC_FUNCTION__", to: "__func__"),
+            ],
+            linkerSettings: [.linkedLibrary("xmlsec1-openssl"), .linkedLibrary("xmlsec1"), .linkedLibrary("ssl"),
+                             .linkedLibrary("crypto"), .linkedLibrary("xslt"), .linkedLibrary("xml2")]
+        ),
+        // SUNAT electronic documents: signing and the company's certificate.
+        .target(name: "VetFiscal", dependencies: ["VetCore", "CXMLSec"]),
         // The sync wire types and their hand-written codecs, shared by the sede (VetSync) and central.
         .target(name: "VetProtocol"),
         .target(
@@ -103,6 +121,7 @@ let package = Package(
         .testTarget(name: "VetSyncTests", dependencies: ["VetSync", "VetCentral", "VetProtocol", "VetStore", "VetCore", "VetTestSupport",
                                                          .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "VetProtocolTests", dependencies: ["VetProtocol"]),
+        .testTarget(name: "VetFiscalTests", dependencies: ["VetFiscal", "VetCore", "VetTestSupport"]),
         // Central alone: no sede store, no VetSync.
         .testTarget(name: "VetCentralTests", dependencies: ["VetCentral", "VetProtocol", "VetCore", "VetTestSupport",
                                                             .product(name: "GRDB", package: "GRDB.swift")]),
