@@ -33,7 +33,7 @@ let package = Package(
         .target(
             name: "VetStore",
             dependencies: [
-                "VetCore",
+                "VetCore", "VetFiscal",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             ],
@@ -113,7 +113,7 @@ let package = Package(
 
         .target(name: "VetTestSupport", path: "Tests/VetTestSupport"),
         .testTarget(name: "VetCoreTests", dependencies: ["VetCore"]),
-        .testTarget(name: "VetStoreTests", dependencies: ["VetStore", "VetCore", "VetDemo", "VetTestSupport",
+        .testTarget(name: "VetStoreTests", dependencies: ["VetStore", "VetCore", "VetDemo", "VetTestSupport", "VetFiscal",
                                                           .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "VetTUITests", dependencies: ["VetTUI", "VetStore", "VetCore", "VetDemo", "VetTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["VetStore", "VetCore", "VetTestSupport",

@@ -640,11 +640,15 @@ enum CheckoutDemo {
         func customer(_ ownerID: String) throws -> SaleCustomer {
             if let known = customers[ownerID] { return known }
             let row = try store.read { db in
-                try Row.fetchOne(db, sql: "SELECT doc_type, doc_number, first_names, last_names FROM owners WHERE id = ?", arguments: [ownerID])
+                try Row.fetchOne(db, sql: "SELECT doc_type, doc_number, first_names, last_names, address, district FROM owners WHERE id = ?",
+                                 arguments: [ownerID])
             }
             guard let row else { throw PharmacyDemo.DemoDataError(description: "Un propietario de la demo no existe") }
+            // A factura names the company's domicilio fiscal: the owner's address and district.
+            let address = [row["address"] as String?, row["district"] as String?].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ", ")
             let customer = SaleCustomer(docType: row["doc_type"], docNumber: row["doc_number"],
-                                        name: (row["first_names"] as String) + " " + (row["last_names"] as String))
+                                        name: (row["first_names"] as String) + " " + (row["last_names"] as String),
+                                        address: address.isEmpty ? "Av. Javier Prado Este 4200, Santiago de Surco" : address)
             customers[ownerID] = customer
             return customer
         }

@@ -25,6 +25,8 @@ import Testing
             .addCharges: [.recepcionista, .veterinario, .farmacia, .supervisor], .editCharges: [.recepcionista, .supervisor],
             .charge: [.recepcionista, .supervisor], .openCashDrawer: [.recepcionista, .supervisor], .authorizeCheckout: [.supervisor],
             .superviseCash: [.supervisor],
+            .configureFiscal: [.administrador],
+            .superviseFiscal: [.supervisor, .administrador],
         ]
         #expect(Set(expected.keys) == Set(Permission.allCases))
         for permission in Permission.allCases { #expect(permission.roles == expected[permission], "\(permission)") }

@@ -60,6 +60,10 @@ public enum Permission: String, CaseIterable, Sendable {
     case authorizeCheckout = "authorize_checkout"
     /// The F7 close screen: every drawer's figures, X reports of open drawers, and signing off closes.
     case superviseCash = "supervise_cash"
+    /// The company's SUNAT data, its certificate and the sede's series.
+    case configureFiscal = "configure_fiscal"
+    /// The F8 SUNAT screen: documents, their states and deadlines, resending and resúmenes.
+    case superviseFiscal = "supervise_fiscal"
 
     /// The table: the roles that grant this permission.
     public var roles: Set<Role> {
@@ -93,6 +97,8 @@ public enum Permission: String, CaseIterable, Sendable {
         case .openCashDrawer: [.recepcionista, .supervisor]
         case .authorizeCheckout: [.supervisor]
         case .superviseCash: [.supervisor]
+        case .configureFiscal: [.administrador]
+        case .superviseFiscal: [.supervisor, .administrador]
         }
     }
 }

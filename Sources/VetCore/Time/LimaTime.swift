@@ -53,6 +53,12 @@ public enum LimaTime {
     }
 
     /// `HH:mm` in Lima.
+    /// `HH:mm:ss` in Lima.
+    public static func clockSeconds(_ date: Date) -> String {
+        let c = lima(date)
+        return "\(pad(c.hour, 2)):\(pad(c.minute, 2)):\(pad(c.second, 2))"
+    }
+
     public static func clock(_ date: Date) -> String {
         let c = lima(date)
         return "\(pad(c.hour, 2)):\(pad(c.minute, 2))"

@@ -75,10 +75,12 @@ extension SedeStore {
             approver = session.userID
         }
         let today = self.today, now = nowText
+        let fiscal = try fiscalContext()
         return try write(user: session.userID) { db in
             if try SaleCredit.fetchOne(db, key: credit.id) == nil {
                 try Self.insertCredit(credit, saleID: saleID, approver: approver, session: session, today: today, now: now, newID: newID, db)
             }
+            try Self.issueFiscalDocument(forSale: saleID, fiscal, newID: newID, db)
             return try Self.saleSummary(id: saleID, db)!
         }
     }
@@ -167,10 +169,12 @@ extension SedeStore {
             approver = try authorizer(approval, session: session)
         }
         let now = nowText
+        let fiscal = try fiscalContext()
         return try write(user: session.userID) { db in
             if try Sale.fetchOne(db, key: draft.id) == nil {
                 try Self.insertReversal(draft, reason: reason, approver: approver, session: session, now: now, newID: newID, db)
             }
+            try Self.issueFiscalDocument(forSale: draft.id, fiscal, newID: newID, db)
             return try Self.saleSummary(id: draft.id, db)!
         }
     }

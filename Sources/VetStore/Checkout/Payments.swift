@@ -121,8 +121,11 @@ extension SedeStore {
     public func recordPayment(_ draft: PaymentDraft, saleID: String, drawer: String?, by session: Session) throws -> Payment {
         try session.require(.charge, "Solo recepción o un supervisor cobran")
         let now = nowText
+        let fiscal = try fiscalContext()
         return try write(user: session.userID) { db in
-            try Self.recordPayment(draft, saleID: saleID, drawer: drawer, session: session, now: now, newID: newID, db)
+            let payment = try Self.recordPayment(draft, saleID: saleID, drawer: drawer, session: session, now: now, newID: newID, db)
+            try Self.issueFiscalDocument(forSale: saleID, fiscal, newID: newID, db)
+            return payment
         }
     }
 

@@ -11,6 +11,7 @@ extension Sale {
         customerName = row["customer_name"]; fiscalDocType = row["fiscal_doc_type"]; gravada = row["gravada"]; exonerada = row["exonerada"]
         inafecta = row["inafecta"]; igv = row["igv"]; discount = row["discount"]; total = row["total"]; reason = row["reason"]
         authorizedBy = row["authorized_by"]; drawer = row["drawer"]; userId = row["user_id"]; at = row["at"]
+        customerAddress = row["customer_address"]
     }
 
     public func encode(to container: inout PersistenceContainer) throws {
@@ -20,6 +21,7 @@ extension Sale {
         container["gravada"] = gravada; container["exonerada"] = exonerada; container["inafecta"] = inafecta; container["igv"] = igv
         container["discount"] = discount; container["total"] = total; container["reason"] = reason; container["authorized_by"] = authorizedBy
         container["drawer"] = drawer; container["user_id"] = userId; container["at"] = at
+        container["customer_address"] = customerAddress
     }
 }
 

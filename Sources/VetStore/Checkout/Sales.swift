@@ -34,6 +34,8 @@ public struct Sale: Codable, Hashable, Sendable, FetchableRecord, PersistableRec
     public var drawer: String?
     public var userId: String
     public var at: String
+    /// The customer's fiscal address (a factura's domicilio fiscal).
+    public var customerAddress: String? = nil
 
     public var totals: SaleTotals {
         SaleTotals(gravada: Money(centimos: gravada), exonerada: Money(centimos: exonerada), inafecta: Money(centimos: inafecta),
@@ -78,7 +80,11 @@ public struct SaleCustomer: Sendable, Equatable, Codable {
     public var docType: String
     public var docNumber: String
     public var name: String
-    public init(docType: String, docNumber: String, name: String) { self.docType = docType; self.docNumber = docNumber; self.name = name }
+    /// The fiscal address (domicilio fiscal), required for a factura.
+    public var address: String?
+    public init(docType: String, docNumber: String, name: String, address: String? = nil) {
+        self.docType = docType; self.docNumber = docNumber; self.name = name; self.address = address
+    }
 }
 
 /// A sale as the cashier makes it. `id` is made before anything is written: committing the same
@@ -179,6 +185,9 @@ extension SedeStore {
         }
         let approver = try approval.map { try authorizer($0, session: session) }
         let today = self.today, now = nowText
+        // The certificate is checked before anything is written: a sale that cannot have its
+        // document is refused with the reason, and no number is taken.
+        let fiscal = try fiscalContext()
         return try write(user: session.userID) { db in
             if try Sale.fetchOne(db, key: draft.id) == nil {
                 try Self.insertSale(draft, approver: approver, session: session, today: today, now: now, newID: newID, db)
@@ -186,6 +195,7 @@ extension SedeStore {
             for payment in payments {
                 _ = try Self.recordPayment(payment, saleID: draft.id, drawer: draft.drawer, session: session, now: now, newID: newID, db)
             }
+            try Self.issueFiscalDocument(forSale: draft.id, fiscal, newID: newID, db)
             return try Self.saleSummary(id: draft.id, db)!
         }
     }
@@ -257,7 +267,7 @@ extension SedeStore {
                         fiscalDocType: draft.fiscalDocType, gravada: totals.gravada.centimos, exonerada: totals.exonerada.centimos,
                         inafecta: totals.inafecta.centimos, igv: totals.igv.centimos, discount: totals.discount.centimos,
                         total: totals.total.centimos, reason: nil, authorizedBy: overLimit.isEmpty ? nil : (approver ?? session.userID),
-                        drawer: draft.drawer, userId: session.userID, at: now)
+                        drawer: draft.drawer, userId: session.userID, at: now, customerAddress: customer?.address)
         try sale.insert(db)
         let act = StockAct(id: draft.id, sedeID: sedeID, userID: session.userID, at: now)
         for (i, line) in lines.enumerated() {
@@ -289,6 +299,12 @@ extension SedeStore {
         if let problem = DocumentValidation.problem(type: type, number: customer.docNumber) { throw StoreError.invalid(problem) }
         guard !customer.name.isEmpty, customer.name.count <= 200 else { throw StoreError.invalid("Escriba el nombre o la razón social del cliente") }
         if fiscalDocType == "01" && type != .ruc { throw StoreError.invalid("La factura se emite a un RUC") }
+        customer.address = customer.address?.trimmingCharacters(in: .whitespaces)
+        if customer.address?.isEmpty == true { customer.address = nil }
+        if let address = customer.address, address.count > 200 { throw StoreError.invalid("La dirección fiscal tiene como máximo 200 caracteres") }
+        if fiscalDocType == "01" && customer.address == nil {
+            throw StoreError.invalid("La factura necesita la dirección fiscal del cliente")
+        }
         return customer
     }
 

@@ -20,6 +20,8 @@ public enum SettingKey: String, Sendable {
     /// (default 100), with a note up to `cash_note_centimos` (default 2000), beyond that a supervisor.
     case cashAcceptCentimos = "cash_accept_centimos"
     case cashNoteCentimos = "cash_note_centimos"
+    /// The company's SUNAT data and this sede's series (JSON of `FiscalConfiguration`).
+    case fiscalConfig = "fiscal_config"
 }
 
 extension SedeStore {

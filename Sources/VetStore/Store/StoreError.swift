@@ -105,6 +105,10 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case drawerUnresolved = "drawer_unresolved"
         /// The session is already closed.
         case sessionClosed = "session_closed"
+        /// The company's certificate cannot sign (missing, wrong password, expired): no document, no number.
+        case fiscalCertificate = "fiscal_certificate"
+        /// The sale cannot have its document (a factura without RUC or fiscal address, …).
+        case fiscalDocument = "fiscal_document"
     }
 
     public var code: Code {
