@@ -8,7 +8,7 @@ struct VetDeskCommand: ParsableCommand {
         commandName: "vetdesk",
         abstract: "VetDesk: recepción, historia clínica, farmacia y caja de una sede veterinaria.",
         subcommands: [OpenCommand.self, InitCommand.self, DemoCommand.self, BenchCommand.self, LoadCommand.self, SyncCommand.self,
-                      AgendaCommand.self, StockCommand.self, SaleCommand.self, CashCommand.self],
+                      AgendaCommand.self, StockCommand.self, SaleCommand.self, CashCommand.self, FiscalCommand.self],
         defaultSubcommand: OpenCommand.self
     )
 

@@ -1,0 +1,105 @@
+import ArgumentParser
+import Foundation
+import VetCore
+import VetStore
+
+struct FiscalCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fiscal", abstract: "Facturación electrónica SUNAT: configuración, comprobantes y exportación para el contador.",
+        subcommands: [FiscalSetupCommand.self, FiscalListCommand.self, FiscalExportCommand.self])
+}
+
+/// Reads a secret from a file (a clave is never typed on the command line, where `ps` shows it).
+func readSecret(_ path: String?, option: String) throws -> String? {
+    guard let path else { return nil }
+    guard let data = FileManager.default.contents(atPath: path) else { throw UserFacingError("\(option): no se pudo leer \(path)") }
+    return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .newlines)
+}
+
+/// `vetdesk fiscal setup --ruc … --certificado empresa.pfx --clave-certificado-file clave.txt --by admin`.
+struct FiscalSetupCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "setup", abstract: "Configura la empresa, las series de la sede y el certificado digital.")
+
+    @OptionGroup var database: DatabaseOptions
+    @Option(help: "RUC de la empresa.") var ruc: String
+    @Option(name: .customLong("razon-social"), help: "Razón social.") var legalName: String
+    @Option(name: .customLong("nombre-comercial"), help: "Nombre comercial.") var tradeName: String = ""
+    @Option(help: "Ubigeo del establecimiento (6 dígitos).") var ubigeo: String
+    @Option(name: .customLong("direccion"), help: "Dirección del establecimiento.") var address: String
+    @Option(name: .customLong("distrito")) var district: String
+    @Option(name: .customLong("provincia")) var province: String
+    @Option(name: .customLong("departamento")) var department: String
+    @Option(name: .customLong("anexo"), help: "Código de establecimiento anexo (0000 el domicilio fiscal).") var annex: String = "0000"
+    @Option(help: "Series: boleta,factura,nota de boleta,nota de factura (p. ej. B001,F001,BC01,FC01).") var series: String
+    @Option(name: .customLong("certificado"), help: "Certificado digital .pfx de la empresa.") var certificate: String?
+    @Option(name: .customLong("clave-certificado-file"), help: "Archivo con la contraseña del .pfx.") var certificatePasswordFile: String?
+    @Option(help: "Dirección del servicio billService de SUNAT (producción, beta u OSE).") var endpoint: String?
+    @Option(name: .customLong("usuario-sol"), help: "Usuario SOL secundario.") var solUser: String?
+    @Option(name: .customLong("clave-sol-file"), help: "Archivo con la clave SOL.") var solPasswordFile: String?
+    @Option(help: "Administrador que configura.") var by: String
+
+    func run() throws {
+        try reportingErrors {
+            let parts = series.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces).uppercased() }
+            guard parts.count == 4 else { throw UserFacingError("--series: indique cuatro series separadas por comas (B001,F001,BC01,FC01)") }
+            let config = FiscalConfiguration(ruc: ruc, legalName: legalName, tradeName: tradeName, ubigeo: ubigeo, address: address,
+                                             district: district.uppercased(), province: province.uppercased(), department: department.uppercased(),
+                                             annexCode: annex, boletaSeries: parts[0], facturaSeries: parts[1], boletaNoteSeries: parts[2],
+                                             facturaNoteSeries: parts[3], endpoint: endpoint, solUser: solUser)
+            var pfx: Data?
+            if let certificate {
+                guard let data = FileManager.default.contents(atPath: certificate) else { throw UserFacingError("--certificado: no se pudo leer \(certificate)") }
+                pfx = data
+            }
+            let store = try openSede(try database.resolvedPath())
+            let session = try store.trustedSession(username: by)
+            try store.configureFiscal(config, certificate: pfx,
+                                      certificatePassword: try readSecret(certificatePasswordFile, option: "--clave-certificado-file"),
+                                      solPassword: try readSecret(solPasswordFile, option: "--clave-sol-file"), by: session)
+            if case .success(let info) = store.certificateStatus() {
+                print("Facturación electrónica configurada: \(config.legalName) (RUC \(config.ruc)), series \(parts.joined(separator: ", ")).")
+                print("Certificado: \(info.subject), vence el \(LimaTime.day(info.notAfter)).")
+            }
+        }
+    }
+}
+
+/// `vetdesk fiscal list --from 01/12/2026 --to 01/12/2026`.
+struct FiscalListCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "Lista los comprobantes emitidos entre dos fechas.")
+
+    @OptionGroup var database: DatabaseOptions
+    @Option(help: "Desde (dd/mm/aaaa).") var from: String
+    @Option(help: "Hasta (dd/mm/aaaa).") var to: String
+
+    func run() throws {
+        try reportingErrors {
+            let store = try openSede(try database.resolvedPath())
+            for doc in try store.fiscalDocuments(from: try parseDay(from, option: "--from"), to: try parseDay(to, option: "--to")) {
+                let state = try store.fiscalState(documentID: doc.id)
+                print("\(doc.printedID)  \(doc.issueDate)  \(Money(centimos: doc.total).formatted)  \(doc.customerName)  \(state.label)")
+            }
+        }
+    }
+}
+
+/// `vetdesk fiscal export --from dd/mm/aaaa --to dd/mm/aaaa --out DIR`: every XML and CDR, as an
+/// accountant must keep them.
+struct FiscalExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "export", abstract: "Escribe el XML firmado y la CDR de cada comprobante, para el contador.")
+
+    @OptionGroup var database: DatabaseOptions
+    @Option(help: "Desde (dd/mm/aaaa).") var from: String
+    @Option(help: "Hasta (dd/mm/aaaa).") var to: String
+    @Option(help: "Carpeta de destino (se crea).") var out: String
+
+    func run() throws {
+        try reportingErrors {
+            let first = try parseDay(from, option: "--from"), last = try parseDay(to, option: "--to")
+            guard first <= last else { throw UserFacingError("--from es posterior a --to") }
+            let store = try openSede(try database.resolvedPath())
+            let result = try store.exportFiscal(from: first, to: last, into: out)
+            print("\(result.documents) comprobantes, \(result.summaries) resúmenes y \(result.cdrs) CDR escritos en \(out)")
+        }
+    }
+}
