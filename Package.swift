@@ -28,6 +28,9 @@ let package = Package(
         ),
 
         .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw"),
+        // libharu and libqrencode (Debian: libhpdf-dev, libqrencode-dev) for the A4 PDF.
+        .systemLibrary(name: "CHaru", path: "Sources/CHaru"),
+        .systemLibrary(name: "CQREncode", path: "Sources/CQREncode"),
 
         .target(name: "VetCore", plugins: ["EmbedResourcesPlugin"]),
         .target(
@@ -39,6 +42,8 @@ let package = Package(
             ],
             plugins: ["EmbedResourcesPlugin"]
         ),
+        // The A4 PDF of SUNAT electronic documents.
+        .target(name: "VetPrint", dependencies: ["VetCore", "CHaru", "CQREncode"]),
         .target(
             name: "VetTUI",
             dependencies: ["VetCore", "VetStore", "CNcursesw"],
@@ -122,6 +127,8 @@ let package = Package(
                                                          .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "VetProtocolTests", dependencies: ["VetProtocol"]),
         .testTarget(name: "VetFiscalTests", dependencies: ["VetFiscal", "VetCore", "VetTestSupport"]),
+        // Printed electronic documents end to end: ticket bytes and PDF, their QR codes read back.
+        .testTarget(name: "VetPrintTests", dependencies: ["VetPrint", "VetCore", "VetTestSupport"]),
         // Central alone: no sede store, no VetSync.
         .testTarget(name: "VetCentralTests", dependencies: ["VetCentral", "VetProtocol", "VetCore", "VetTestSupport",
                                                             .product(name: "GRDB", package: "GRDB.swift")]),

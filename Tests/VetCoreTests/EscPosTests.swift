@@ -47,4 +47,36 @@ import VetCore
             0x1B, 0x64, 3, 0x1D, 0x56, 66, 0,
         ])
     }
+
+    @Test func aQRLineIsTheNativeQRCodeOfItsContentCentred() {
+        let content = "20512345678|03|B001|123|18.00|118.00|2025-03-14|1|45678912|pUM2xL0Xk6hnCmX2oK9lUQ3JbIE="
+        let bytes = EscPos.encode([ReceiptLine("A"), .qrCode(content, columns: .narrow), ReceiptLine("B")])
+        let stored = content.utf8.count + 3
+        let qr: [UInt8] = [0x1B, 0x61, 1]
+            + [0x1D, 0x28, 0x6B, 0x04, 0x00, 0x31, 0x41, 0x32, 0x00]
+            + [0x1D, 0x28, 0x6B, 0x03, 0x00, 0x31, 0x43, 6]
+            + [0x1D, 0x28, 0x6B, 0x03, 0x00, 0x31, 0x45, 0x31]
+            + [0x1D, 0x28, 0x6B, UInt8(stored % 256), UInt8(stored / 256), 0x31, 0x50, 0x30] + Array(content.utf8)
+            + [0x1D, 0x28, 0x6B, 0x03, 0x00, 0x31, 0x51, 0x30]
+            + [0x1B, 0x61, 0]
+        #expect(bytes == [0x1B, 0x40, 0x1B, 0x74, 0x02, 0x41, 0x0A] + qr + [0x42, 0x0A, 0x1B, 0x64, 3, 0x1D, 0x56, 66, 0])
+        #expect(stored == 90)
+    }
+
+    @Test func theLongestQRContentHasATwoByteLength() {
+        let content = String(repeating: "7", count: EscPos.maxQRBytes)
+        let bytes = EscPos.encode([.qrCode(content, columns: .wide)])
+        let store: [UInt8] = [0x1D, 0x28, 0x6B, UInt8((300 + 3) % 256), UInt8((300 + 3) / 256), 0x31, 0x50, 0x30]
+        #expect(bytes.indices.contains { bytes[$0...].starts(with: store + Array(content.utf8)) })
+    }
+
+    @Test func aQRCodeThatCannotPrintPrintsItsPlaceholderAndNoCommand() {
+        for content in ["Ñandú|1", "a\u{1B}@", "", String(repeating: "1", count: EscPos.maxQRBytes + 1)] {
+            let line = ReceiptLine.qrCode(content, columns: .narrow)
+            let bytes = EscPos.encode([line])
+            #expect(!EscPos.canPrintQR(content))
+            #expect(!bytes.indices.contains { bytes[$0...].starts(with: [0x1D, 0x28, 0x6B]) })
+            #expect(bytes == EscPos.encode([ReceiptLine(line.text)]))
+        }
+    }
 }

@@ -154,4 +154,49 @@ func sampleReceipt() -> Receipt {
         #expect(lines.contains { $0.contains("?[2J") })
         #expect(lines.contains { $0.hasSuffix("S/ 83.00") })
     }
+
+    @Test func anElectronicBoletaPrintsItsLeyendaRepresentationHashAndQRCode() throws {
+        let receipt = sampleBoleta()
+        let lines = ReceiptLayout(columns: .narrow).lines(for: receipt)
+        let totalIndex = try #require(lines.firstIndex { $0.text.contains("TOTAL") })
+        #expect(lines[totalIndex + 1] == ReceiptLine("SON: CIENTO DIECIOCHO CON 00/100 SOLES"))
+        #expect(Array(lines.suffix(8)) == [
+            ReceiptLine("------------------------------------------"),
+            ReceiptLine("  Representación impresa de la Boleta de"),
+            ReceiptLine("            Venta Electrónica"),
+            ReceiptLine("Hash: pUM2xL0Xk6hnCmX2oK9lUQ3JbIE="),
+            .qrCode(receipt.electronic!.qrText, columns: .narrow),
+            ReceiptLine("       Consulte en www.sunat.gob.pe"),
+            ReceiptLine("------------------------------------------"),
+            ReceiptLine("          Gracias por su visita"),
+        ])
+        let qr = try #require(lines.first { $0.qrCode != nil })
+        #expect(qr.qrCode == "20512345678|03|B001|123|18.00|118.00|2025-03-14|1|45678912|pUM2xL0Xk6hnCmX2oK9lUQ3JbIE=")
+        #expect(qr.text == "               [código QR]")
+        #expect(lines.filter { $0.qrCode != nil }.count == 1)
+    }
+
+    @Test func aNotaPrintsWhatItModifiesAndAFacturaItsPaymentTerms() throws {
+        var receipt = sampleBoleta()
+        receipt.electronic?.reference = ["Documento que modifica: B001-00000012", "Motivo: 07 Devolución por ítem"]
+        receipt.electronic?.paymentTerms = ["Forma de pago: Crédito", "Cuota 001: S/ 118.00 vence 14/04/2025"]
+        receipt.electronic?.customerAddress = "Jr. Las Begonias 456, Lince"
+        let lines = ReceiptLayout(columns: .wide).lines(for: receipt).map(\.text)
+        let customer = try #require(lines.firstIndex(of: "DNI: 45678912"))
+        #expect(Array(lines[(customer + 1)...].prefix(3)) == [
+            "Dirección: Jr. Las Begonias 456, Lince",
+            "Documento que modifica: B001-00000012",
+            "Motivo: 07 Devolución por ítem",
+        ])
+        let terms = try #require(lines.firstIndex(of: "Forma de pago: Crédito"))
+        #expect(lines[terms + 1] == "Cuota 001: S/ 118.00 vence 14/04/2025")
+        #expect(terms < lines.firstIndex { $0.contains("Representación impresa") }!)
+    }
+
+    @Test func aQRCodeThePrinterCannotPrintSaysSoInThePreview() {
+        #expect(ReceiptLine.qrCode("Ñandú|1", columns: .narrow).text == "            [QR no imprimible]")
+        #expect(ReceiptLine.qrCode(String(repeating: "9", count: EscPos.maxQRBytes + 1), columns: .narrow).text.contains("no imprimible"))
+        #expect(ReceiptLine.qrCode(String(repeating: "9", count: EscPos.maxQRBytes), columns: .wide).text
+            == String(repeating: " ", count: 18) + "[código QR]")
+    }
 }

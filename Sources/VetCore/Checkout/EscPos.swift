@@ -12,16 +12,37 @@ import Foundation
 /// Each character prints in the cells the preview shows: a character PC850 lacks becomes `?` (two
 /// for a wide one), a control character in the text becomes `?` too, so text can never send a
 /// command to the printer. Nothing is dropped and nothing traps.
+///
+/// A QR code line prints as the printer's own QR code (`GS ( k`, model 2, error correction M,
+/// modules of 6 dots), centred. Its content must be printable ASCII of at most `maxQRBytes` bytes
+/// (`canPrintQR`): at that length the symbol is version 13 at most, 69 modules and its quiet zone
+/// in 462 dots, which fits the 512-dot heads too. Content that cannot print prints the line's
+/// text instead (the layout then says «[QR no imprimible]»), never bytes the printer would take
+/// for a command.
 public enum EscPos {
     /// The `n` of `ESC t n`: PC850 Multilingual.
     public static let codeTable: UInt8 = 2
+    /// The longest QR content printed, in bytes.
+    public static let maxQRBytes = 300
+    /// The QR module size in dots (`GS ( k` function 167).
+    public static let qrModuleSize: UInt8 = 6
+
+    /// Whether `content` prints as a QR code: 1 to `maxQRBytes` characters, each printable ASCII.
+    public static func canPrintQR(_ content: String) -> Bool {
+        let utf8 = content.utf8
+        return !utf8.isEmpty && utf8.count <= maxQRBytes && utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
+    }
 
     /// The whole job: reset, code table, the lines (bold for `.bold`, bold and double height for
-    /// `.large`), a feed and a partial cut.
+    /// `.large`, a QR code for a QR line), a feed and a partial cut.
     public static func encode(_ lines: [ReceiptLine]) -> [UInt8] {
         var bytes: [UInt8] = [esc, 0x40, esc, 0x74, codeTable]
         var emphasis = ReceiptLine.Emphasis.normal
         for line in lines {
+            if let content = line.qrCode, canPrintQR(content) {
+                bytes += qrCode(content)
+                continue
+            }
             if line.emphasis != emphasis {
                 bytes += select(line.emphasis)
                 emphasis = line.emphasis
@@ -46,6 +67,21 @@ public enum EscPos {
                 bytes += [UInt8](repeating: question, count: max(1, TextCells.width(of: ch)))
             }
         }
+        return bytes
+    }
+
+    /// `GS ( k` functions 165 (model 2), 167 (module size), 169 (error correction M), 180 (store
+    /// the content) and 181 (print it), between `ESC a 1` (centre) and `ESC a 0` (left).
+    private static func qrCode(_ content: String) -> [UInt8] {
+        let data = Array(content.utf8)
+        let stored = data.count + 3
+        var bytes: [UInt8] = [esc, 0x61, 1]
+        bytes += [gs, 0x28, 0x6B, 4, 0, 0x31, 0x41, 0x32, 0]
+        bytes += [gs, 0x28, 0x6B, 3, 0, 0x31, 0x43, qrModuleSize]
+        bytes += [gs, 0x28, 0x6B, 3, 0, 0x31, 0x45, 0x31]
+        bytes += [gs, 0x28, 0x6B, UInt8(stored & 0xFF), UInt8(stored >> 8), 0x31, 0x50, 0x30] + data
+        bytes += [gs, 0x28, 0x6B, 3, 0, 0x31, 0x51, 0x30]
+        bytes += [esc, 0x61, 0]
         return bytes
     }
 

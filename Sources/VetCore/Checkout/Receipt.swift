@@ -40,10 +40,13 @@ public struct Receipt: Sendable, Equatable {
         public var unitPrice: Money
         public var discount: Money
         public var total: Money
+        /// The unit as the A4 document prints it («UND», «ZZ», «CAJA»); nil prints nothing.
+        public var unit: String?
 
-        public init(description: String, quantity: Int64, unitPrice: Money, discount: Money = .zero, total: Money) {
+        public init(description: String, quantity: Int64, unitPrice: Money, discount: Money = .zero, total: Money,
+                    unit: String? = nil) {
             self.description = description; self.quantity = quantity; self.unitPrice = unitPrice
-            self.discount = discount; self.total = total
+            self.discount = discount; self.total = total; self.unit = unit
         }
     }
 
@@ -96,6 +99,48 @@ public struct Receipt: Sendable, Equatable {
         public init(number: Int, due: String, amount: Money) { self.number = number; self.due = due; self.amount = amount }
     }
 
+    /// What a SUNAT electronic document (factura 01, boleta 03, nota de crédito 07) prints besides
+    /// the sale: every text already decided by whoever issued and signed it.
+    public struct Electronic: Sendable, Equatable {
+        /// Catálogo 01: «01» factura, «03» boleta de venta, «07» nota de crédito.
+        public var typeCode: String
+        /// «Representación impresa de la Boleta de Venta Electrónica», … (see `representation(forTypeCode:)`).
+        public var representation: String
+        /// The leyenda with the total in words: «SON: CIENTO DIECIOCHO CON 00/100 SOLES».
+        public var amountInWords: String
+        /// The signature's `DigestValue` (base64), printed as «Hash: …».
+        public var digestValue: String
+        /// The QR's content, as `FiscalQR.text` builds it.
+        public var qrText: String
+        /// «Forma de pago: Crédito», «Cuota 001: S/ 50.00 vence 14/04/2025», … one line each.
+        public var paymentTerms: [String]
+        /// For a nota: «Documento que modifica: B001-00000012», «Motivo: 07 Devolución por ítem», one line each.
+        public var reference: [String]
+        /// The customer's address (a factura's adquirente).
+        public var customerAddress: String?
+        /// «Consulte su comprobante en https://…».
+        public var consultURL: String?
+
+        public init(typeCode: String, representation: String, amountInWords: String, digestValue: String, qrText: String,
+                    paymentTerms: [String] = [], reference: [String] = [], customerAddress: String? = nil,
+                    consultURL: String? = nil) {
+            self.typeCode = typeCode; self.representation = representation; self.amountInWords = amountInWords
+            self.digestValue = digestValue; self.qrText = qrText; self.paymentTerms = paymentTerms
+            self.reference = reference; self.customerAddress = customerAddress; self.consultURL = consultURL
+        }
+
+        /// The representation line SUNAT's documents carry for a type of catálogo 01 this desk issues;
+        /// nil for other types.
+        public static func representation(forTypeCode code: String) -> String? {
+            switch code {
+            case "01": "Representación impresa de la Factura Electrónica"
+            case "03": "Representación impresa de la Boleta de Venta Electrónica"
+            case "07": "Representación impresa de la Nota de Crédito Electrónica"
+            default: nil
+            }
+        }
+    }
+
     public var business: Business
     /// «NOTA DE VENTA», «BOLETA DE VENTA ELECTRÓNICA», …
     public var title: String
@@ -117,14 +162,17 @@ public struct Receipt: Sendable, Equatable {
     public var footer: [String]
     /// A copy printed again: it says «*** REIMPRESIÓN ***» under the title.
     public var reprint: Bool
+    /// Set for a SUNAT electronic document: its leyenda, hash, QR and the rest it must print.
+    public var electronic: Electronic?
 
     public init(business: Business, title: String, documentID: String? = nil, saleNumber: String, issuedAt: String,
                 cashier: String, customer: Customer? = nil, pets: [String] = [], lines: [Line], totals: Totals,
                 payments: [Payment], balanceDue: Money = .zero, instalments: [Instalment] = [],
-                footer: [String] = [], reprint: Bool = false) {
+                footer: [String] = [], reprint: Bool = false, electronic: Electronic? = nil) {
         self.business = business; self.title = title; self.documentID = documentID; self.saleNumber = saleNumber
         self.issuedAt = issuedAt; self.cashier = cashier; self.customer = customer; self.pets = pets
         self.lines = lines; self.totals = totals; self.payments = payments; self.balanceDue = balanceDue
         self.instalments = instalments; self.footer = footer; self.reprint = reprint
+        self.electronic = electronic
     }
 }

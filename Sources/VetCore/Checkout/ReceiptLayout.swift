@@ -9,6 +9,9 @@ public enum ReceiptColumns: Int, Sendable, CaseIterable {
 /// One printed line: its text (never wider than the layout's columns, in terminal cells, with no
 /// trailing spaces) and how it is printed. `large` is bold and double height, never double width,
 /// so its text takes the same cells as on screen.
+///
+/// A line with a `qrCode` is not text: the printer prints a QR code of that content, centred, and
+/// `text` is what a preview shows in its place («[código QR]», centred).
 public struct ReceiptLine: Sendable, Equatable {
     public enum Emphasis: Sendable, Equatable {
         case normal
@@ -18,14 +21,30 @@ public struct ReceiptLine: Sendable, Equatable {
 
     public var text: String
     public var emphasis: Emphasis
+    /// The QR code's content when the line is a QR code.
+    public var qrCode: String?
 
     public init(_ text: String, _ emphasis: Emphasis = .normal) { self.text = text; self.emphasis = emphasis }
+
+    /// A QR code of `content`, previewed as «[código QR]» centred in `columns`; «[QR no imprimible]»
+    /// when the printer cannot print that content (`EscPos.canPrintQR`), which is then what prints.
+    public static func qrCode(_ content: String, columns: ReceiptColumns) -> ReceiptLine {
+        let placeholder = EscPos.canPrintQR(content) ? "[código QR]" : "[QR no imprimible]"
+        var line = ReceiptLine(String(repeating: " ", count: (columns.rawValue - TextCells.width(of: placeholder)) / 2) + placeholder)
+        line.qrCode = content
+        return line
+    }
 }
 
 /// Lays a `Receipt` out in lines of at most `columns` terminal cells: the printout and its on-screen
 /// preview are the same lines. Text is cleaned first so each character shows in as many cells as it
 /// is measured: line breaks and tabs become spaces, other control characters and characters that
 /// take no cell on their own become `?`.
+///
+/// A SUNAT electronic document (`receipt.electronic`) also prints the customer's address under the
+/// customer, the reference (the document a nota modifies and why) after the customer, the leyenda
+/// (the total in words) under the totals, the payment terms after the payments, and before the
+/// footer: the representation line, «Hash: …», the QR code and where to consult the document.
 ///
 /// Lines that would only say nothing are left out: «Descuentos» when there is no discount,
 /// «Redondeo» and «A PAGAR» when there is no cash rounding (the amount to pay is then the total),
@@ -60,6 +79,8 @@ public struct ReceiptLayout: Sendable {
             out += wrapped("Cliente: " + customer.name)
             if let document = customer.document { out += wrapped(document.type.label + ": " + document.number) }
         }
+        if let address = receipt.electronic?.customerAddress { out += wrapped("Dirección: " + address) }
+        for reference in receipt.electronic?.reference ?? [] { out += wrapped(reference) }
         if !receipt.pets.isEmpty {
             out += wrapped((receipt.pets.count == 1 ? "Mascota: " : "Mascotas: ") + receipt.pets.joined(separator: ", "))
         }
@@ -84,6 +105,7 @@ public struct ReceiptLayout: Sendable {
             out += total("Redondeo", totals.rounding.formatted)
             out += total("A PAGAR", totals.amountDue.formatted, .large)
         }
+        if let electronic = receipt.electronic { out += wrapped(electronic.amountInWords) }
 
         if !receipt.payments.isEmpty {
             out.append(rule)
@@ -107,6 +129,17 @@ public struct ReceiptLayout: Sendable {
             }
         }
 
+        if let electronic = receipt.electronic {
+            if !electronic.paymentTerms.isEmpty {
+                out.append(rule)
+                for term in electronic.paymentTerms { out += wrapped(term) }
+            }
+            out.append(rule)
+            out += centered(electronic.representation)
+            out += wrapped("Hash: " + electronic.digestValue)
+            out.append(.qrCode(electronic.qrText, columns: columns))
+            if let url = electronic.consultURL { out += centered(url) }
+        }
         if !receipt.footer.isEmpty {
             out.append(rule)
             for paragraph in receipt.footer { out += centered(paragraph) }
