@@ -28,6 +28,8 @@ let package = Package(
         ),
 
         .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw"),
+        // The system zlib: ZIP entries for SUNAT are deflated.
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
 
         .target(name: "VetCore", plugins: ["EmbedResourcesPlugin"]),
         .target(
@@ -60,7 +62,7 @@ let package = Package(
         .target(name: "VetProtocol"),
         .target(
             name: "VetSync",
-            dependencies: ["VetCore", "VetStore", "VetProtocol", "CCurl", .product(name: "GRDB", package: "GRDB.swift"),
+            dependencies: ["VetCore", "VetStore", "VetProtocol", "CCurl", "CZlib", .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(
