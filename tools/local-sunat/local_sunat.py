@@ -46,6 +46,7 @@ FALLBACK_MESSAGES = {
     "0101": "El encabezado de seguridad es incorrecto",
     "0102": "Usuario o contrasena incorrectos",
     "0127": "El ticket no existe",
+    "0140": "Existe un Documento igual en Proceso.",
     "0151": "El nombre del archivo ZIP es incorrecto",
     "0152": "No se puede enviar por este método un archivo de resumen",
     "0154": "El RUC del archivo no corresponde al RUC del usuario o el proveedor no esta autorizado a enviar comprobantes del contribuyente",
@@ -143,6 +144,7 @@ class LocalSunat:
         self.by_file = {}
         self.accepted = []
         self.rejected = set()
+        self.in_process = set()
         self.unavailable = 0
         self.tickets = {}
         self.next_ticket = int(time.time() * 1000)
@@ -208,11 +210,18 @@ class LocalSunat:
                 raise SunatFault("1033")
             if name in self.rejected:
                 raise SunatFault("1032")
-        xml = self.unzip_document(name, content)
-        self.keep(name + ".xml", xml)
-        code, description, notes = self.judge(name, xml)
-        with self.lock:
-            (self.accepted.append(name) if code == 0 or code >= 4000 else self.rejected.add(name))
+            if name in self.in_process:
+                raise SunatFault("0140")
+            self.in_process.add(name)
+        try:
+            xml = self.unzip_document(name, content)
+            self.keep(name + ".xml", xml)
+            code, description, notes = self.judge(name, xml)
+            with self.lock:
+                (self.accepted.append(name) if code == 0 or code >= 4000 else self.rejected.add(name))
+        finally:
+            with self.lock:
+                self.in_process.discard(name)
         cdr = self.cdr(name, code, description, notes)
         self.keep("R-" + name + ".zip", cdr)
         log(f"sendBill {name}: {code} {description}")
