@@ -393,7 +393,7 @@ class LocalSunat:
 
     def unzip_document(self, name, content):
         try:
-            raw = base64.b64decode(content, validate=False)
+            raw = base64.b64decode("".join(content.split()), validate=True)
         except (binascii.Error, ValueError):
             raise SunatFault("0156", "base64 inválido")
         if not raw:
