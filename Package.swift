@@ -31,6 +31,8 @@ let package = Package(
         // libharu and libqrencode (Debian: libhpdf-dev, libqrencode-dev) for the A4 PDF.
         .systemLibrary(name: "CHaru", path: "Sources/CHaru"),
         .systemLibrary(name: "CQREncode", path: "Sources/CQREncode"),
+        // The system zlib: ZIP entries for SUNAT are deflated.
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
 
         .target(name: "VetCore", plugins: ["EmbedResourcesPlugin"]),
         .target(
@@ -83,7 +85,7 @@ let package = Package(
         .target(name: "VetProtocol"),
         .target(
             name: "VetSync",
-            dependencies: ["VetCore", "VetStore", "VetProtocol", "CCurl", .product(name: "GRDB", package: "GRDB.swift"),
+            dependencies: ["VetCore", "VetStore", "VetProtocol", "CCurl", "CZlib", .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(

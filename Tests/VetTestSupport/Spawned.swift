@@ -22,6 +22,9 @@ public final class SpawnedProcess: @unchecked Sendable {
         try? FileManager.default.removeItem(atPath: scratch)
     }
 
+    /// What the process has written to standard output so far (it may still be running).
+    public var stdoutSoFar: String { (try? String(contentsOfFile: scratch + "/out", encoding: .utf8)) ?? "" }
+
     /// What the process has written to standard error so far (it may still be running).
     public var stderrSoFar: String { (try? String(contentsOfFile: scratch + "/err", encoding: .utf8)) ?? "" }
 

@@ -68,6 +68,7 @@ public final class CurlHTTPClient: @unchecked Sendable {
         try perform(path: path, body: nil, headers: headers)
     }
 
+    /// A POST of `body`, sent as JSON unless `headers` names another Content-Type.
     public func post(_ path: String, body: Data, headers: [String: String] = [:]) throws(TransportError) -> HTTPResponse {
         try perform(path: path, body: body, headers: headers)
     }
@@ -79,7 +80,9 @@ public final class CurlHTTPClient: @unchecked Sendable {
         var list: UnsafeMutablePointer<curl_slist>? = nil
         for (name, value) in headers { list = curl_slist_append(list, "\(name): \(value)") }
         list = curl_slist_append(list, "Expect:")
-        if body != nil { list = curl_slist_append(list, "Content-Type: application/json") }
+        if body != nil, !headers.keys.contains(where: { $0.lowercased() == "content-type" }) {
+            list = curl_slist_append(list, "Content-Type: application/json")
+        }
         defer { curl_slist_free_all(list) }
         var buffer = ccurl_buffer(data: nil, length: 0, capacity: 0, limit: maxResponseBytes, overflowed: 0)
         defer { ccurl_buffer_free(&buffer) }
