@@ -146,11 +146,19 @@ class LocalSunat:
         self.rejected = set()
         self.in_process = set()
         self.unavailable = 0
+        # The day SUNAT receives on (rule 2108, the plazo máximo de envío): the machine's Lima day,
+        # or the one a test sets with --today or /__control {"today": "YYYY-MM-DD"}.
+        self.today = datetime.date.fromisoformat(args.today) if args.today else None
         self.tickets = {}
         self.next_ticket = int(time.time() * 1000)
 
     def message(self, code):
         return self.messages.get(code, "Error no catalogado")
+
+    def reception_day(self):
+        if self.today is not None:
+            return self.today
+        return (datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(hours=5)).date()
 
     # --- the envelope -------------------------------------------------------------------------
 
@@ -239,6 +247,16 @@ class LocalSunat:
                 return 2010, self.message("2010"), []
             if condicion == "NO HABIDO":
                 return 2011, self.message("2011"), []
+        # Parámetros 004, plazo máximo de envío: a factura and its notes reach SUNAT within 3
+        # calendar days of their IssueDate (2108 «Presentacion fuera de fecha»).
+        if tt in ("01", "07", "08") and name.split("-")[2].startswith("F"):
+            issued = document.findtext(f"{{{CBC_NS}}}IssueDate")
+            try:
+                issued_day = datetime.date.fromisoformat((issued or "").strip())
+            except ValueError:
+                issued_day = None
+            if issued_day is not None and (self.reception_day() - issued_day).days > 3:
+                return 2108, self.message("2108"), []
         result = self.run_validate(name, xml)
         if result.faults:
             raise SunatFault(result.faults[0])
@@ -291,20 +309,26 @@ class LocalSunat:
         if run.returncode not in (0, 1):
             log(f"validate {name} exited {run.returncode}: {output.strip()}")
             raise SunatFault("0200", output.strip())
+        # SUNAT's XSL reports in two ways: rejectCall stops the transformation with
+        # «errorCode; NNNN error: …» (a real error), addWarning prints «NNNNINFO : errorCode NNNN …»
+        # and goes on (SUNAT's runtime returns those as observations, whatever the number: e.g. its
+        # cac:PaymentTerms template warns 3249 on every factura on credit, cuotas or not).
         codes = []
-        for code in re.findall(r"errorCode[^0-9]*([0-9]+)", output):
-            code = code.zfill(4)
-            if code not in codes:
-                codes.append(code)
-        match = re.search(r"sunat rules: FAIL \(codes:([0-9 ]+)\)", output)
-        if match:
-            for code in match.group(1).split():
+        warnings = []
+        for line in output.splitlines():
+            found = re.findall(r"errorCode[^0-9]*([0-9]+)", line)
+            if not found or line.startswith("sunat rules:"):
+                continue
+            for code in found:
                 code = code.zfill(4)
-                if code not in codes:
-                    codes.append(code)
+                if "errorCode;" in line or "INFO" not in line:
+                    if code not in codes:
+                        codes.append(code)
+                elif code not in warnings:
+                    warnings.append(code)
         faults = [c for c in codes if int(c) < 2000]
         rejections = [c for c in codes if 2000 <= int(c) < 4000]
-        observations = [c for c in codes if int(c) >= 4000]
+        observations = [c for c in codes if int(c) >= 4000] + [c for c in warnings if c not in codes]
         if "schema: FAIL" in output and not faults:
             faults.append("0306")
         if "signature: FAIL" in output:
@@ -538,11 +562,14 @@ class Handler(BaseHTTPRequestHandler):
             try:
                 command = json.loads(body or b"{}")
                 unavailable = int(command.get("unavailable", 0))
+                today = datetime.date.fromisoformat(command["today"]) if "today" in command else None
             except (ValueError, TypeError, AttributeError):
-                self.reply(400, b'{"error": "JSON {\\"unavailable\\": N} esperado"}', "application/json")
+                self.reply(400, b'{"error": "JSON {\\"unavailable\\": N, \\"today\\": \\"YYYY-MM-DD\\"} esperado"}', "application/json")
                 return
             with self.sunat.lock:
                 self.sunat.unavailable = max(0, unavailable)
+                if today is not None:
+                    self.sunat.today = today
             self.reply(200, json.dumps({"unavailable": unavailable}).encode(), "application/json")
             return
         if not self.sunat.take_request():
@@ -570,6 +597,7 @@ def main():
     parser.add_argument("--padron", help="lines 'RUC ESTADO [CONDICION]', e.g. '20100070970 BAJA'")
     parser.add_argument("--state", help="directory for received documents and CDRs")
     parser.add_argument("--summary-delay", type=int, default=1)
+    parser.add_argument("--today", help="the reception day YYYY-MM-DD (default: today in Lima)")
     args = parser.parse_args()
     Handler.sunat = LocalSunat(args)
     server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
