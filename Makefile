@@ -6,7 +6,9 @@ CENTRAL_BIN = .build/debug/vetcentral
 TOOLS_BIN   = .build/debug/vettools
 RELEASE_BIN = .build/release/vetdesk
 # Debian packages the build, the tests and the benchmarks need.
-APT_PACKAGES = libncursesw5-dev libsqlite3-dev sqlite3 libcurl4-openssl-dev tmux procps openssl postgresql python3-icalendar hyperfine
+APT_PACKAGES = libncursesw5-dev libsqlite3-dev sqlite3 libcurl4-openssl-dev tmux procps openssl postgresql python3-icalendar hyperfine \
+	libxmlsec1-dev libxmlsec1-openssl libxml2-dev libxslt1-dev libssl-dev zlib1g-dev libqrencode-dev libhpdf-dev \
+	xmlsec1 libxml2-utils libsaxonhe-java unzip qrencode zbar-tools poppler-utils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: deps build run test bench clean
@@ -17,6 +19,8 @@ deps:
 		echo "Instalando paquetes:$$missing"; \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
 	fi
+	@# SUNAT's validator runs its XSL rules on Java (any JRE will do).
+	@command -v java >/dev/null || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq default-jre-headless >/dev/null; }
 
 build: deps
 	$(SWIFT) build

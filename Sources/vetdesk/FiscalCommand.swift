@@ -2,11 +2,12 @@ import ArgumentParser
 import Foundation
 import VetCore
 import VetStore
+import VetSync
 
 struct FiscalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fiscal", abstract: "Facturación electrónica SUNAT: configuración, comprobantes y exportación para el contador.",
-        subcommands: [FiscalSetupCommand.self, FiscalListCommand.self, FiscalExportCommand.self])
+        subcommands: [FiscalSetupCommand.self, FiscalListCommand.self, FiscalSendCommand.self, FiscalExportCommand.self])
 }
 
 /// Reads a secret from a file (a clave is never typed on the command line, where `ps` shows it).
@@ -100,6 +101,26 @@ struct FiscalExportCommand: ParsableCommand {
             let store = try openSede(try database.resolvedPath())
             let result = try store.exportFiscal(from: first, to: last, into: out)
             print("\(result.documents) comprobantes, \(result.summaries) resúmenes y \(result.cdrs) CDR escritos en \(out)")
+        }
+    }
+}
+
+/// `vetdesk fiscal send [--hoy]`: one pass of the SUNAT queue (what `vetdesk sync run` does each cycle).
+struct FiscalSendCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "send", abstract: "Envía a SUNAT las facturas y los resúmenes pendientes y lee sus respuestas.")
+
+    @OptionGroup var database: DatabaseOptions
+    @Flag(name: .customLong("hoy"), help: "Incluye ya las boletas de hoy en un resumen diario.") var today = false
+
+    func run() throws {
+        try reportingErrors {
+            let store = try openSede(try database.resolvedPath())
+            guard let sender = try FiscalSender.configured(store: store) else {
+                throw UserFacingError("Falta configurar el servicio de SUNAT: vetdesk fiscal setup --endpoint … --usuario-sol … --clave-sol-file …")
+            }
+            let report = try sender.runOnce(flushToday: today)
+            print("Aceptados: \(report.accepted + report.observed) (con observaciones: \(report.observed)) · Rechazados: \(report.rejected) · Por corregir: \(report.toFix) · Resúmenes enviados: \(report.summariesSent) · Fallas de envío: \(report.failures)")
+            for message in report.messages { print(message) }
         }
     }
 }

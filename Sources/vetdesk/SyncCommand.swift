@@ -53,6 +53,7 @@ struct SyncCommand: ParsableCommand {
                 let store = try openSede(try database.resolvedPath())
                 let engine = try SyncEngine(store: store)
                 let daemon = SyncDaemon(engine: engine, interval: interval, maxBackoff: maxBackoff, cips: CIPRequester(store: store),
+                                        fiscal: try FiscalSender.configured(store: store),
                                         log: { FileHandle.standardError.write(Data(("vetdesk sync: " + $0 + "\n").utf8)) })
                 daemon.runUntilTerminated()
             }

@@ -561,13 +561,14 @@ class Handler(BaseHTTPRequestHandler):
                 return
             try:
                 command = json.loads(body or b"{}")
-                unavailable = int(command.get("unavailable", 0))
+                unavailable = int(command["unavailable"]) if "unavailable" in command else None
                 today = datetime.date.fromisoformat(command["today"]) if "today" in command else None
             except (ValueError, TypeError, AttributeError):
                 self.reply(400, b'{"error": "JSON {\\"unavailable\\": N, \\"today\\": \\"YYYY-MM-DD\\"} esperado"}', "application/json")
                 return
             with self.sunat.lock:
-                self.sunat.unavailable = max(0, unavailable)
+                if unavailable is not None:
+                    self.sunat.unavailable = max(0, unavailable)
                 if today is not None:
                     self.sunat.today = today
             self.reply(200, json.dumps({"unavailable": unavailable}).encode(), "application/json")

@@ -269,7 +269,11 @@ public enum UBLWriter {
         x.close("cac:TaxTotal")
         x.open("cac:Item")
         x.el("cbc:Description", line.description)
-        x.open("cac:SellersItemIdentification"); x.el("cbc:ID", line.itemCode); x.close("cac:SellersItemIdentification")
+        // Código de producto: SUNAT takes up to 30 letters, digits and a few signs (4269 otherwise).
+        let code = String(line.itemCode.filter { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }.prefix(30))
+        if !code.isEmpty {
+            x.open("cac:SellersItemIdentification"); x.el("cbc:ID", code); x.close("cac:SellersItemIdentification")
+        }
         x.close("cac:Item")
         x.open("cac:Price")
         // Valor unitario: without IGV and before the discount (the discount is the AllowanceCharge).

@@ -101,13 +101,15 @@ extension SedeStore {
             customer = .anonymous
         }
         var lines: [FiscalLine] = []
+        let skus = Dictionary(try Row.fetchAll(db, sql: "SELECT id, sku FROM catalog_items WHERE id IN (SELECT item_id FROM sale_lines WHERE sale_id = ?)",
+                                               arguments: [sale.id]).map { ($0["id"] as String, $0["sku"] as String? ?? "") }, uniquingKeysWith: { a, _ in a })
         for line in summary.lines {
             let q = line.quantity.magnitude > UInt64(Int64.max) ? Int64.max : Int64(line.quantity.magnitude)
             let gross = Money(centimos: line.unitPrice &* q)
             let priced = PricedLine(gross: gross, discount: Money(centimos: line.discount.magnitude > UInt64(Int64.max) ? 0 : Int64(line.discount.magnitude)),
                                     total: Money(centimos: Int64(line.total.magnitude)), base: Money(centimos: Int64(line.base.magnitude)),
                                     igv: Money(centimos: Int64(line.igv.magnitude)))
-            lines.append(FiscalLine(itemCode: line.itemId, description: line.description, unitCode: line.unitCode, quantity: q,
+            lines.append(FiscalLine(itemCode: skus[line.itemId] ?? "", description: line.description, unitCode: line.unitCode, quantity: q,
                                     unitPrice: Money(centimos: line.unitPrice), affectation: IGVAffectation(rawValue: line.igvAffectation),
                                     priced: priced))
         }

@@ -7,14 +7,30 @@ import Foundation
 public final class SyncDaemon: @unchecked Sendable {
     let engine: SyncEngine
     let cips: CIPRequester?
+    /// The SUNAT queue, when the sede's fiscal configuration names SUNAT's endpoint.
+    let fiscal: FiscalSender?
     let interval: Double
     let maxBackoff: Double
     let log: (String) -> Void
     /// The last PagoEfectivo problems logged (payment and code): the same ones are not logged again every cycle.
     var lastCIPProblems: [String] = []
 
-    public init(engine: SyncEngine, interval: Double, maxBackoff: Double, cips: CIPRequester? = nil, log: @escaping (String) -> Void) {
-        self.engine = engine; self.interval = interval; self.maxBackoff = maxBackoff; self.cips = cips; self.log = log
+    public init(engine: SyncEngine, interval: Double, maxBackoff: Double, cips: CIPRequester? = nil, fiscal: FiscalSender? = nil,
+                log: @escaping (String) -> Void) {
+        self.engine = engine; self.interval = interval; self.maxBackoff = maxBackoff; self.cips = cips; self.fiscal = fiscal; self.log = log
+    }
+
+    /// One pass of the SUNAT queue; what SUNAT rejected is logged (and shows on the supervisor's
+    /// screen, read from the events).
+    func sendFiscal() {
+        guard let fiscal else { return }
+        do {
+            let report = try fiscal.runOnce()
+            if report.accepted + report.observed > 0 { log("SUNAT: \(report.accepted + report.observed) aceptados") }
+            for message in report.messages { log("SUNAT: " + message) }
+        } catch {
+            log("SUNAT: \(error)")
+        }
     }
 
     /// One round of CIP requests, logging what was generated and each problem once.
@@ -55,6 +71,7 @@ public final class SyncDaemon: @unchecked Sendable {
         log("iniciado")
         while true {
             requestCIPs()
+            sendFiscal()
             do {
                 let summary = try engine.syncOnce()
                 failures = 0

@@ -210,7 +210,11 @@ public final class BillServiceClient: @unchecked Sendable {
         guard let zip = Data(base64Encoded: encoded, options: .ignoreUnknownCharacters) else {
             throw .malformed("la constancia no está en base64")
         }
-        do { return try CDR.fromZip(zip, maxBytes: maxCDRBytes) } catch { throw .malformed(error.message) }
+        do {
+            var cdr = try CDR.fromZip(zip, maxBytes: maxCDRBytes)
+            cdr.zip = zip
+            return cdr
+        } catch { throw .malformed(error.message) }
     }
 
     static func escape(_ value: String) -> String {

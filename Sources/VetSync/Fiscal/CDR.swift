@@ -18,6 +18,8 @@ public struct CDR: Equatable, Sendable {
     /// The document it answers: SERIE-NUMERO, or RA-/RC-FECHA-N for a baja or resumen.
     public var referenceID: String
     public var responseDate: String?
+    /// The ZIP SUNAT sent (R-….zip), kept as the accountant's record.
+    public var zip: Data? = nil
 
     public init(responseCode: Int, description: String, notes: [CDRNote], referenceID: String, responseDate: String?) {
         self.responseCode = responseCode

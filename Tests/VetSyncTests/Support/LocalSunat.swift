@@ -1,4 +1,5 @@
 import Foundation
+import VetCore
 @testable import VetSync
 import VetTestSupport
 #if canImport(Glibc)
@@ -31,8 +32,8 @@ final class LocalSunat: @unchecked Sendable {
     var endpoint: String { "http://127.0.0.1:\(port)/ol-ti-itcpfegem-beta/billService" }
 
     /// A local SUNAT serving; `padron` lines are `RUC ESTADO [CONDICION]`.
-    init(padron: [String] = [], summaryDelay: Int = 1) throws {
-        var arguments = [Self.script, "--port", "0", "--user", "\(Self.username):\(Self.password)",
+    init(padron: [String] = [], summaryDelay: Int = 1, users: [String] = [LocalSunat.username + ":" + LocalSunat.password]) throws {
+        var arguments = [Self.script, "--port", "0"] + users.flatMap { ["--user", $0] } + [
                          "--state", dir.file("state"), "--summary-delay", String(summaryDelay)]
         if !padron.isEmpty {
             let file = dir.file("padron.txt")
@@ -70,8 +71,14 @@ final class LocalSunat: @unchecked Sendable {
     }
 
     /// The next `requests` SOAP requests get HTTP 503, as when SUNAT is down.
-    func makeUnavailable(_ requests: Int) throws {
-        let response = try CurlHTTPClient(baseURL: "http://127.0.0.1:\(port)").post("/__control", body: Data("{\"unavailable\": \(requests)}".utf8))
+    func makeUnavailable(_ requests: Int) throws { try control("{\"unavailable\": \(requests)}") }
+
+    /// The day SUNAT receives on (its clock, for the plazo de envío), as an injected clock sets it.
+    func receive(on day: CivilDate) throws { try control("{\"today\": \"\(day.iso)\"}") }
+
+    private func control(_ json: String) throws {
+        let response = try CurlHTTPClient(baseURL: "http://127.0.0.1:\(port)").post("/__control", body: Data(json.utf8))
         guard response.status == 200 else { throw TestFailure("/__control: \(response.status)") }
     }
+
 }

@@ -1,0 +1,182 @@
+import Foundation
+import GRDB
+import Testing
+import VetCore
+import VetFiscal
+import VetProtocol
+import VetStore
+@testable import VetSync
+import VetTestSupport
+
+/// Issue 15 end to end: a sede linked to a real `vetcentral`, SUNAT's billService played by the
+/// local SUNAT (which checks each document with SUNAT's validator), and an injected clock.
+@Suite(.serialized)
+struct FiscalQueueTests {
+    static let ruc = "20601234565"
+
+    static func user(_ sede: TestSede, _ name: String, _ role: Role) throws -> Session {
+        let store = sede.store, id = store.newID(), local = try store.localSede()
+        try store.applyingRemote { db in
+            try db.execute(sql: "INSERT INTO users (id, username, full_name, pass_hash, created_at) VALUES (?, ?, ?, '!', ?)",
+                           arguments: [id, name, name.capitalized, store.nowText])
+            try db.execute(sql: "INSERT INTO user_roles (id, user_id, sede_id, role) VALUES (?, ?, ?, ?)",
+                           arguments: [store.newID(), id, local.id, role.rawValue])
+        }
+        return Session(userID: id, username: name, fullName: name.capitalized, roles: [role], sede: local)
+    }
+
+    struct Day {
+        let sede: TestSede
+        let cashier: Session
+        let item: String
+        var operation = 7_000_000
+
+        /// A sale of one consultation (S/ 80.00) paid by Yape: a boleta, or a factura to a company.
+        mutating func sell(factura: Bool = false) throws -> FiscalDocumentRecord {
+            operation += 1
+            let customer = factura ? SaleCustomer(docType: "ruc", docNumber: "20100070970", name: "Supermercados Peruanos S.A.",
+                                                  address: "Calle Morelli 181, San Borja") : nil
+            let store = sede.store
+            let sale = try store.checkout(SaleDraft(id: store.newID(), customer: customer, fiscalDocType: factura ? "01" : "03",
+                                                    lines: [.init(itemID: item, quantity: 1)]),
+                                          payments: [PaymentDraft(id: store.newID(), method: .yape, amount: Money(centimos: 8_000),
+                                                                  operationNumber: String(operation))], by: cashier)
+            return try #require(try store.fiscalDocument(saleID: sale.sale.id))
+        }
+    }
+
+    static func states(_ store: SedeStore) throws -> [String: FiscalDocumentStatus] {
+        Dictionary(uniqueKeysWithValues: try store.fiscalDocumentStatuses(days: 30).map { ($0.document.documentID, $0) })
+    }
+
+    /// Runs the queue until every document has SUNAT's final answer (a resumen's answer comes
+    /// once the local SUNAT has validated it, a few seconds later), at most a minute.
+    static func drain(_ sender: FiscalSender, _ store: SedeStore) throws {
+        _ = try waitUntil(seconds: 60, every: 0.5) {
+            try sender.runOnce()
+            return try !states(store).values.contains { !$0.state.isFinal } && store.openSummaries().isEmpty
+        }
+    }
+
+    @Test func offlineDayLinkBackAndA72HourOutage() throws {
+        // Monday 2026-11-30, 08:00 in Lima.
+        let clock = ManualClock(Date(timeIntervalSince1970: 1_796_043_600))
+        let central = try CentralProcess.running(.sqlite)
+        let lim = try TestSede("LIM01", clock: clock)
+        try lim.link(central)
+        try lim.sync()
+        let sunat = try LocalSunat(users: ["\(Self.ruc)MODDATOS:moddatos"])
+        let store = lim.store
+        let cashier = try Self.user(lim, "caja.lim", .recepcionista)
+        let admin = try Self.user(lim, "admin.lim", .administrador)
+        let item = store.newID()
+        try store.applyingRemote { db in
+            try db.execute(sql: """
+                INSERT INTO catalog_items (id, sku, name, kind, category, unit_code, igv_affectation, created_at, updated_at)
+                VALUES (?, 'SRV-CONSULTA', 'Consulta general', 'consulta', 'Consultas', 'ZZ', '10', ?, ?)
+                """, arguments: [item, store.nowText, store.nowText])
+            try db.execute(sql: "INSERT INTO catalog_prices (id, item_id, sede_id, price, effective_from, created_at) VALUES (?, ?, NULL, 8000, '2020-01-01', ?)",
+                           arguments: [store.newID(), item, store.nowText])
+        }
+        let pfx = try FiscalSigner.makeTestCertificate(commonName: "PRUEBAS VETDESK - NO VALIDO ANTE SUNAT", organization: "Huellitas (pruebas)",
+                                                       password: "pfx", validFrom: clock.now.addingTimeInterval(-86_400),
+                                                       until: clock.now.addingTimeInterval(86_400 * 365))
+        try store.configureFiscal(FiscalConfiguration(ruc: Self.ruc, legalName: "Veterinarias Huellitas S.A.C.", tradeName: "Huellitas",
+                                                      ubigeo: "150122", address: "Av. José Larco 1150", district: "MIRAFLORES", province: "LIMA",
+                                                      department: "LIMA", annexCode: "0001", boletaSeries: "B001", facturaSeries: "F001",
+                                                      boletaNoteSeries: "BC01", facturaNoteSeries: "FC01", endpoint: sunat.endpoint, solUser: "MODDATOS"),
+                                  certificate: pfx, certificatePassword: "pfx", solPassword: "moddatos", by: admin)
+        let sender = try #require(try FiscalSender.configured(store: store))
+        var day = Day(sede: lim, cashier: cashier, item: item)
+
+        // A day with the link down (central and SUNAT): every sale has its number at once, gapless.
+        central.stop()
+        try sunat.makeUnavailable(1_000)
+        try sunat.receive(on: CivilDate(year: 2026, month: 11, day: 30)!)
+        var docs: [FiscalDocumentRecord] = []
+        for i in 0..<8 {
+            docs.append(try day.sell(factura: i % 4 == 3))
+            clock.advance(seconds: 1_800)
+            if i == 3 {
+                let tried = try sender.runOnce()
+                #expect(tried.failures == 1 && tried.accepted == 0, "\(tried)")
+            }
+        }
+        #expect(docs.map(\.documentID) == ["B001-1", "B001-2", "B001-3", "F001-1", "B001-4", "B001-5", "B001-6", "F001-2"])
+        let offline = try Self.states(store)
+        #expect(offline.values.allSatisfy { $0.state == .porEnviar }, "\(offline.mapValues(\.state))")
+
+        // The link returns at 20:30: the queue sends the facturas and the day's resumen.
+        clock.set(Date(timeIntervalSince1970: 1_796_088_600))
+        try sunat.makeUnavailable(0)
+        try central.start()
+        try Self.drain(sender, store)
+        let afterLink = try Self.states(store)
+        #expect(afterLink.count == 8)
+        #expect(afterLink.values.allSatisfy { $0.state == .aceptado }, "\(afterLink.mapValues(\.state))")
+        let facturaCDR = try #require(try store.fiscalEvents(subjectID: docs[3].id).last { $0.kind == "cdr" })
+        #expect(facturaCDR.code == 0 && facturaCDR.cdr != nil && facturaCDR.message?.contains("F001-1") == true)
+        let open = try store.openSummaries()
+        let openEvents = try open.map { try store.fiscalEvents(subjectID: $0.summary.id).map { "\($0.kind) \($0.code ?? -1) \($0.message ?? "")" } }
+        #expect(open.isEmpty, "\(openEvents)\n\(sunat.log.suffix(3000))")
+        // Once accepted, nothing is sent again.
+        let requests = try sunat.stats()["requests"] as? Int
+        try sender.runOnce(flushToday: true)
+        #expect(try sunat.stats()["requests"] as? Int == requests)
+        // The documents and their history reach the central.
+        #expect(try lim.sync().rejected == 0)
+        #expect(try central.count("SELECT count(*) FROM changes WHERE tbl = 'fiscal_documents'") == 8)
+        #expect(try central.count("SELECT count(*) FROM changes WHERE tbl = 'fiscal_events'") >= 8)
+        // The accountant's copy: every XML and every CDR.
+        let out = TempDir("fiscal-export")
+        let exported = try store.exportFiscal(from: CivilDate(year: 2026, month: 11, day: 30)!, to: CivilDate(year: 2026, month: 11, day: 30)!,
+                                              into: out.path)
+        #expect(exported.documents == 8 && exported.summaries == 1 && exported.cdrs == 3)
+        #expect(FileManager.default.fileExists(atPath: out.file("R-\(Self.ruc)-01-F001-1.zip")))
+
+        // Tuesday 09:00: a factura is sold, then SUNAT is unreachable for 72 hours.
+        clock.set(Date(timeIntervalSince1970: 1_796_133_600))
+        try sunat.makeUnavailable(10_000)
+        let tuesday = try day.sell(factura: true)
+        let tuesdayBoleta = try day.sell()
+        // Wednesday: a factura whose answer will come too late is not possible yet; it is sold.
+        clock.advance(seconds: 86_400)
+        let wednesday = try day.sell(factura: true)
+        for _ in 0..<4 {
+            clock.advance(seconds: 43_200)
+            try sender.runOnce()
+        }
+        // Friday 09:00, 72 h later: the link is back. Tuesday's factura is on its last day
+        // (highlighted), Wednesday's has one more; nothing has missed its deadline.
+        let before = try Self.states(store)
+        #expect(before[tuesday.documentID]?.daysLeft == 0 && before[tuesday.documentID]?.nearDeadline == true)
+        #expect(before[wednesday.documentID]?.daysLeft == 1)
+        #expect(before.values.allSatisfy { !$0.missedDeadline })
+        try sunat.makeUnavailable(0)
+        try sunat.receive(on: CivilDate(year: 2026, month: 12, day: 4)!)
+        clock.advance(seconds: 3_600)
+        try Self.drain(sender, store)
+        let after = try Self.states(store)
+        #expect(after[tuesday.documentID]?.state == .aceptado)
+        #expect(after[wednesday.documentID]?.state == .aceptado)
+        #expect(after[tuesdayBoleta.documentID]?.state == .aceptado)
+
+        // A longer outage: a factura sold Friday reaches SUNAT only on Tuesday. The screen shows it
+        // past its deadline before sending; SUNAT rejects it (2108) and it shows as rejected.
+        let friday = try day.sell(factura: true)
+        try sunat.makeUnavailable(10_000)
+        clock.advance(seconds: 86_400 * 4)
+        try sender.runOnce()
+        let late = try #require(try Self.states(store)[friday.documentID])
+        #expect(late.missedDeadline && late.daysLeft == -1)
+        try sunat.makeUnavailable(0)
+        try sunat.receive(on: CivilDate(year: 2026, month: 12, day: 8)!)
+        clock.advance(seconds: 3_600)
+        let report = try sender.runOnce()
+        #expect(report.rejected == 1)
+        #expect(report.messages.first?.contains("2108") == true)
+        let rejected = try #require(try Self.states(store)[friday.documentID])
+        #expect(rejected.state == .rechazado(code: 2108, message: "Presentacion fuera de fecha"))
+        #expect(!rejected.missedDeadline)
+    }
+}
