@@ -77,6 +77,19 @@ struct FiscalFixture {
         _ = try f.store.recordPayment(PaymentDraft(id: f.store.newID(), method: .efectivo, amount: Money(centimos: 8_000), tendered: Money(centimos: 10_000)),
                                       saleID: open.sale.id, drawer: CheckoutFixture.drawer, by: f.c.reception)
         #expect(try f.store.fiscalDocument(saleID: open.sale.id)?.documentID == "B001-6")
+        // The ticket of the first sale prints as the boleta, and its QR (drawn from the printer's
+        // own command, read back from an image) carries the document's fields and hash.
+        let first = docs[0]
+        let receipt = try #require(try f.store.receipt(saleID: first.saleId))
+        #expect(receipt.title == "BOLETA DE VENTA ELECTRÓNICA" && receipt.documentID == "B001-00000001")
+        let printout = try VirtualPrinter.print(EscPos.encode(ReceiptLayout(columns: .narrow).lines(for: receipt)))
+        #expect(printout.lines.joined().replacingOccurrences(of: " ", with: "").contains("Hash:" + first.digest))
+        let scratch = TempDir()
+        let png = scratch.file("boleta-qr.png")
+        try QRImages.render(try #require(printout.qrCodes.first), to: png)
+        let fields = try #require(try QRImages.decode(png).first).split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+        #expect(fields == ["20601234565", "03", "B001", "1", Money(centimos: first.igv).plain, Money(centimos: first.total).plain,
+                           f.store.today.iso, "0", "-", first.digest])
         // The database refuses to change or delete a document.
         #expect(throws: (any Error).self) { try f.store.write(user: nil) { db in try db.execute(sql: "UPDATE fiscal_documents SET total = 1") } }
         #expect(throws: (any Error).self) { try f.store.write(user: nil) { db in try db.execute(sql: "DELETE FROM fiscal_documents") } }

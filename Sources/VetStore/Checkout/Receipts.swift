@@ -11,7 +11,7 @@ extension SedeStore {
             let sale = summary.sale
             let sede = try Row.fetchOne(db, sql: "SELECT name, address, phone FROM sedes WHERE id = ?", arguments: [sale.sedeId])
             let sedeName: String = sede?["name"] ?? summary.sedeCode
-            let business = Receipt.Business(
+            var business = Receipt.Business(
                 tradeName: try Self.setting(.businessTradeName, db) ?? sedeName,
                 legalName: try Self.setting(.businessLegalName, db) ?? sedeName,
                 ruc: try Self.setting(.businessRUC, db) ?? "",
@@ -28,10 +28,38 @@ extension SedeStore {
             }
             let petIDs = Array(Set(summary.lines.compactMap(\.petId))).sorted()
             let pets = try petIDs.compactMap { try String.fetchOne(db, sql: "SELECT name FROM pets WHERE id = ?", arguments: [$0]) }.sorted()
-            let title = switch sale.kind {
+            var title = switch sale.kind {
             case Sale.Kind.anulacion.rawValue: "ANULACIÓN DE VENTA"
             case Sale.Kind.devolucion.rawValue: "DEVOLUCIÓN"
             default: "NOTA DE VENTA"
+            }
+            // A sale with its SUNAT document prints as that document: title, series-number, the
+            // issuer as configured for SUNAT, the leyenda, the hash and the QR.
+            var electronic: Receipt.Electronic?
+            var documentID: String?
+            if let doc = try FiscalDocumentRecord.filter(Column("sale_id") == sale.id).fetchOne(db), let type = doc.type,
+               let issued = CivilDate(iso: doc.issueDate) {
+                title = type.title.uppercased()
+                documentID = doc.printedID
+                if let config = try Self.fiscalConfiguration(db) {
+                    business.legalName = config.legalName
+                    business.ruc = config.ruc
+                    if !config.tradeName.isEmpty { business.tradeName = config.tradeName }
+                }
+                var reference: [String] = []
+                if let refID = doc.referenceId, let ref = try FiscalDocumentRecord.fetchOne(db, key: refID) {
+                    reference = ["Documento que modifica: \(ref.printedID)", "Motivo: \(sale.reason ?? "")"]
+                }
+                let qr = FiscalQR.text(ruc: business.ruc, typeCode: doc.docType, series: doc.series, number: Int(doc.number),
+                                       igv: Money(centimos: doc.igv), total: Money(centimos: doc.total), issueDate: issued,
+                                       customerDocType: doc.customerDocType, customerDocNumber: doc.customerDocNumber, digestValue: doc.digest)
+                var terms: [String] = []
+                if type == .factura { terms = ["Forma de pago: " + (doc.paymentTerms == "credito" ? "Crédito" : "Contado")] }
+                electronic = Receipt.Electronic(
+                    typeCode: doc.docType, representation: Receipt.Electronic.representation(forTypeCode: doc.docType) ?? type.title,
+                    amountInWords: AmountInWords.leyenda(Money(centimos: doc.total)), digestValue: doc.digest, qrText: qr,
+                    paymentTerms: terms, reference: reference, customerAddress: sale.customerAddress,
+                    consultURL: "Consulte su comprobante en www.sunat.gob.pe")
             }
             let payments = summary.payments.map { p in
                 Receipt.Payment(method: Self.receiptLabel(p), amount: Money(centimos: p.amount),
@@ -39,7 +67,7 @@ extension SedeStore {
             }
             let status = Self.instalmentStatus(summary)
             let totals = sale.totals
-            return Receipt(business: business, title: title, saleNumber: Self.saleNumberText(sale.number),
+            return Receipt(business: business, title: title, documentID: documentID, saleNumber: Self.saleNumberText(sale.number),
                            issuedAt: LimaTime.parseISO8601(sale.at).map(LimaTime.dayAndClock) ?? sale.at, cashier: summary.cashierName,
                            customer: customer, pets: pets,
                            lines: summary.lines.map { l in
@@ -52,7 +80,7 @@ extension SedeStore {
                            payments: payments, balanceDue: sale.kind == Sale.Kind.venta.rawValue ? summary.balance : .zero,
                            instalments: status.map { Receipt.Instalment(number: Int($0.instalment.n), due: $0.dueDate?.display ?? $0.instalment.dueDate,
                                                                         amount: $0.remaining) }.filter { $0.amount.centimos > 0 },
-                           footer: ["Gracias por su preferencia"], reprint: reprint)
+                           footer: ["Gracias por su preferencia"], reprint: reprint, electronic: electronic)
         }
     }
 
