@@ -59,7 +59,7 @@ let package = Package(
         ),
         .target(
             name: "VetBench",
-            dependencies: ["VetCore", "VetStore", "VetProtocol", "VetDemo", "VetSync", "VetTUI", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["VetCore", "VetStore", "VetProtocol", "VetDemo", "VetSync", "VetTUI", "VetFiscal", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         // libcurl with typed setters (curl_easy_setopt is variadic, which Swift cannot call).
         .target(name: "CCurl", path: "Sources/CCurl", linkerSettings: [.linkedLibrary("curl")]),

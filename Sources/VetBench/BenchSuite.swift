@@ -54,6 +54,7 @@ public enum BenchSuite {
         SyncBench.ingest,
         PharmacyBench.reads,
         CheckoutBench.till,
+        FiscalBench.boleta,
         WriteContentionBench.contention,
     ]
 
