@@ -54,7 +54,7 @@ let package = Package(
         // Synthetic data: the demo sede (`vetdesk demo`) and the write load of `vetdesk load`.
         .target(
             name: "VetDemo",
-            dependencies: ["VetCore", "VetStore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["VetCore", "VetStore", "VetFiscal", .product(name: "GRDB", package: "GRDB.swift")],
             plugins: ["EmbedResourcesPlugin"]
         ),
         .target(

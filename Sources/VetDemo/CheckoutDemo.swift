@@ -564,14 +564,18 @@ enum CheckoutDemo {
             let movementIDs = draft.lines.map { $0.lot != nil && $0.chargeID == nil ? desk.newID() : "" }
             let cashIDs = (desk.newID(), desk.newID())
             let customer = draft.customer, items = items, sedeID = sedeID, cashSessionID = cashSessionID
+            // The sale's SUNAT document is issued in the same write, at the sale's time, as the store does.
+            let fiscal = try fiscalContext()?.at(desk.clock.now)
+            let deskStore = desk
             pendingWrites.append { db in
                 try db.cachedStatement(sql: """
                     INSERT INTO sales (id, sede_id, number, kind, owner_id, customer_doc_type, customer_doc_number, customer_name, fiscal_doc_type,
-                                       gravada, exonerada, inafecta, igv, discount, total, drawer, user_id, at)
-                    SELECT ?, ?, coalesce(max(number), 0) + 1, 'venta', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM sales WHERE sede_id = ?
+                                       gravada, exonerada, inafecta, igv, discount, total, drawer, user_id, at, customer_address)
+                    SELECT ?, ?, coalesce(max(number), 0) + 1, 'venta', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM sales WHERE sede_id = ?
                     """).execute(arguments: [draft.id, sedeID, draft.ownerID, customer?.docType, customer?.docNumber, customer?.name, draft.fiscalDocType,
                                      totals.gravada.centimos, totals.exonerada.centimos, totals.inafecta.centimos, totals.igv.centimos,
-                                     totals.discount.centimos, totals.total.centimos, draft.drawer, user, now, sedeID])
+                                     totals.discount.centimos, totals.total.centimos, draft.drawer, user, now,
+                                     draft.fiscalDocType == "01" ? customer?.address : nil, sedeID])
                 for (i, line) in draft.lines.enumerated() {
                     let item = items[line.itemID], p = pricedLines[i]
                     let bp: Int64? = if case .percent(let value) = line.discount { value } else { nil }
@@ -614,7 +618,17 @@ enum CheckoutDemo {
                             """).execute(arguments: [cashIDs.1, sedeID, cashSessionID, payment.id, -change, draft.id, payment.id, user, now])
                     }
                 }
+                try SedeStore.issueFiscalDocument(forSale: draft.id, fiscal, newID: { deskStore.newID() }, db)
             }
+        }
+
+        /// The desk's fiscal context, read once (the company is set up before the first sale).
+        var cachedFiscal: FiscalContext??
+        func fiscalContext() throws -> FiscalContext? {
+            if let cachedFiscal { return cachedFiscal }
+            let context = try desk.fiscalContext()
+            cachedFiscal = .some(context)
+            return context
         }
 
         /// The catalog's items and prices, read once (the pharmacy writes them before the first sale).

@@ -155,11 +155,14 @@ public struct DemoGenerator {
         try AgendaDemo.fill(store: store, sedeID: sedeID, seed: options.seed, today: today)
         // The till sells what the agenda attended, in time order among the pharmacy's acts, so each
         // product leaves the lot the pharmacy's ledger holds at that moment.
+        // The company is set up for SUNAT before the first sale, so every sale carries its document.
+        try FiscalDemo.configure(store: store, sedeID: sedeID, today: today, seed: options.seed)
         let visits = try CheckoutDemo.visits(store: store, sedeID: sedeID, seed: options.seed, today: today)
         let till = try CheckoutDemo.Till(store: store, sedeID: sedeID, seed: options.seed, today: today)
         defer { try? till.close() }
         try PharmacyDemo.fill(store: store, sedeID: sedeID, seed: options.seed, today: today, visits: visits.filter { $0.day < 0 }, till: till.sell)
         try till.finish(today: visits.filter { $0.day == 0 })
+        try FiscalDemo.settle(store: store, today: today)
         return Summary(owners: ownersMade, pets: petsMade, seconds: Date().timeIntervalSince(started))
     }
 

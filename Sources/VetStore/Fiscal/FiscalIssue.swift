@@ -53,7 +53,7 @@ extension SedeStore {
     /// open, an original without document). Throws, so the whole act is undone and no number is
     /// used, when the document cannot be made.
     @discardableResult
-    static func issueFiscalDocument(forSale saleID: String, _ context: FiscalContext?, newID: () -> String,
+    package static func issueFiscalDocument(forSale saleID: String, _ context: FiscalContext?, newID: () -> String,
                                     _ db: Database) throws -> FiscalDocumentRecord? {
         guard let context else { return nil }
         if let done = try FiscalDocumentRecord.filter(Column("sale_id") == saleID).fetchOne(db) { return done }

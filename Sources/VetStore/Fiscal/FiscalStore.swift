@@ -61,10 +61,13 @@ public struct FiscalConfiguration: Codable, Sendable, Equatable {
 
 /// What issuing needs, prepared before the transaction: the configuration and a signer whose
 /// certificate was checked at the act's time.
-struct FiscalContext {
+package struct FiscalContext: Sendable {
     let config: FiscalConfiguration
     let signer: FiscalSigner
     let now: Date
+
+    /// The same context for an act at another time (a demo's day, written in a batch).
+    package func at(_ date: Date) -> FiscalContext { FiscalContext(config: config, signer: signer, now: date) }
 }
 
 /// Signers loaded once per certificate file (the key is read from the .pfx on the first sale).
@@ -156,7 +159,7 @@ extension SedeStore {
     /// The configuration and a signer valid now, or nil when this sede does not issue documents.
     /// A certificate that is missing, has the wrong password or is expired stops the act here,
     /// before a number is taken.
-    func fiscalContext() throws -> FiscalContext? {
+    package func fiscalContext() throws -> FiscalContext? {
         guard let config = try fiscalConfiguration() else { return nil }
         let password = FileManager.default.contents(atPath: certificatePasswordPath).map { String(decoding: $0, as: UTF8.self) } ?? ""
         do throws(CertificateProblem) {
