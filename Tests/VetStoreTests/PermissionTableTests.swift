@@ -251,6 +251,10 @@ import VetTestSupport
             for _ in 0..<Credentials.maxFailures { _ = try auth.login(username: "recepcion", password: "mala") }
             try auth.unlockUser(userID: a.f.reception.userID, by: actor)
         },
+        Operation(name: "configure SUNAT invoicing", needs: [.configureFiscal]) { a, actor in
+            try a.f.store.configureFiscal(FiscalFixture.config, certificate: try FiscalFixture.certificate(from: a.f.store.clock.now, days: 30),
+                                          certificatePassword: FiscalFixture.password, by: actor)
+        },
     ]
 
     @Test func everyGuardedOperationIsRefusedExactlyWhenTheTableDeniesIt() throws {

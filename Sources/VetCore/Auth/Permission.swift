@@ -62,8 +62,6 @@ public enum Permission: String, CaseIterable, Sendable {
     case superviseCash = "supervise_cash"
     /// The company's SUNAT data, its certificate and the sede's series.
     case configureFiscal = "configure_fiscal"
-    /// The F8 SUNAT screen: documents, their states and deadlines, resending and resúmenes.
-    case superviseFiscal = "supervise_fiscal"
 
     /// The table: the roles that grant this permission.
     public var roles: Set<Role> {
@@ -98,7 +96,6 @@ public enum Permission: String, CaseIterable, Sendable {
         case .authorizeCheckout: [.supervisor]
         case .superviseCash: [.supervisor]
         case .configureFiscal: [.administrador]
-        case .superviseFiscal: [.supervisor, .administrador]
         }
     }
 }

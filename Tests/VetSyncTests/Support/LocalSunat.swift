@@ -32,8 +32,11 @@ final class LocalSunat: @unchecked Sendable {
     var endpoint: String { "http://127.0.0.1:\(port)/ol-ti-itcpfegem-beta/billService" }
 
     /// A local SUNAT serving; `padron` lines are `RUC ESTADO [CONDICION]`.
-    init(padron: [String] = [], summaryDelay: Int = 1, users: [String] = [LocalSunat.username + ":" + LocalSunat.password]) throws {
-        var arguments = [Self.script, "--port", "0"] + users.flatMap { ["--user", $0] } + [
+    /// `today` is SUNAT's reception day (the plazo de envío is checked against it): by default one
+    /// close to the shared samples' IssueDate (2019-12-24), so they are within their plazo.
+    init(padron: [String] = [], summaryDelay: Int = 1, users: [String] = [LocalSunat.username + ":" + LocalSunat.password],
+         today: String = "2019-12-25") throws {
+        var arguments = [Self.script, "--port", "0", "--today", today] + users.flatMap { ["--user", $0] } + [
                          "--state", dir.file("state"), "--summary-delay", String(summaryDelay)]
         if !padron.isEmpty {
             let file = dir.file("padron.txt")
