@@ -28,22 +28,22 @@ import VetFiscal
     }
 
     @Test func hostileTextCannotChangeTheDocument() throws {
-        var doc = FiscalFixtures.boleta
+        var doc = try FiscalFixtures.boleta()
         doc.customer.name = "</cbc:RegistrationName><cbc:ID>999</cbc:ID>\u{0}\u{7}"
         let xml = try UBLWriter.invoice(doc)
         #expect(!xml.contains("<cbc:ID>999</cbc:ID>"))
         #expect(xml.contains("&lt;/cbc:RegistrationName&gt;"))
         #expect(!xml.contains("\u{0}"))
-        let signed = try FiscalFixtures.signer.sign(xml)
+        let signed = try FiscalFixtures.signer().sign(xml)
         #expect(FiscalSigner.verify(signed.xml) == nil)
     }
 
-    @Test func facturaNeedsRucWithCheckDigitAndAddress() {
-        var doc = FiscalFixtures.facturaCredito
+    @Test func facturaNeedsRucWithCheckDigitAndAddress() throws {
+        var doc = try FiscalFixtures.facturaCredito()
         doc.customer.docNumber = "20100070971"
         #expect(throws: UBLWriter.Problem.self) { try UBLWriter.invoice(doc) }
         do { _ = try UBLWriter.invoice(doc) } catch { #expect(error.message.contains("dígito verificador")) }
-        doc = FiscalFixtures.facturaCredito
+        doc = try FiscalFixtures.facturaCredito()
         doc.customer.address = "  "
         do { _ = try UBLWriter.invoice(doc); Issue.record("a factura without address was written") } catch {
             #expect(error.message == "La factura necesita la dirección fiscal del cliente")
@@ -51,17 +51,18 @@ import VetFiscal
     }
 
     @Test func tamperedDocumentFailsVerification() throws {
-        let signed = try FiscalFixtures.signer.sign(try UBLWriter.invoice(FiscalFixtures.boleta))
+        let signed = try FiscalFixtures.signer().sign(try UBLWriter.invoice(try FiscalFixtures.boleta()))
         #expect(FiscalSigner.verify(signed.xml) == nil)
         let text = String(decoding: signed.xml, as: UTF8.self)
-        let tampered = text.replacingOccurrences(of: FiscalFixtures.boleta.totals.total.sunat, with: "1.00")
+        let tampered = text.replacingOccurrences(of: try FiscalFixtures.boleta().totals.total.sunat, with: "1.00")
         #expect(tampered != text)
         #expect(FiscalSigner.verify(Data(tampered.utf8)) != nil)
         #expect(signed.digestValue.count == 44)   // base64 of SHA-256
     }
 
     @Test func wrongPasswordExpiredAndDamagedCertificates() throws {
-        #expect(throws: CertificateProblem.wrongPassword) { try FiscalSigner(pkcs12: FiscalFixtures.certificate, password: "otra") }
+        let pfx = try FiscalFixtures.certificate()
+        #expect(throws: CertificateProblem.wrongPassword) { try FiscalSigner(pkcs12: pfx, password: "otra") }
         do { _ = try FiscalSigner(pkcs12: Data("no soy un pfx".utf8), password: "x"); Issue.record("garbage loaded") } catch {
             #expect(error.message.contains("no es un certificado"))
         }
@@ -71,7 +72,7 @@ import VetFiscal
         let signer = try FiscalSigner(pkcs12: old, password: "p")
         #expect(throws: CertificateProblem.self) { try signer.check(at: Date()) }
         do { try signer.check(at: Date()) } catch { #expect(error.message.hasPrefix("El certificado digital venció el")) }
-        try FiscalFixtures.signer.check(at: Date())
-        #expect(FiscalFixtures.signer.certificate.subject.contains("NO VALIDO"))
+        try FiscalFixtures.signer().check(at: Date())
+        #expect(try FiscalFixtures.signer().certificate.subject.contains("NO VALIDO"))
     }
 }

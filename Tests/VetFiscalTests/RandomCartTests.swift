@@ -8,17 +8,6 @@ import VetCore
 /// (valor de venta = cantidad × valor unitario − descuento ± 1), 4287 (precio unitario =
 /// (valor de venta + IGV) / cantidad ± 1) and the document's sums.
 @Suite struct RandomCartTests {
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static func dec(_ centimos: Int64) -> Decimal { Decimal(centimos) / 100 }
     static func round2(_ d: Decimal) -> Decimal {
         var value = d, out = Decimal()
@@ -66,7 +55,7 @@ import VetCore
     }
 
     @Test func tenThousandCartsAgreeWithDecimalArithmeticAndSunatTolerances() throws {
-        var rng = SplitMix(state: 0x5EED_0015)
+        var rng = SplitMix64(seed: 0x5EED_0015)
         let issuer = FiscalIssuer(ruc: "20601234565", legalName: "Huellitas S.A.C.", tradeName: "Huellitas",
                                   address: FiscalAddress(ubigeo: "150122", line: "Av. Larco 1150", district: "MIRAFLORES",
                                                          province: "LIMA", department: "LIMA"))

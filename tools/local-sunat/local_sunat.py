@@ -203,12 +203,12 @@ class LocalSunat:
 
     # --- sendBill ---------------------------------------------------------------------------
 
-    def send_bill(self, ruc, file_name, content):
+    def checked_name(self, file_name, pattern, ruc):
+        """The document's name, counted; faults for a name of the wrong form (0151), another
+        issuer's RUC (0154) or a document already accepted (1033)."""
         name = self.document_name(file_name)
         self.count(name)
-        if SUMMARY_NAME.match(name):
-            raise SunatFault("0152")
-        match = BILL_NAME.match(name)
+        match = pattern.match(name)
         if not match:
             raise SunatFault("0151", name)
         if match.group(1) != ruc:
@@ -216,6 +216,14 @@ class LocalSunat:
         with self.lock:
             if name in self.accepted:
                 raise SunatFault("1033")
+        return name
+
+    def send_bill(self, ruc, file_name, content):
+        if SUMMARY_NAME.match(self.document_name(file_name)):
+            self.count(self.document_name(file_name))
+            raise SunatFault("0152")
+        name = self.checked_name(file_name, BILL_NAME, ruc)
+        with self.lock:
             if name in self.rejected:
                 raise SunatFault("1032")
             if name in self.in_process:
@@ -339,16 +347,7 @@ class LocalSunat:
     # --- sendSummary / getStatus -------------------------------------------------------------
 
     def send_summary(self, ruc, file_name, content):
-        name = self.document_name(file_name)
-        self.count(name)
-        match = SUMMARY_NAME.match(name)
-        if not match:
-            raise SunatFault("0151", name)
-        if match.group(1) != ruc:
-            raise SunatFault("0154")
-        with self.lock:
-            if name in self.accepted:
-                raise SunatFault("1033")
+        name = self.checked_name(file_name, SUMMARY_NAME, ruc)
         xml = self.unzip_document(name, content)
         self.parse_document(xml)
         self.keep(name + ".xml", xml)

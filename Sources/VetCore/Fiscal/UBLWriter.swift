@@ -319,17 +319,8 @@ public enum UBLWriter {
     public static func summary(_ doc: FiscalSummary) throws(Problem) -> String {
         guard !doc.lines.isEmpty else { throw Problem("El resumen diario no tiene comprobantes") }
         guard doc.lines.count <= 500 else { throw Problem("Un resumen diario lleva hasta 500 comprobantes") }
-        var x = XMLText()
-        x.raw("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
-        x.raw("<SummaryDocuments xmlns=\"urn:sunat:names:specification:ubl:peru:schema:xsd:SummaryDocuments-1\" \(summaryNamespaces)>\n")
-        x.raw(signatureTemplate)
-        x.el("cbc:UBLVersionID", "2.0")
-        x.el("cbc:CustomizationID", "1.1")
-        x.el("cbc:ID", doc.id)
-        x.el("cbc:ReferenceDate", doc.referenceDate.iso)
-        x.el("cbc:IssueDate", doc.issueDate.iso)
-        signatureReference(&x, doc.issuer)
-        summarySupplier(&x, doc.issuer)
+        var x = summaryHeader(root: "SummaryDocuments", customization: "1.1", id: doc.id, referenceDate: doc.referenceDate,
+                              issueDate: doc.issueDate, issuer: doc.issuer)
         for (i, line) in doc.lines.enumerated() {
             x.open("sac:SummaryDocumentsLine")
             x.el("cbc:LineID", String(i + 1))
@@ -369,17 +360,8 @@ public enum UBLWriter {
 
     public static func voided(_ doc: FiscalVoided) throws(Problem) -> String {
         guard !doc.lines.isEmpty else { throw Problem("La comunicación de baja no tiene comprobantes") }
-        var x = XMLText()
-        x.raw("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
-        x.raw("<VoidedDocuments xmlns=\"urn:sunat:names:specification:ubl:peru:schema:xsd:VoidedDocuments-1\" \(summaryNamespaces)>\n")
-        x.raw(signatureTemplate)
-        x.el("cbc:UBLVersionID", "2.0")
-        x.el("cbc:CustomizationID", "1.0")
-        x.el("cbc:ID", doc.id)
-        x.el("cbc:ReferenceDate", doc.referenceDate.iso)
-        x.el("cbc:IssueDate", doc.issueDate.iso)
-        signatureReference(&x, doc.issuer)
-        summarySupplier(&x, doc.issuer)
+        var x = summaryHeader(root: "VoidedDocuments", customization: "1.0", id: doc.id, referenceDate: doc.referenceDate,
+                              issueDate: doc.issueDate, issuer: doc.issuer)
         for (i, line) in doc.lines.enumerated() {
             let reason = line.reason.trimmingSpaces()
             guard !reason.isEmpty else { throw Problem("Indique el motivo de la baja de \(line.series)-\(line.number)") }
@@ -393,6 +375,24 @@ public enum UBLWriter {
         }
         x.raw("</VoidedDocuments>\n")
         return x.text
+    }
+
+    /// The opening of a UBL 2.0 summary (RC or RA) up to its first line: the signature template,
+    /// versions, id, dates, the signature reference and the issuer.
+    private static func summaryHeader(root: String, customization: String, id: String, referenceDate: CivilDate,
+                                      issueDate: CivilDate, issuer: FiscalIssuer) -> XMLText {
+        var x = XMLText()
+        x.raw("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
+        x.raw("<\(root) xmlns=\"urn:sunat:names:specification:ubl:peru:schema:xsd:\(root)-1\" \(summaryNamespaces)>\n")
+        x.raw(signatureTemplate)
+        x.el("cbc:UBLVersionID", "2.0")
+        x.el("cbc:CustomizationID", customization)
+        x.el("cbc:ID", id)
+        x.el("cbc:ReferenceDate", referenceDate.iso)
+        x.el("cbc:IssueDate", issueDate.iso)
+        signatureReference(&x, issuer)
+        summarySupplier(&x, issuer)
+        return x
     }
 
     private static func summarySupplier(_ x: inout XMLText, _ issuer: FiscalIssuer) {
@@ -433,15 +433,18 @@ struct XMLText {
     mutating func close(_ name: String) { text += "</\(name)>\n" }
     mutating func el(_ name: String, _ value: String, attrs: [(String, String)] = []) {
         text += "<" + name
-        for (k, v) in attrs { text += " \(k)=\"" + Self.escape(v) + "\"" }
-        text += ">" + Self.escape(value) + "</" + name + ">\n"
+        for (k, v) in attrs { text += " \(k)=\"" + XMLEscape.text(v) + "\"" }
+        text += ">" + XMLEscape.text(value) + "</" + name + ">\n"
     }
     mutating func amount(_ name: String, _ money: Money) {
         text += "<\(name) currencyID=\"PEN\">\(money.sunat)</\(name)>\n"
     }
+}
 
-    /// Escapes markup and drops characters XML 1.0 cannot carry (control characters).
-    static func escape(_ s: String) -> String {
+/// Text for XML content or attributes: markup escaped, whitespace controls as spaces, and the
+/// characters XML 1.0 cannot carry dropped, so no value can change or break a document.
+public enum XMLEscape {
+    public static func text(_ s: String) -> String {
         var out = ""
         out.reserveCapacity(s.utf8.count)
         for scalar in s.unicodeScalars {

@@ -1,4 +1,5 @@
 import Foundation
+import VetCore
 
 /// Why SUNAT's billService gave no usable answer; `message` is Spanish, for the user.
 public enum BillServiceError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -217,19 +218,7 @@ public final class BillServiceClient: @unchecked Sendable {
         } catch { throw .malformed(error.message) }
     }
 
-    static func escape(_ value: String) -> String {
-        var out = ""
-        out.reserveCapacity(value.utf8.count)
-        for character in value {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            default: out.append(character)
-            }
-        }
-        return out
-    }
+    /// XML text for the envelope (VetCore's `XMLEscape`, which also drops what XML cannot carry).
+    static func escape(_ value: String) -> String { XMLEscape.text(value) }
+
 }

@@ -27,33 +27,29 @@ public enum SunatZip {
             if let deflated = deflateRaw(data) { body = deflated } else { method = .stored }
         }
         let (time, date) = dosTimestamp(Date())
+        // From «version needed» to the name's length, the local and the central header agree.
+        var shared = Data()
+        shared.append(le16: 20)                // version needed: 2.0 (deflate)
+        shared.append(le16: 0x0800)            // the name is UTF-8
+        shared.append(le16: method.rawValue)
+        shared.append(le16: time)
+        shared.append(le16: date)
+        shared.append(le32: crc)
+        shared.append(le32: UInt32(body.count))
+        shared.append(le32: UInt32(data.count))
+        shared.append(le16: UInt16(name.count))
+
         var local = Data()
         local.append(le32: 0x0403_4b50)
-        local.append(le16: 20)                 // version needed: 2.0 (deflate)
-        local.append(le16: 0x0800)             // the name is UTF-8
-        local.append(le16: method.rawValue)
-        local.append(le16: time)
-        local.append(le16: date)
-        local.append(le32: crc)
-        local.append(le32: UInt32(body.count))
-        local.append(le32: UInt32(data.count))
-        local.append(le16: UInt16(name.count))
-        local.append(le16: 0)
+        local.append(shared)
+        local.append(le16: 0)                  // extra
         local.append(name)
         local.append(body)
 
         var central = Data()
         central.append(le32: 0x0201_4b50)
         central.append(le16: 0x031E)           // made by: Unix, 3.0
-        central.append(le16: 20)
-        central.append(le16: 0x0800)
-        central.append(le16: method.rawValue)
-        central.append(le16: time)
-        central.append(le16: date)
-        central.append(le32: crc)
-        central.append(le32: UInt32(body.count))
-        central.append(le32: UInt32(data.count))
-        central.append(le16: UInt16(name.count))
+        central.append(shared)
         central.append(le16: 0)                // extra
         central.append(le16: 0)                // comment
         central.append(le16: 0)                // disk
@@ -162,6 +158,20 @@ public enum SunatZip {
         }
     }
 
+    /// Points `stream` at the whole of `input` and `output` and runs one zlib `step` over them.
+    private static func oneShot(_ stream: inout z_stream, _ input: inout [UInt8], _ output: inout [UInt8],
+                                _ step: (inout z_stream) -> Int32) -> Int32 {
+        input.withUnsafeMutableBufferPointer { inBuffer in
+            output.withUnsafeMutableBufferPointer { outBuffer in
+                stream.next_in = inBuffer.baseAddress
+                stream.avail_in = uInt(inBuffer.count)
+                stream.next_out = outBuffer.baseAddress
+                stream.avail_out = uInt(outBuffer.count)
+                return step(&stream)
+            }
+        }
+    }
+
     /// Raw deflate of `data`, nil when zlib cannot (out of memory).
     private static func deflateRaw(_ data: Data) -> Data? {
         var stream = z_stream()
@@ -169,15 +179,7 @@ public enum SunatZip {
         defer { deflateEnd(&stream) }
         var input = [UInt8](data)
         var output = [UInt8](repeating: 0, count: Int(deflateBound(&stream, uLong(input.count))) + 64)
-        let status = input.withUnsafeMutableBufferPointer { inBuffer in
-            output.withUnsafeMutableBufferPointer { outBuffer in
-                stream.next_in = inBuffer.baseAddress
-                stream.avail_in = uInt(inBuffer.count)
-                stream.next_out = outBuffer.baseAddress
-                stream.avail_out = uInt(outBuffer.count)
-                return deflate(&stream, Z_FINISH)
-            }
-        }
+        let status = oneShot(&stream, &input, &output) { deflate(&$0, Z_FINISH) }
         guard status == Z_STREAM_END else { return nil }
         return Data(output.prefix(Int(stream.total_out)))
     }
@@ -192,15 +194,7 @@ public enum SunatZip {
         var input = Array(compressed)
         // One spare byte reveals an entry that unpacks to more than it declares.
         var output = [UInt8](repeating: 0, count: expectedSize + 1)
-        let status = input.withUnsafeMutableBufferPointer { inBuffer in
-            output.withUnsafeMutableBufferPointer { outBuffer in
-                stream.next_in = inBuffer.baseAddress
-                stream.avail_in = uInt(inBuffer.count)
-                stream.next_out = outBuffer.baseAddress
-                stream.avail_out = uInt(outBuffer.count)
-                return inflate(&stream, Z_FINISH)
-            }
-        }
+        let status = oneShot(&stream, &input, &output) { inflate(&$0, Z_FINISH) }
         guard status == Z_STREAM_END, Int(stream.total_out) == expectedSize else {
             throw SunatZipError("El archivo ZIP está dañado: \(name) no se descomprime al tamaño que declara.")
         }
