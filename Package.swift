@@ -125,7 +125,7 @@ let package = Package(
         .testTarget(name: "VetTUITests", dependencies: ["VetTUI", "VetStore", "VetCore", "VetDemo", "VetTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["VetStore", "VetCore", "VetTestSupport",
                                                           .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "VetSyncTests", dependencies: ["VetSync", "VetCentral", "VetProtocol", "VetStore", "VetCore", "VetTestSupport",
+        .testTarget(name: "VetSyncTests", dependencies: ["VetSync", "VetCentral", "VetProtocol", "VetStore", "VetCore", "VetTestSupport", "VetTUI",
                                                          .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "VetProtocolTests", dependencies: ["VetProtocol"]),
         .testTarget(name: "VetFiscalTests", dependencies: ["VetFiscal", "VetCore", "VetTestSupport"]),

@@ -255,6 +255,21 @@ import VetTestSupport
             try a.f.store.configureFiscal(FiscalFixture.config, certificate: try FiscalFixture.certificate(from: a.f.store.clock.now, days: 30),
                                           certificatePassword: FiscalFixture.password, by: actor)
         },
+        Operation(name: "a new document for one SUNAT rejected", needs: [.superviseFiscal]) { a, actor in
+            let store = a.f.store
+            let admin = try PatientFixture.user(store, a.f.vet.sede, "admin.\(actor.username)", "Administrador", [.administrador])
+            try store.configureFiscal(FiscalFixture.config, certificate: try FiscalFixture.certificate(from: store.clock.now, days: 30),
+                                      certificatePassword: FiscalFixture.password, by: admin)
+            let sale = try store.checkout(SaleDraft(id: store.newID(), lines: [.init(itemID: try pricedProduct(a), quantity: 1)]),
+                                          payments: [PaymentDraft(id: store.newID(), method: .yape, amount: Money(centimos: 500),
+                                                                  operationNumber: String(Int64.random(in: 1...999_999_999)))],
+                                          by: a.f.supervisor)
+            let document = try #require(try store.fiscalDocument(saleID: sale.sale.id))
+            // A boleta is rejected through the resumen diario that carried it.
+            let summary = try store.createDailySummary(referenceDate: try #require(CivilDate(iso: document.issueDate)), documents: [document])
+            try store.recordFiscalEvent(subjectID: summary.id, kind: .cdr, code: 2108, message: "Presentacion fuera de fecha")
+            _ = try store.reissueFiscalDocument(documentID: document.id, by: actor)
+        },
     ]
 
     @Test func everyGuardedOperationIsRefusedExactlyWhenTheTableDeniesIt() throws {

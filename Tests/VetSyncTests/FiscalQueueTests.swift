@@ -7,6 +7,7 @@ import VetProtocol
 import VetStore
 @testable import VetSync
 import VetTestSupport
+@testable import VetTUI
 
 /// Issue 15 end to end: a sede linked to a real `vetcentral`, SUNAT's billService played by the
 /// local SUNAT (which checks each document with SUNAT's validator), and an injected clock.
@@ -58,6 +59,24 @@ struct FiscalQueueTests {
         }
     }
 
+    /// The supervisor's F8 screen as the store shows it at the store's clock, and the status bar's
+    /// SUNAT part.
+    static func screen(_ store: SedeStore, _ session: Session, onlyPending: Bool = false) throws -> (text: String, status: String?) {
+        var screen = FiscalScreen(session: session)
+        guard case .perform(let work) = screen.onAppear() else { throw TestFailure("la pantalla SUNAT no carga datos") }
+        let context = ScreenContext(session: session, sede: try store.localSede(), isDemo: false, now: store.clock.now)
+        _ = screen.update(.message(try work(AppServices(store: store))), context)
+        if onlyPending { _ = screen.update(.key(.char("p")), context) }
+        var canvas = Canvas(width: 160, height: 30)
+        screen.render(into: &canvas, area: Rect(x: 0, y: 0, width: 160, height: 30), context: context)
+        return (canvas.text, try store.linkStatus().fiscal?.text())
+    }
+
+    /// The screen's row for a document: its printed id and what follows on that line.
+    static func row(_ screen: String, _ doc: FiscalDocumentRecord) -> String? {
+        screen.split(separator: "\n").first { $0.contains(doc.printedID + " ") }.map(String.init)
+    }
+
     @Test func offlineDayLinkBackAndA72HourOutage() throws {
         // Monday 2026-11-30, 08:00 in Lima.
         let clock = ManualClock(Date(timeIntervalSince1970: 1_796_043_600))
@@ -69,6 +88,7 @@ struct FiscalQueueTests {
         let store = lim.store
         let cashier = try Self.user(lim, "caja.lim", .recepcionista)
         let admin = try Self.user(lim, "admin.lim", .administrador)
+        let supervisor = try Self.user(lim, "super.lim", .supervisor)
         let item = store.newID()
         try store.applyingRemote { db in
             try db.execute(sql: """
@@ -152,6 +172,12 @@ struct FiscalQueueTests {
         #expect(before[tuesday.documentID]?.daysLeft == 0 && before[tuesday.documentID]?.nearDeadline == true)
         #expect(before[wednesday.documentID]?.daysLeft == 1)
         #expect(before.values.allSatisfy { !$0.missedDeadline })
+        let outage = try Self.screen(store, supervisor)
+        #expect(Self.row(outage.text, tuesday)?.contains("Por enviar") == true && Self.row(outage.text, tuesday)?.contains("¡Vence hoy!") == true,
+                "\(outage.text)")
+        #expect(Self.row(outage.text, wednesday)?.contains("¡Vence mañana!") == true, "\(outage.text)")
+        #expect(!outage.text.contains("¡Fuera de plazo!"), "\(outage.text)")
+        #expect(outage.status == "SUNAT: 2 vencen pronto", "\(outage.status ?? "nil")")
         try sunat.makeUnavailable(0)
         try sunat.receive(on: CivilDate(year: 2026, month: 12, day: 4)!)
         clock.advance(seconds: 3_600)
@@ -169,6 +195,9 @@ struct FiscalQueueTests {
         try sender.runOnce()
         let late = try #require(try Self.states(store)[friday.documentID])
         #expect(late.missedDeadline && late.daysLeft == -1)
+        let past = try Self.screen(store, supervisor, onlyPending: true)
+        #expect(Self.row(past.text, friday)?.contains("¡Fuera de plazo! (07/12/2026)") == true, "\(past.text)")
+        #expect(past.text.contains("Fuera de plazo 1") && past.status == "SUNAT: 1 fuera de plazo", "\(past.text)")
         try sunat.makeUnavailable(0)
         try sunat.receive(on: CivilDate(year: 2026, month: 12, day: 8)!)
         clock.advance(seconds: 3_600)
@@ -178,5 +207,23 @@ struct FiscalQueueTests {
         let rejected = try #require(try Self.states(store)[friday.documentID])
         #expect(rejected.state == .rechazado(code: 2108, message: "Presentacion fuera de fecha"))
         #expect(!rejected.missedDeadline)
+        // Only it needs something: it is selected, and its whole answer is on the line below the table.
+        let shown = try Self.screen(store, supervisor, onlyPending: true)
+        #expect(Self.row(shown.text, friday)?.contains("Rechazado (2108)") == true, "\(shown.text)")
+        #expect(shown.text.contains("\(friday.printedID) · Rechazado (2108): Presentacion fuera de fecha"), "\(shown.text)")
+        #expect(shown.status == "SUNAT: 1 rechazado")
+
+        // The supervisor issues a new factura for that sale: the next number, sent and accepted;
+        // the rejected one stays, used up, and a second new one is refused.
+        let again = try store.reissueFiscalDocument(documentID: friday.id, by: supervisor)
+        #expect(again.saleId == friday.saleId && again.series == "F001" && again.number == friday.number + 1)
+        #expect(throws: StoreError.self) { try store.reissueFiscalDocument(documentID: friday.id, by: supervisor) }
+        #expect(throws: StoreError.self) { try store.reissueFiscalDocument(documentID: again.id, by: supervisor) }
+        #expect(try store.fiscalDocument(saleID: friday.saleId)?.id == again.id)
+        try Self.drain(sender, store)
+        #expect(try Self.states(store)[again.documentID]?.state == .aceptado)
+        let replaced = try Self.screen(store, supervisor)
+        #expect(Self.row(replaced.text, friday)?.contains("→ \(again.printedID)") == true, "\(replaced.text)")
+        #expect(replaced.status == nil)
     }
 }

@@ -180,6 +180,9 @@ import VetTestSupport
         push("cash session, note", CashSessionScreen(session: supervisor, sessionID: past.session.id), then: [.char("n"), .char("x")])
         push("cash report", CashReportScreen(session: supervisor, sessionID: past.session.id), then: [.down])
         push("close result", CloseDrawerScreen(session: supervisor, drawer: past.session.drawer, sessionID: past.session.id, closed: true))
+        // SUNAT's documents (issue 15), the supervisor's F8, all and only those pending.
+        h.press(.escape); h.press(.function(8)); states.append(("fiscal documents", h.model))
+        push("fiscal documents, pending", FiscalScreen(session: supervisor), then: [.char("p"), .down])
         return states
     }
 

@@ -62,6 +62,9 @@ public enum Permission: String, CaseIterable, Sendable {
     case superviseCash = "supervise_cash"
     /// The company's SUNAT data, its certificate and the sede's series.
     case configureFiscal = "configure_fiscal"
+    /// The F8 SUNAT screen: every document's state and deadline, SUNAT's answers, and a new
+    /// document for a sale whose document SUNAT rejected.
+    case superviseFiscal = "supervise_fiscal"
 
     /// The table: the roles that grant this permission.
     public var roles: Set<Role> {
@@ -96,6 +99,7 @@ public enum Permission: String, CaseIterable, Sendable {
         case .authorizeCheckout: [.supervisor]
         case .superviseCash: [.supervisor]
         case .configureFiscal: [.administrador]
+        case .superviseFiscal: [.supervisor, .administrador]
         }
     }
 }

@@ -37,7 +37,7 @@ extension SedeStore {
             // issuer as configured for SUNAT, the leyenda, the hash and the QR.
             var electronic: Receipt.Electronic?
             var documentID: String?
-            if let doc = try FiscalDocumentRecord.filter(Column("sale_id") == sale.id).fetchOne(db), let type = doc.type,
+            if let doc = try Self.latestDocument(forSale: sale.id, db), let type = doc.type,
                let issued = CivilDate(iso: doc.issueDate) {
                 title = type.title.uppercased()
                 documentID = doc.printedID

@@ -54,9 +54,12 @@ extension SedeStore {
     /// used, when the document cannot be made.
     @discardableResult
     package static func issueFiscalDocument(forSale saleID: String, _ context: FiscalContext?, newID: () -> String,
-                                    _ db: Database) throws -> FiscalDocumentRecord? {
+                                            replacingRejected: Bool = false, _ db: Database) throws -> FiscalDocumentRecord? {
         guard let context else { return nil }
-        if let done = try FiscalDocumentRecord.filter(Column("sale_id") == saleID).fetchOne(db) { return done }
+        if let done = try latestDocument(forSale: saleID, db) {
+            // A sale has one document in force; only a rejected one, when asked, is replaced.
+            guard replacingRejected, case .rechazado = try fiscalState(document: done, db) else { return done }
+        }
         guard let summary = try saleStanding(id: saleID, withLines: true, withPlan: true, db) else { return nil }
         let sale = summary.sale
         let config = context.config
@@ -79,7 +82,7 @@ extension SedeStore {
             }
         case .anulacion, .devolucion:
             guard let original = sale.reversesSaleId,
-                  let origin = try FiscalDocumentRecord.filter(Column("sale_id") == original).fetchOne(db),
+                  let origin = try latestDocument(forSale: original, db),
                   let originType = origin.type else { return nil }
             type = .notaCredito
             referencedRecord = origin
@@ -145,9 +148,39 @@ extension SedeStore {
         return record
     }
 
-    /// A sale's document, if it has one.
+    /// A sale's document in force (the latest: a rejected one may have been replaced), if it has one.
     public func fiscalDocument(saleID: String) throws -> FiscalDocumentRecord? {
-        try read { db in try FiscalDocumentRecord.filter(Column("sale_id") == saleID).fetchOne(db) }
+        try read { db in try Self.latestDocument(forSale: saleID, db) }
+    }
+
+    static func latestDocument(forSale saleID: String, _ db: Database) throws -> FiscalDocumentRecord? {
+        try FiscalDocumentRecord.fetchOne(db, sql: "SELECT * FROM fiscal_documents WHERE sale_id = ? ORDER BY issued_at DESC, id DESC LIMIT 1",
+                                          arguments: [saleID])
+    }
+
+    /// A new document, with the next number of its series, for the sale of a document SUNAT
+    /// rejected (its number stays used up and kept). Refused unless the document is the sale's
+    /// latest and is rejected.
+    public func reissueFiscalDocument(documentID: String, by session: Session) throws -> FiscalDocumentRecord {
+        try session.require(.superviseFiscal, "Solo un supervisor emite de nuevo un comprobante rechazado")
+        let context = try fiscalContext()
+        guard let context else { throw StoreError.refused(.fiscalDocument, "La facturación electrónica no está configurada en esta sede") }
+        return try write(user: session.userID) { db in
+            guard let rejected = try FiscalDocumentRecord.fetchOne(db, key: documentID) else {
+                throw StoreError.notFound("El comprobante no existe")
+            }
+            guard case .rechazado = try Self.fiscalState(document: rejected, db) else {
+                throw StoreError.refused(.fiscalDocument, "\(rejected.printedID) no fue rechazado por SUNAT: no se emite otro")
+            }
+            guard try Self.latestDocument(forSale: rejected.saleId, db)?.id == rejected.id else {
+                throw StoreError.refused(.fiscalDocument, "La venta de \(rejected.printedID) ya tiene un comprobante nuevo")
+            }
+            guard let issued = try Self.issueFiscalDocument(forSale: rejected.saleId, context, newID: newID, replacingRejected: true, db),
+                  issued.id != rejected.id else {
+                throw StoreError.refused(.fiscalDocument, "No se pudo emitir un comprobante nuevo para la venta de \(rejected.printedID)")
+            }
+            return issued
+        }
     }
 
     /// Documents issued between two Lima days, inclusive, in number order.

@@ -97,9 +97,62 @@ public struct FiscalDocumentStatus: Sendable, Equatable {
     public var state: FiscalState
     public var lastDay: CivilDate
     public var daysLeft: Int
+    /// The document that replaced this rejected one for its sale («B001-00000124»), if any.
+    public var replacedBy: String? = nil
     /// Not final and two days or less left (or past): highlighted.
     public var nearDeadline: Bool { !state.isFinal && daysLeft <= 1 }
     public var missedDeadline: Bool { !state.isFinal && daysLeft < 0 }
+    /// Rejected and not replaced yet: its sale has no valid document.
+    public var needsNewDocument: Bool {
+        if case .rechazado = state { return replacedBy == nil }
+        return false
+    }
+
+    /// «Vence hoy», «Vence en 3 días (05/12)», «Fuera de plazo (02/12)»; «—» once final. A
+    /// highlighted deadline starts with «¡».
+    public var deadlineText: String {
+        if state.isFinal { return "—" }
+        switch daysLeft {
+        case ..<0: return "¡Fuera de plazo! (\(lastDay.display))"
+        case 0: return "¡Vence hoy!"
+        case 1: return "¡Vence mañana!"
+        default: return "\(daysLeft) días (\(lastDay.display))"
+        }
+    }
+}
+
+/// What the status bar says about SUNAT: documents not accepted yet, those whose deadline is today
+/// or tomorrow, those past it, and rejected ones whose sale still needs a document.
+public struct FiscalAlerts: Sendable, Equatable {
+    public var pending = 0
+    public var nearDeadline = 0
+    public var missed = 0
+    public var rejected = 0
+
+    public init(pending: Int = 0, nearDeadline: Int = 0, missed: Int = 0, rejected: Int = 0) {
+        self.pending = pending; self.nearDeadline = nearDeadline; self.missed = missed; self.rejected = rejected
+    }
+
+    public init(_ statuses: [FiscalDocumentStatus]) {
+        for status in statuses {
+            if !status.state.isFinal { pending += 1 }
+            if status.missedDeadline { missed += 1 } else if status.nearDeadline { nearDeadline += 1 }
+            if status.needsNewDocument { rejected += 1 }
+        }
+    }
+
+    /// Something a supervisor must act on.
+    public var needsAttention: Bool { nearDeadline > 0 || missed > 0 || rejected > 0 }
+
+    /// «SUNAT: 2 rechazados · 3 vencen · 1 fuera de plazo»; compact «SUNAT 2R 3V 1F»; nil when nothing needs attention.
+    public func text(compact: Bool = false) -> String? {
+        guard needsAttention else { return nil }
+        var parts: [String] = []
+        if rejected > 0 { parts.append(compact ? "\(rejected)R" : (rejected == 1 ? "1 rechazado" : "\(rejected) rechazados")) }
+        if nearDeadline > 0 { parts.append(compact ? "\(nearDeadline)V" : (nearDeadline == 1 ? "1 vence pronto" : "\(nearDeadline) vencen pronto")) }
+        if missed > 0 { parts.append(compact ? "\(missed)F" : "\(missed) fuera de plazo") }
+        return (compact ? "SUNAT " : "SUNAT: ") + parts.joined(separator: compact ? " " : " · ")
+    }
 }
 
 extension SedeStore {
@@ -163,23 +216,46 @@ extension SedeStore {
         }
     }
 
-    /// Documents of the last `days` days and any not final, with their state and deadline.
+    /// Documents of the last `days` days (at least the 8 a deadline can span), newest first, with
+    /// their state and deadline.
     public func fiscalDocumentStatuses(days: Int = 14) throws -> [FiscalDocumentStatus] {
         let today = self.today
         return try read { db in
             let docs = try FiscalDocumentRecord.fetchAll(db, sql: """
                 SELECT * FROM fiscal_documents WHERE issue_date >= ? ORDER BY issued_at DESC, number DESC
                 """, arguments: [today.adding(days: -max(days, 8)).iso])
+            var latest: [String: FiscalDocumentRecord] = [:]
+            for doc in docs where latest[doc.saleId] == nil { latest[doc.saleId] = doc }
             var out: [FiscalDocumentStatus] = []
             for doc in docs {
                 let state = try Self.fiscalState(document: doc, db)
                 guard let type = doc.type, let issued = CivilDate(iso: doc.issueDate) else { continue }
                 let last = FiscalDeadline.lastDay(type: type, series: doc.series, issued: issued)
+                // A newer document of the same sale is always in the window too.
+                let replacement = latest[doc.saleId].flatMap { $0.id == doc.id ? nil : $0.printedID }
                 out.append(FiscalDocumentStatus(document: doc, state: state, lastDay: last,
-                                                daysLeft: FiscalDeadline.daysLeft(until: last, today: today)))
+                                                daysLeft: FiscalDeadline.daysLeft(until: last, today: today), replacedBy: replacement))
             }
             return out
         }
+    }
+
+    /// A document's sending history, oldest first: its own events and, for a boleta or its note,
+    /// those of the resúmenes diarios that carried it (`via` names the resumen).
+    public func fiscalHistory(documentID: String) throws -> [(event: FiscalEvent, via: String?)] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT e.*, s.summary_id AS via FROM fiscal_events e LEFT JOIN fiscal_summaries s ON s.id = e.subject_id
+                WHERE e.subject_id = ? OR e.subject_id IN (SELECT summary_id FROM fiscal_summary_lines WHERE document_id = ?)
+                ORDER BY e.at, e.id
+                """, arguments: [documentID, documentID]).map { row in (try FiscalEvent(row: row), row["via"] as String?) }
+        }
+    }
+
+    /// The status bar's SUNAT figures over the last month; nil where SUNAT is not configured.
+    public func fiscalAlerts() throws -> FiscalAlerts? {
+        guard try setting(.fiscalConfig) != nil else { return nil }
+        return FiscalAlerts(try fiscalDocumentStatuses(days: 31))
     }
 
     /// Facturas and their notes still to send, oldest first.

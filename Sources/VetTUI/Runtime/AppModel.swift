@@ -396,6 +396,12 @@ public struct AppModel {
             let linkText = CellWidth.of(fullLink) <= room ? fullLink : compactLink
             let shown = CellWidth.fit(linkText, to: room)
             canvas.put(shown, x: w - CellWidth.of(shown), y: y, style: linkStyle)
+            // SUNAT documents near or past their deadline, or rejected, for whoever supervises them.
+            let rest = room - CellWidth.of(shown)
+            if session?.may(.superviseFiscal) == true, let fiscal = link.fiscal,
+               let text = [fiscal.text(), fiscal.text(compact: true)].compactMap({ $0.map { " " + $0 + " " } }).first(where: { CellWidth.of($0) <= rest }) {
+                canvas.put(text, x: w - CellWidth.of(shown) - CellWidth.of(text), y: y, style: .statusLinkDown)
+            }
         }
     }
 }

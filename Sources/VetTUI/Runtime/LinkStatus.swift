@@ -11,6 +11,8 @@ public struct LinkStatus: Equatable, Sendable {
     public var lastOK: Date?
     /// How far this sede's clock ran ahead of central's at the last sync (ms); nil when right.
     public var clockAheadMs: Int64? = nil
+    /// SUNAT documents needing attention (nil where SUNAT is not configured).
+    public var fiscal: FiscalAlerts? = nil
 
     public static let unknown = LinkStatus(state: .notConfigured, pending: 0, lastOK: nil)
 
@@ -43,7 +45,7 @@ extension SedeStore {
     /// The link as this store sees it: the last sync attempt's outcome (written by `vetdesk sync`),
     /// journal entries not yet acknowledged by central, and the last good sync.
     public func linkStatus() throws -> LinkStatus {
-        try read { db in
+        var status = try read { db in
             let row = try Row.fetchOne(db, sql: """
                 SELECT coalesce((SELECT max(seq) FROM journal), 0) - pushed_seq AS pending, last_ok_at, clock_ahead_ms,
                        EXISTS (SELECT 1 FROM sync_config) AS configured, (SELECT link FROM sync_config WHERE id = 1) AS link
@@ -57,5 +59,8 @@ extension SedeStore {
             return LinkStatus(state: state, pending: max(0, pending), lastOK: last.flatMap(LimaTime.parseISO8601),
                               clockAheadMs: row?["clock_ahead_ms"])
         }
+        // An unreadable SUNAT state must not hide the link's.
+        status.fiscal = try? fiscalAlerts()
+        return status
     }
 }
