@@ -8,7 +8,7 @@ struct VetCentralCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vetcentral",
         abstract: "VetDesk central: recibe el diario de las sedes y les reparte los cambios.",
-        subcommands: [ServeCommand.self, SedeCommand.self, UserCommand.self, CalendarCommand.self, CatalogCommand.self, TraceCommand.self]
+        subcommands: [ServeCommand.self, SedeCommand.self, UserCommand.self, CalendarCommand.self, CatalogCommand.self, FiscalCommand.self, TraceCommand.self]
     )
 }
 
@@ -254,6 +254,61 @@ struct CatalogCommand: AsyncParsableCommand {
                 switch outcome {
                 case .added: print("Precio de \(what) registrado")
                 case .alreadyRecorded: print("Ese precio de \(what) ya estaba registrado: no se agregó nada")
+                }
+            }
+        }
+    }
+}
+
+struct FiscalCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "fiscal", abstract: "Facturación electrónica SUNAT (datos centrales).",
+                                                    subcommands: [SeriesCommand.self])
+
+    struct SeriesCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "series", abstract: "Series SUNAT y código de anexo de cada sede; llegan a la sede en la sincronización.",
+            subcommands: [Assign.self, List.self])
+
+        struct Assign: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                commandName: "set", abstract: "Asigna a una sede su código de anexo y sus series de boleta, factura y notas de crédito.",
+                discussion: "Cada serie es de una sola sede. Una nueva asignación reemplaza a la anterior de la sede, que se conserva como historial; la sede emite en las series nuevas desde su siguiente sincronización.")
+            @Option(help: "Código de la sede, p. ej. LIM01.") var sede: String
+            @Option(help: "Código de establecimiento anexo (4 dígitos; 0000 el domicilio fiscal).") var anexo: String
+            @Option(help: "Serie de boletas, p. ej. B001.") var boleta: String
+            @Option(help: "Serie de facturas, p. ej. F001.") var factura: String
+            @Option(name: .customLong("nota-boleta"), help: "Serie de notas de crédito de boletas, p. ej. BC01.") var boletaNote: String
+            @Option(name: .customLong("nota-factura"), help: "Serie de notas de crédito de facturas, p. ej. FC01.") var facturaNote: String
+            @OptionGroup var storage: StorageOptions
+            func run() async throws {
+                try await reporting {
+                    let store = try await storage.open()
+                    let outcome = try await CentralFiscalSeries.assign(store, sedeCode: sede, annexCode: anexo, boleta: boleta, factura: factura,
+                                                                       boletaNote: boletaNote, facturaNote: facturaNote)
+                    try await store.close()
+                    let what = "la sede \(sede.uppercased()): anexo \(anexo), series \([boleta, factura, boletaNote, facturaNote].map { $0.uppercased() }.joined(separator: ", "))"
+                    switch outcome {
+                    case .assigned: print("Series asignadas a \(what)")
+                    case .alreadyAssigned: print("Ya estaban asignadas a \(what): no se cambió nada")
+                    }
+                }
+            }
+        }
+
+        struct List: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                commandName: "list", abstract: "Lista las series vigentes de cada sede: sede, anexo, boleta, factura, nota de boleta, nota de factura, desde.")
+            @OptionGroup var storage: StorageOptions
+            func run() async throws {
+                try await reporting {
+                    let store = try await storage.open()
+                    let current = try await CentralFiscalSeries.list(store)
+                    try await store.close()
+                    if current.isEmpty { print("Ninguna sede tiene series asignadas") }
+                    for entry in current {
+                        let a = entry.assignment
+                        print(([entry.sedeCode, a.annexCode] + a.series + [a.assignedAt]).joined(separator: "\t"))
+                    }
                 }
             }
         }

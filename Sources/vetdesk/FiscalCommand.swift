@@ -17,6 +17,16 @@ func readSecret(_ path: String?, option: String) throws -> String? {
     return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .newlines)
 }
 
+/// The series and anexo documents are issued with, and where they come from.
+func seriesLine(_ store: SedeStore) throws -> String {
+    guard let config = try store.fiscalConfiguration() else { return "Facturación electrónica sin configurar" }
+    let series = "Series \([config.boletaSeries, config.facturaSeries, config.boletaNoteSeries, config.facturaNoteSeries].joined(separator: ", ")), anexo \(config.annexCode)"
+    guard let assigned = try store.fiscalSeriesAssignment() else { return series + ": configuradas en esta sede" }
+    if let problem = assigned.problem() { return series + ": la central asignó series que no sirven (\(problem)); no se emiten comprobantes hasta que las corrija" }
+    let day = LimaTime.parseISO8601(assigned.assignedAt).map(LimaTime.day) ?? assigned.assignedAt
+    return series + ": asignadas por la central el \(day)"
+}
+
 /// `vetdesk fiscal setup --ruc … --certificado empresa.pfx --clave-certificado-file clave.txt --by admin`.
 struct FiscalSetupCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "setup", abstract: "Configura la empresa, las series de la sede y el certificado digital.")
@@ -30,8 +40,10 @@ struct FiscalSetupCommand: ParsableCommand {
     @Option(name: .customLong("distrito")) var district: String
     @Option(name: .customLong("provincia")) var province: String
     @Option(name: .customLong("departamento")) var department: String
-    @Option(name: .customLong("anexo"), help: "Código de establecimiento anexo (0000 el domicilio fiscal).") var annex: String = "0000"
-    @Option(help: "Series: boleta,factura,nota de boleta,nota de factura (p. ej. B001,F001,BC01,FC01).") var series: String
+    @Option(name: .customLong("anexo"), help: "Código de establecimiento anexo (0000 el domicilio fiscal; por omisión, el asignado por la central o 0000).")
+    var annex: String?
+    @Option(help: "Series: boleta,factura,nota de boleta,nota de factura (p. ej. B001,F001,BC01,FC01); se omite si la central ya las asignó a la sede.")
+    var series: String?
     @Option(name: .customLong("certificado"), help: "Certificado digital .pfx de la empresa.") var certificate: String?
     @Option(name: .customLong("clave-certificado-file"), help: "Archivo con la contraseña del .pfx.") var certificatePasswordFile: String?
     @Option(help: "Dirección del servicio billService de SUNAT (producción, beta u OSE).") var endpoint: String?
@@ -41,24 +53,39 @@ struct FiscalSetupCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let parts = series.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces).uppercased() }
-            guard parts.count == 4 else { throw UserFacingError("--series: indique cuatro series separadas por comas (B001,F001,BC01,FC01)") }
+            let store = try openSede(try database.resolvedPath())
+            // The central's assignment, when usable, is what documents are issued with: the local
+            // series are only needed by a sede without one (a sede with no central, the demo).
+            let found = try store.fiscalSeriesAssignment()
+            let assigned = found.flatMap { $0.problem() == nil ? $0 : nil }
+            let parts: [String]
+            if series == nil, let problem = found?.problem() {
+                throw UserFacingError("Las series que la central asignó a esta sede no sirven (\(problem)): corríjalas en la central (vetcentral fiscal series set) y sincronice")
+            }
+            if let series {
+                parts = series.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces).uppercased() }
+                guard parts.count == 4 else { throw UserFacingError("--series: indique cuatro series separadas por comas (B001,F001,BC01,FC01)") }
+            } else if let assigned {
+                parts = assigned.series
+            } else {
+                throw UserFacingError("--series: indique las series de la sede (B001,F001,BC01,FC01), o asígnelas en la central (vetcentral fiscal series set) y sincronice")
+            }
             let config = FiscalConfiguration(ruc: ruc, legalName: legalName, tradeName: tradeName, ubigeo: ubigeo, address: address,
                                              district: district.uppercased(), province: province.uppercased(), department: department.uppercased(),
-                                             annexCode: annex, boletaSeries: parts[0], facturaSeries: parts[1], boletaNoteSeries: parts[2],
-                                             facturaNoteSeries: parts[3], endpoint: endpoint, solUser: solUser)
+                                             annexCode: annex ?? assigned?.annexCode ?? "0000", boletaSeries: parts[0], facturaSeries: parts[1],
+                                             boletaNoteSeries: parts[2], facturaNoteSeries: parts[3], endpoint: endpoint, solUser: solUser)
             var pfx: Data?
             if let certificate {
                 guard let data = FileManager.default.contents(atPath: certificate) else { throw UserFacingError("--certificado: no se pudo leer \(certificate)") }
                 pfx = data
             }
-            let store = try openSede(try database.resolvedPath())
             let session = try store.trustedSession(username: by)
             try store.configureFiscal(config, certificate: pfx,
                                       certificatePassword: try readSecret(certificatePasswordFile, option: "--clave-certificado-file"),
                                       solPassword: try readSecret(solPasswordFile, option: "--clave-sol-file"), by: session)
             if case .success(let info) = store.certificateStatus() {
-                print("Facturación electrónica configurada: \(config.legalName) (RUC \(config.ruc)), series \(parts.joined(separator: ", ")).")
+                print("Facturación electrónica configurada: \(config.legalName) (RUC \(config.ruc)).")
+                print(try seriesLine(store))
                 print("Certificado: \(info.subject), vence el \(LimaTime.day(info.notAfter)).")
             }
         }
@@ -76,6 +103,7 @@ struct FiscalListCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let store = try openSede(try database.resolvedPath())
+            print(try seriesLine(store))
             for doc in try store.fiscalDocuments(from: try parseDay(from, option: "--from"), to: try parseDay(to, option: "--to")) {
                 let state = try store.fiscalState(documentID: doc.id)
                 print("\(doc.printedID)  \(doc.issueDate)  \(Money(centimos: doc.total).formatted)  \(doc.customerName)  \(state.label)")

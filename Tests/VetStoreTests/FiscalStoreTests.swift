@@ -145,6 +145,37 @@ struct FiscalFixture {
         #expect(try f.store.setting(.fiscalConfig)?.contains("clave") == false)
     }
 
+    /// The central's assignment arrives by pull, so it is a peer's value: one that breaks SUNAT's
+    /// rules stops the sale with the reason instead of numbering in any series; a good one after it wins.
+    @Test func seriesAssignedByTheCentralWinAndUnusableOnesStopTheSale() throws {
+        let f = try FiscalFixture()
+        defer { f.cleanup() }
+        let g = f.c.ph
+        func assign(boleta: String) throws {
+            try f.store.applyingRemote { db in
+                try db.execute(sql: """
+                    INSERT INTO fiscal_series (id, sede_id, annex_code, boleta_series, factura_series, boleta_note_series, factura_note_series, assigned_at)
+                    VALUES (?, ?, '0007', ?, 'F007', 'BC07', 'FC07', ?)
+                    """, arguments: [f.store.newID(), g.sedeID, boleta, f.store.nowText])
+            }
+        }
+        try f.paidSale([(g.consult, 1, .none)])
+        try assign(boleta: "B7")
+        let sales = try f.c.count("SELECT count(*) FROM sales")
+        do { try f.paidSale([(g.consult, 1, .none)]); Issue.record("sold with an unusable series") } catch let error as StoreError {
+            #expect(error.code == .fiscalDocument)
+            #expect(error.message.hasPrefix("Las series que la central asignó a esta sede no sirven (La serie «B7» debe tener 4 caracteres"), "\(error.message)")
+        }
+        #expect(try f.c.count("SELECT count(*) FROM sales") == sales)
+        // Receipts and the queue keep the local values meanwhile.
+        #expect(try f.store.fiscalConfiguration()?.boletaSeries == "B001")
+        try assign(boleta: "B007")
+        try f.paidSale([(g.consult, 1, .none)])
+        #expect(try f.documents().map(\.documentID) == ["B001-1", "B007-1"])
+        #expect(try f.documents().last?.xml.contains(">0007</cbc:AddressTypeCode>") == true)
+        #expect(try f.store.fiscalConfiguration()?.annexCode == "0007")
+    }
+
     @Test func returnsAndVoidsBecomeNotasDeCreditoThatSunatAccepts() throws {
         let f = try FiscalFixture()
         defer { f.cleanup() }

@@ -59,6 +59,48 @@ public struct FiscalConfiguration: Codable, Sendable, Equatable {
     }
 }
 
+/// This sede's SUNAT series and código de anexo as the central assigned them (`vetcentral fiscal
+/// series set`, pulled into `fiscal_series`). When present they take precedence over the local
+/// `FiscalConfiguration`'s. Read from a peer: `problem()` says whether it can be used.
+public struct FiscalSeriesAssignment: Sendable, Equatable {
+    public var annexCode: String
+    public var boletaSeries: String
+    public var facturaSeries: String
+    public var boletaNoteSeries: String
+    public var facturaNoteSeries: String
+    /// When the central assigned them (ISO-8601, as written there).
+    public var assignedAt: String
+
+    /// Boleta, factura, nota de boleta and nota de factura, in that order.
+    public var series: [String] { [boletaSeries, facturaSeries, boletaNoteSeries, facturaNoteSeries] }
+
+    /// Why these series cannot be used, in Spanish, or nil.
+    public func problem() -> String? {
+        guard annexCode.count == 4, annexCode.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+            return "el código de establecimiento «\(annexCode)» no tiene 4 dígitos"
+        }
+        if let p = FiscalNumbering.seriesProblem(boletaSeries, for: .boleta) { return p }
+        if let p = FiscalNumbering.seriesProblem(facturaSeries, for: .factura) { return p }
+        if let p = FiscalNumbering.seriesProblem(boletaNoteSeries, for: .notaCredito, referencing: .boleta) { return p }
+        if let p = FiscalNumbering.seriesProblem(facturaNoteSeries, for: .notaCredito, referencing: .factura) { return p }
+        if Set(series).count < 4 { return "las cuatro series deben ser distintas" }
+        return nil
+    }
+}
+
+extension FiscalConfiguration {
+    /// The same configuration with the central's anexo and series in place of the local ones.
+    public func applying(_ assignment: FiscalSeriesAssignment) -> FiscalConfiguration {
+        var config = self
+        config.annexCode = assignment.annexCode
+        config.boletaSeries = assignment.boletaSeries
+        config.facturaSeries = assignment.facturaSeries
+        config.boletaNoteSeries = assignment.boletaNoteSeries
+        config.facturaNoteSeries = assignment.facturaNoteSeries
+        return config
+    }
+}
+
 /// What issuing needs, prepared before the transaction: the configuration and a signer whose
 /// certificate was checked at the act's time.
 package struct FiscalContext: Sendable {
@@ -94,13 +136,38 @@ extension SedeStore {
     var certificatePasswordPath: String { fiscalFolder + "/certificado.clave" }
     var solPasswordPath: String { fiscalFolder + "/sol.clave" }
 
+    /// The configuration documents are issued with: the local one, with the anexo and series the
+    /// central assigned to this sede in their place when it assigned usable ones.
     public func fiscalConfiguration() throws -> FiscalConfiguration? {
         try read { db in try Self.fiscalConfiguration(db) }
     }
 
     static func fiscalConfiguration(_ db: Database) throws -> FiscalConfiguration? {
+        guard let local = try localFiscalConfiguration(db) else { return nil }
+        guard let assignment = try fiscalSeriesAssignment(db), assignment.problem() == nil else { return local }
+        return local.applying(assignment)
+    }
+
+    /// The configuration as `vetdesk fiscal setup` saved it in this sede's settings.
+    static func localFiscalConfiguration(_ db: Database) throws -> FiscalConfiguration? {
         guard let json = try setting(.fiscalConfig, db) else { return nil }
         return try? JSONDecoder().decode(FiscalConfiguration.self, from: Data(json.utf8))
+    }
+
+    /// The newest anexo and series the central assigned to this sede, or nil when it assigned none.
+    public func fiscalSeriesAssignment() throws -> FiscalSeriesAssignment? {
+        try read { db in try Self.fiscalSeriesAssignment(db) }
+    }
+
+    static func fiscalSeriesAssignment(_ db: Database) throws -> FiscalSeriesAssignment? {
+        guard let sedeID = try setting(.sedeID, db),
+              let row = try Row.fetchOne(db, sql: "SELECT * FROM fiscal_series WHERE sede_id = ? ORDER BY id DESC LIMIT 1", arguments: [sedeID])
+        else { return nil }
+        // Pulled from a peer: a column that is not text reads as empty, and `problem()` refuses it.
+        func text(_ column: String) -> String { String.fromDatabaseValue(row[column] as DatabaseValue) ?? "" }
+        return FiscalSeriesAssignment(annexCode: text("annex_code"), boletaSeries: text("boleta_series"), facturaSeries: text("factura_series"),
+                                      boletaNoteSeries: text("boleta_note_series"), facturaNoteSeries: text("factura_note_series"),
+                                      assignedAt: text("assigned_at"))
     }
 
     /// Sets the company's data and series and, when given, the certificate (checked with its
@@ -159,8 +226,17 @@ extension SedeStore {
     /// The configuration and a signer valid now, or nil when this sede does not issue documents.
     /// A certificate that is missing, has the wrong password or is expired stops the act here,
     /// before a number is taken.
+    /// Series the central assigned take precedence over the local ones; unusable ones (a peer's
+    /// value that breaks SUNAT's rules) stop the act too, rather than numbering in the old series.
     package func fiscalContext() throws -> FiscalContext? {
-        guard let config = try fiscalConfiguration() else { return nil }
+        let (local, assignment) = try read { db in (try Self.localFiscalConfiguration(db), try Self.fiscalSeriesAssignment(db)) }
+        guard var config = local else { return nil }
+        if let assignment {
+            if let problem = assignment.problem() {
+                throw StoreError.refused(.fiscalDocument, "Las series que la central asignó a esta sede no sirven (\(problem)): no se emitió el comprobante. Avise a la central.")
+            }
+            config = config.applying(assignment)
+        }
         let password = FileManager.default.contents(atPath: certificatePasswordPath).map { String(decoding: $0, as: UTF8.self) } ?? ""
         do throws(CertificateProblem) {
             let signer = try SignerCache.shared.signer(path: certificatePath, password: password)
