@@ -32,8 +32,10 @@ run: build
 test: build
 	$(SWIFT) build --build-tests
 	@# SUNAT's validator starts a JVM per document: C1 only and the serial GC halve its CPU.
+	@# The test bundle runs as a few processes at once, by groups of targets (tools/run-tests.sh says why).
 	JAVA_TOOL_OPTIONS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:CICompilerCount=1" \
-	VETDESK_BIN="$(CURDIR)/$(BIN)" VETCENTRAL_BIN="$(CURDIR)/$(CENTRAL_BIN)" VETTOOLS_BIN="$(CURDIR)/$(TOOLS_BIN)" $(SWIFT) test --skip-build
+	VETDESK_BIN="$(CURDIR)/$(BIN)" VETCENTRAL_BIN="$(CURDIR)/$(CENTRAL_BIN)" VETTOOLS_BIN="$(CURDIR)/$(TOOLS_BIN)" \
+	tools/run-tests.sh "$$($(SWIFT) build --show-bin-path)"
 
 bench: deps
 	$(SWIFT) build -c release

@@ -46,9 +46,12 @@ let package = Package(
         ),
         // The A4 PDF of SUNAT electronic documents.
         .target(name: "VetPrint", dependencies: ["VetCore", "CHaru", "CQREncode"]),
+        // Optimised in debug builds too: the all-sizes render test draws every screen at ~10,000
+        // sizes, and unoptimised drawing made it the longest part of `make test`.
         .target(
             name: "VetTUI",
             dependencies: ["VetCore", "VetStore", "CNcursesw"],
+            swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))],
             plugins: ["EmbedResourcesPlugin"]
         ),
         // Synthetic data: the demo sede (`vetdesk demo`) and the write load of `vetdesk load`.

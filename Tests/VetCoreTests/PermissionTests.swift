@@ -26,6 +26,7 @@ import Testing
             .charge: [.recepcionista, .supervisor], .openCashDrawer: [.recepcionista, .supervisor], .authorizeCheckout: [.supervisor],
             .superviseCash: [.supervisor],
             .configureFiscal: [.administrador],
+            .superviseFiscal: [.supervisor, .administrador],
         ]
         #expect(Set(expected.keys) == Set(Permission.allCases))
         for permission in Permission.allCases { #expect(permission.roles == expected[permission], "\(permission)") }

@@ -14,8 +14,21 @@ import VetTestSupport
     static let widths = 20...200
     static let heights = 8...60
 
-    /// Each screen type in a realistic state, reached the way a user reaches it where that is short.
+    private static let statesLock = NSLock()
+    nonisolated(unsafe) private static var madeStates: Result<[(name: String, model: AppModel)], any Error>?
+
+    /// The states below, made once per test process for every test here (drawing only reads them).
     static func states() throws -> [(name: String, model: AppModel)] {
+        try statesLock.withLock {
+            if let madeStates { return try madeStates.get() }
+            let made = Result { try makeStates() }
+            madeStates = made
+            return try made.get()
+        }
+    }
+
+    /// Each screen type in a realistic state, reached the way a user reaches it where that is short.
+    static func makeStates() throws -> [(name: String, model: AppModel)] {
         var states: [(String, AppModel)] = []
         var h = try Harness()
         h.type("recep"); h.press(.enter); h.press(.enter)

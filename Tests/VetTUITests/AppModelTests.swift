@@ -12,11 +12,13 @@ struct Harness {
     let clock: ManualClock
     let dir: TempDir
 
+    static let start = Date(timeIntervalSince1970: 1_795_000_000)
+
     init(idleSeconds: Int = 300) throws {
         dir = TempDir()
-        clock = ManualClock(Date(timeIntervalSince1970: 1_795_000_000))
-        let store = try SedeStore.create(path: dir.file("sede.db"), clock: clock)
-        _ = try DemoGenerator.run(store: store, options: .init(pets: 20, seed: 3))
+        clock = ManualClock(Self.start)
+        try HarnessTemplate.copy(into: dir.path)
+        let store = try SedeStore.open(path: dir.file("sede.db"), clock: clock)
         model = try AppModel(services: AppServices(store: store), idleSeconds: idleSeconds)
     }
 
@@ -36,6 +38,41 @@ struct Harness {
     /// Esc back to the home menu and out of it, to the login screen.
     mutating func signOut() {
         for _ in 0..<12 where model.session != nil { press(.escape) }
+    }
+}
+
+/// The demo sede every harness starts from (20 pets, seed 3, at the harness's start time): made
+/// once per test process — a demo with its two weeks of sales and their signed documents takes
+/// seconds in a debug build, and the TUI tests make dozens of harnesses — and copied for each one.
+enum HarnessTemplate {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var made: Result<String, any Error>?
+
+    /// The template's folder: `sede.db`, checkpointed and closed, and `fiscal/`.
+    static func folder() throws -> String {
+        try lock.withLock {
+            if let made { return try made.get() }
+            let result = Result { () throws -> String in
+                let folder = NSTemporaryDirectory() + "vettui-template-" + UUID().uuidString.prefix(8)
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                let store = try SedeStore.create(path: folder + "/sede.db", clock: ManualClock(Harness.start))
+                _ = try DemoGenerator.run(store: store, options: .init(pets: 20, seed: 3))
+                try store.pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+                try store.close()
+                atexit { if let folder = try? HarnessTemplate.made?.get() { try? FileManager.default.removeItem(atPath: folder) } }
+                return folder
+            }
+            made = result
+            return try result.get()
+        }
+    }
+
+    /// Copies the database and its `fiscal/` folder (keeping their owner-only modes) into `dir`.
+    static func copy(into dir: String) throws {
+        let folder = try folder()
+        let fm = FileManager.default
+        try fm.copyItem(atPath: folder + "/sede.db", toPath: dir + "/sede.db")
+        if fm.fileExists(atPath: folder + "/fiscal") { try fm.copyItem(atPath: folder + "/fiscal", toPath: dir + "/fiscal") }
     }
 }
 

@@ -253,9 +253,20 @@ extension SedeStore {
     }
 
     /// The status bar's SUNAT figures over the last month; nil where SUNAT is not configured.
+    /// Every terminal asks every few seconds: the figures are worked out again only when a
+    /// document, a resumen or an answer was added (the tables are append-only) or the day changed.
     public func fiscalAlerts() throws -> FiscalAlerts? {
         guard try setting(.fiscalConfig) != nil else { return nil }
-        return FiscalAlerts(try fiscalDocumentStatuses(days: 31))
+        let key = try read { db in
+            try Row.fetchOne(db, sql: """
+                SELECT (SELECT max(rowid) FROM fiscal_documents) AS d, (SELECT max(rowid) FROM fiscal_summaries) AS s,
+                       (SELECT max(rowid) FROM fiscal_events) AS e
+                """).map { row in "\(row["d"] as Int64? ?? 0)/\(row["s"] as Int64? ?? 0)/\(row["e"] as Int64? ?? 0)" } ?? ""
+        } + "/" + today.iso
+        if let cached = FiscalAlertsCache.shared.get(path: path, key: key) { return cached }
+        let alerts = FiscalAlerts(try fiscalDocumentStatuses(days: 31))
+        FiscalAlertsCache.shared.set(path: path, key: key, alerts)
+        return alerts
     }
 
     /// Facturas and their notes still to send, oldest first.
@@ -368,5 +379,20 @@ extension SedeStore {
             if let cdr, let data = Data(base64Encoded: cdr) { try write(data, "R-" + fileName + ".zip"); cdrs += 1 }
         }
         return (docs.count, summaries.count, cdrs)
+    }
+}
+
+/// The last figures per store file, with what they were worked out from.
+private final class FiscalAlertsCache: @unchecked Sendable {
+    static let shared = FiscalAlertsCache()
+    private let lock = NSLock()
+    private var entries: [String: (key: String, alerts: FiscalAlerts)] = [:]
+
+    func get(path: String, key: String) -> FiscalAlerts? {
+        lock.withLock { entries[path].flatMap { $0.key == key ? $0.alerts : nil } }
+    }
+
+    func set(path: String, key: String, _ alerts: FiscalAlerts) {
+        lock.withLock { entries[path] = (key, alerts) }
     }
 }
