@@ -151,8 +151,9 @@ import VetTestSupport
                    (SELECT change FROM payments WHERE sale_id = ? AND method = 'efectivo') AS change,
                    (SELECT amount FROM payments WHERE sale_id = ? AND method = 'yape') AS yape
             """, [saleID, saleID, saleID, saleID]))
-        #expect(paid["payments"] as Int == 2 && paid["paid"] as Int64 == total && paid["change"] as Int64 == 5_000)
-        #expect(paid["yape"] as Int64 == total - 5_000)
+        // Optional reads: a missing payment is a failed expectation, not a trap that ends the test run.
+        #expect(paid["payments"] as Int? == 2 && paid["paid"] as Int64? == total && paid["change"] as Int64? == 5_000, "\(paid)")
+        #expect(paid["yape"] as Int64? == total - 5_000, "\(paid)")
         // The product left through its FEFO lot.
         let taken = try #require(try Self.row(db, "SELECT lot_code, quantity FROM stock_movements WHERE act_id = ? AND kind = 'venta'", [saleID]))
         #expect(taken["lot_code"] as String == fefoLot && taken["quantity"] as Int64 == -1)
