@@ -114,10 +114,17 @@ extension SedeStore {
     /// Writes the comunicaciones de baja (RA, one per issue day of the facturas) and resúmenes
     /// diarios with ConditionCode 3 (one per issue day of the boletas) for every baja whose
     /// document SUNAT has accepted and that no live summary carries yet. Called by the sending
-    /// queue; returns what it wrote.
+    /// queue; returns what it wrote. Needs the certificate only when some baja waits for its summary.
     @discardableResult
     public func prepareBajas() throws -> [FiscalSummaryRecord] {
-        guard let context = try fiscalContext() else { return [] }
+        let since = today.adding(days: -FiscalDeadline.bajaDays).iso
+        // Bajas with no summary yet, or whose last one SUNAT asked to fix.
+        let waiting = try read { db in
+            try String.fetchAll(db, sql: """
+                SELECT v.document_id FROM fiscal_voids v JOIN fiscal_documents d ON d.id = v.document_id WHERE d.issue_date >= ?
+                """, arguments: [since]).contains { try Self.latestBajaSummaryState(document: $0, db) == nil }
+        }
+        guard waiting, let context = try fiscalContext() else { return [] }
         return try write(user: nil) { db in try Self.writeBajaSummaries(context, newID: newID, db) }
     }
 

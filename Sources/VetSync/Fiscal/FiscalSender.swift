@@ -82,7 +82,11 @@ public final class FiscalSender: @unchecked Sendable {
             }
         }
         // Bajas of documents SUNAT has accepted: their RA or resumen (ConditionCode 3), sent below.
-        try store.prepareBajas()
+        // A baja that cannot be written (an expired certificate) does not hold up the rest.
+        do { try store.prepareBajas() } catch {
+            report.failures += 1
+            report.messages.append("No se pudo preparar la baja de comprobantes: \((error as? StoreError)?.message ?? "\(error)")")
+        }
         for open in try store.openSummaries() where try !waiting(open.summary.id, now: now) {
             if let ticket = open.ticket {
                 let client = self.client
