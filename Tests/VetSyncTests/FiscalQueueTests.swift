@@ -306,4 +306,57 @@ struct FiscalQueueTests {
         #expect(try store.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM sales") } == sales)
         #expect(try store.fiscalState(documentID: late.id) == .aceptado)
     }
+
+    /// Item 3: the void form of today's sales offers «Comprobante: Nota de crédito / Comunicación
+    /// de baja» when the sale's document can go by baja, and the choice voids it by baja.
+    @Test func voidFormOffersTheBajaAndUsesIt() throws {
+        let clock = ManualClock(Date(timeIntervalSince1970: 1_796_088_600))
+        let env = try Self.linkedSede(clock)
+        let (store, supervisor) = (env.lim.store, env.supervisor)
+        var day = env.day
+        try env.sunat.receive(on: CivilDate(year: 2026, month: 11, day: 30)!)
+        let factura = try day.sell(factura: true)
+        try Self.drain(env.sender, store)
+        let services = AppServices(store: store)
+        let context = ScreenContext(session: supervisor, sede: try store.localSede(), isDemo: false, now: store.clock.now)
+        func run(_ screen: inout SalesTodayScreen, _ command: Command) throws {
+            switch command {
+            case .perform(let work):
+                let next = screen.update(.message(try work(services)), context)
+                try run(&screen, next)
+            case .batch(let commands): for c in commands { try run(&screen, c) }
+            default: break
+            }
+        }
+        func text(_ screen: SalesTodayScreen) -> String {
+            var canvas = Canvas(width: 100, height: 30)
+            screen.render(into: &canvas, area: Rect(x: 0, y: 0, width: 100, height: 30), context: context)
+            return canvas.text
+        }
+        func keys(_ screen: inout SalesTodayScreen, _ keys: [Key]) throws {
+            for key in keys {
+                let next = screen.update(.key(key), context)
+                try run(&screen, next)
+            }
+        }
+        #expect(try store.fiscalBajaOption(saleID: factura.saleId) == .available(document: "F001-00000001", lastDay: CivilDate(year: 2026, month: 12, day: 7)!))
+        var screen = SalesTodayScreen(session: supervisor)
+        try run(&screen, screen.onAppear())  // onAppear does not change the screen
+        try keys(&screen, [.char("a")])
+        #expect(text(screen).contains("Comprobante") && text(screen).contains("◂ Nota de crédito ▸"), "\(text(screen))")
+        // A return never offers it.
+        var returning = SalesTodayScreen(session: supervisor)
+        try run(&returning, returning.onAppear())
+        try keys(&returning, [.char("d")])
+        #expect(!text(returning).contains("Comprobante"), "\(text(returning))")
+        // Reason, refund by Yape, Comunicación de baja, confirm.
+        try keys(&screen, "Factura a otro RUC".map { .char($0) } + [.down, .right, .right, .down, .right])
+        #expect(text(screen).contains("◂ Yape ▸") && text(screen).contains("◂ Comunicación de baja ▸"), "\(text(screen))")
+        #expect(text(screen).contains("F001-00000001: baja hasta el 07/12/2026"), "\(text(screen))")
+        try keys(&screen, [.ctrl("s")])
+        #expect(!text(screen).contains("Anular venta"), "\(text(screen))")
+        #expect(try store.fiscalState(documentID: factura.id) == .bajaEnCurso)
+        #expect(try store.fiscalDocuments(from: store.today, to: store.today).map(\.documentID) == ["F001-1"])
+        #expect(try store.read { db in try FiscalSummaryRecord.fetchAll(db, sql: "SELECT * FROM fiscal_summaries") }.map(\.kind) == ["RA"])
+    }
 }
