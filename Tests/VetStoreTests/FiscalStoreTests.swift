@@ -203,6 +203,156 @@ struct FiscalFixture {
         }
     }
 
+    @Test func boletaAboveSevenHundredSolesNeedsTheBuyersDocumentBeforeAnyNumber() throws {
+        let f = try FiscalFixture()
+        defer { f.cleanup() }
+        let g = f.c.ph
+        let sales = try f.c.count("SELECT count(*) FROM sales"), moves = try f.c.count("SELECT count(*) FROM stock_movements")
+        // 9 consultations: S/ 720.00 to a consumer who gave no document, paid or left open.
+        do {
+            try f.paidSale([(g.consult, 9, .none)])
+            Issue.record("a boleta of S/ 720.00 without the buyer's document was issued")
+        } catch let error as StoreError {
+            #expect(error.code.rawValue == "fiscal_document")
+            #expect(error.message.contains("más de S/ 700.00 necesita el documento del cliente") && error.message.contains("S/ 720.00"), "\(error.message)")
+        }
+        #expect(f.c.code {
+            try f.store.createSale(SaleDraft(id: f.store.newID(), ownerID: f.c.owner.id, fiscalDocType: "03",
+                                             lines: [.init(itemID: g.consult.id, quantity: 9)], drawer: CheckoutFixture.drawer), by: f.c.reception)
+        } == "fiscal_document")
+        // Nothing was written and no number was used up.
+        #expect(try f.c.count("SELECT count(*) FROM sales") == sales && f.c.count("SELECT count(*) FROM stock_movements") == moves)
+        #expect(try f.c.count("SELECT count(*) FROM payments") == 0)
+        #expect(try f.documents().isEmpty)
+        // S/ 640.00 needs no document; S/ 720.00 with the buyer's DNI is issued with the next number.
+        try f.paidSale([(g.consult, 8, .none)])
+        let named = try f.paidSale([(g.consult, 9, .none)], customer: SaleCustomer(docType: "dni", docNumber: "45678912", name: "Rosa Quispe"))
+        #expect(try f.documents().map(\.documentID) == ["B001-1", "B001-2"])
+        #expect(try f.store.fiscalDocument(saleID: named.sale.id)?.customerDocNumber == "45678912")
+        // Where SUNAT is not configured there is no boleta and no such rule.
+        let plain = try FiscalFixture(configure: false)
+        defer { plain.cleanup() }
+        #expect(plain.c.code { try plain.paidSale([(plain.c.ph.consult, 9, .none)]) } == nil)
+    }
+
+    /// Voids `sale` entirely, asking for its document to go by baja.
+    static func voidByBaja(_ f: FiscalFixture, _ sale: SaleSummary, id: String? = nil, reason: String = "Error en los datos del cliente") throws -> SaleSummary {
+        try f.store.reverseSale(ReversalDraft(id: id ?? f.store.newID(), saleID: sale.sale.id, reason: reason, refundID: f.store.newID(),
+                                              refundMethod: .efectivo, drawer: CheckoutFixture.drawer, fiscalVoid: .baja), by: f.c.supervisor)
+    }
+
+    @Test func anAcceptedFacturaVoidedByBajaGoesInAComunicacionDeBajaAndNoNoteIsIssued() throws {
+        let f = try FiscalFixture()
+        defer { f.cleanup() }
+        let g = f.c.ph
+        let company = SaleCustomer(docType: "ruc", docNumber: "20100070970", name: "Supermercados Peruanos S.A.", address: "Calle Morelli 181")
+        let sale = try f.paidSale([(g.consult, 1, .none), (g.gauze, 2, .none)], customer: company, document: "01")
+        let factura = try #require(try f.store.fiscalDocument(saleID: sale.sale.id))
+        #expect(try f.store.fiscalBajaOption(saleID: sale.sale.id) == .available(document: "F001-00000001", lastDay: f.store.today.adding(days: 7)))
+        try f.store.recordFiscalEvent(subjectID: factura.id, kind: .cdr, code: 0, message: "La Factura numero F001-1, ha sido aceptada")
+        let stock = try f.c.count("SELECT coalesce(sum(quantity), 0) FROM stock_movements WHERE item_id = ?", [g.gauze.id])
+        let voidID = f.store.newID()
+        let voided = try Self.voidByBaja(f, sale, id: voidID)
+        // Money and stock are reversed as by any anulación; no nota de crédito is issued.
+        #expect(voided.sale.kind == "anulacion" && voided.sale.total == -sale.sale.total)
+        #expect(try f.store.saleSummary(id: sale.sale.id)?.state == .anulada)
+        #expect(try f.c.count("SELECT count(*) FROM payments WHERE sale_id = ? AND amount = ?", [sale.sale.id, -sale.sale.total]) == 1)
+        #expect(try f.c.count("SELECT coalesce(sum(quantity), 0) FROM stock_movements WHERE item_id = ?", [g.gauze.id]) == stock + 2)
+        #expect(try f.documents().map(\.documentID) == ["F001-1"])
+        // The RA is written at once (the factura is accepted), with its line and reason.
+        let summaries = try f.store.read { db in try FiscalSummaryRecord.fetchAll(db, sql: "SELECT * FROM fiscal_summaries") }
+        #expect(summaries.map(\.kind) == ["RA"] && summaries.first?.summaryId == "RA-\(FiscalNumbering.compact(f.store.today))-1")
+        #expect(summaries.first?.referenceDate == factura.issueDate)
+        let ra = try #require(summaries.first)
+        #expect(FiscalSigner.verify(Data(ra.xml.utf8)) == nil)
+        #expect(ra.xml.contains("<sac:DocumentSerialID>F001</sac:DocumentSerialID>") && ra.xml.contains("<sac:DocumentNumberID>1</sac:DocumentNumberID>"))
+        #expect(ra.xml.contains("<sac:VoidReasonDescription>Error en los datos del cliente</sac:VoidReasonDescription>"))
+        #expect(try f.c.count("SELECT count(*) FROM fiscal_summary_lines WHERE summary_id = ? AND document_id = ? AND condition = '3' AND reason = ?",
+                              [ra.id, factura.id, "Error en los datos del cliente"]) == 1)
+        #expect(try f.store.fiscalState(documentID: factura.id) == .bajaEnCurso)
+        // A retry of the same act changes nothing.
+        _ = try Self.voidByBaja(f, sale, id: voidID)
+        #expect(try f.c.count("SELECT count(*) FROM fiscal_voids") == 1 && f.c.count("SELECT count(*) FROM fiscal_summaries") == 1)
+        #expect(try f.documents().count == 1 && f.store.prepareBajas().isEmpty)
+        // SUNAT accepts the RA: the factura reads as voided.
+        try f.store.recordFiscalEvent(subjectID: ra.id, kind: .cdr, code: 0, message: "La Comunicacion de baja RA, ha sido aceptada")
+        #expect(try f.store.fiscalState(documentID: factura.id) == .anulado)
+        #expect(FiscalState.anulado.label == "Anulado (baja)" && FiscalState.anulado.isFinal)
+        // The baja and its summary are ledgers too.
+        #expect(throws: (any Error).self) { try f.store.write(user: nil) { db in try db.execute(sql: "UPDATE fiscal_voids SET reason = 'x'") } }
+        #expect(throws: (any Error).self) { try f.store.write(user: nil) { db in try db.execute(sql: "DELETE FROM fiscal_voids") } }
+    }
+
+    @Test func aBoletaVoidedByBajaWaitsForItsResumenThenGoesWithConditionCode3() throws {
+        let f = try FiscalFixture()
+        defer { f.cleanup() }
+        let g = f.c.ph
+        let sale = try f.paidSale([(g.consult, 1, .none)])
+        let boleta = try #require(try f.store.fiscalDocument(saleID: sale.sale.id))
+        _ = try Self.voidByBaja(f, sale, reason: "Cobro duplicado")
+        // Not reported yet: it goes first in the day's resumen (adding it), and no baja is written.
+        #expect(try f.store.prepareBajas().isEmpty)
+        #expect(try f.store.boletasWithoutSummary().values.flatMap { $0 }.map(\.id) == [boleta.id])
+        let rc = try f.store.createDailySummary(referenceDate: f.store.today, documents: [boleta])
+        #expect(try f.store.fiscalState(documentID: boleta.id) == .enResumen)
+        try f.store.recordFiscalEvent(subjectID: rc.id, kind: .cdr, code: 0, message: "El Resumen diario RC, ha sido aceptado")
+        #expect(try f.store.fiscalState(documentID: boleta.id) == .bajaEnCurso)
+        let written = try f.store.prepareBajas()
+        #expect(written.map(\.kind) == ["RC"] && written.first?.summaryId == "RC-\(FiscalNumbering.compact(f.store.today))-2")
+        let void = try #require(written.first)
+        #expect(void.xml.contains("<cbc:ID>\(boleta.documentID)</cbc:ID>") && void.xml.contains("<cbc:ConditionCode>3</cbc:ConditionCode>"))
+        #expect(!void.xml.contains("<cbc:ConditionCode>1</cbc:ConditionCode>"))
+        #expect(try f.store.boletasWithoutSummary().isEmpty && f.store.prepareBajas().isEmpty)
+        #expect(try f.documents().map(\.documentID) == ["B001-1"])
+        try f.store.recordFiscalEvent(subjectID: void.id, kind: .cdr, code: 0)
+        #expect(try f.store.fiscalState(documentID: boleta.id) == .anulado)
+        // Both resúmenes pass SUNAT's own checks.
+        let dir = TempDir()
+        for summary in [rc, void] {
+            let path = dir.file(summary.fileName + ".xml")
+            try Data(summary.xml.utf8).write(to: URL(fileURLWithPath: path))
+            let result = try runProcess("/bin/bash", [FiscalStoreTests.sunatDir + "/validate", path, summary.fileName], timeout: 180)
+            #expect(result.status == 0, "\(summary.fileName): \(result.stdout)\(result.stderr)")
+        }
+    }
+
+    @Test func aBajaPastItsLimitOrOfAReturnIsRefusedAndNothingIsWritten() throws {
+        let f = try FiscalFixture()
+        defer { f.cleanup() }
+        let g = f.c.ph
+        let company = SaleCustomer(docType: "ruc", docNumber: "20100070970", name: "Supermercados Peruanos S.A.", address: "Calle Morelli 181")
+        let old = try f.paidSale([(g.consult, 1, .none)], customer: company, document: "01")
+        let returned = try f.paidSale([(g.consult, 1, .none), (g.gauze, 2, .none)])
+        let gauzeLine = try #require(try f.store.saleSummary(id: returned.sale.id)?.lines.first { $0.itemId == g.gauze.id })
+        _ = try f.store.reverseSale(ReversalDraft(id: f.store.newID(), saleID: returned.sale.id, lines: [gauzeLine.id: 1], reason: "Gasa abierta",
+                                                  refundID: f.store.newID(), refundMethod: .efectivo, drawer: CheckoutFixture.drawer), by: f.c.supervisor)
+        f.clock.advance(seconds: 86_400 * 8)
+        let sales = try f.c.count("SELECT count(*) FROM sales"), payments = try f.c.count("SELECT count(*) FROM payments")
+        let documents = try f.documents().count
+        do {
+            _ = try Self.voidByBaja(f, old)
+            Issue.record("a baja 8 days after the factura was accepted")
+        } catch let error as StoreError {
+            #expect(error.code.rawValue == "fiscal_document")
+            #expect(error.message.contains("El plazo para dar de baja la factura F001-00000001 venció") && error.message.contains("nota de crédito"),
+                    "\(error.message)")
+        }
+        guard case .unavailable(let why) = try f.store.fiscalBajaOption(saleID: old.sale.id) else { Issue.record("baja offered past its limit"); return }
+        #expect(why.contains("nota de crédito"))
+        // A sale with a return already has a note: the rest is voided with a note too.
+        #expect(f.c.code { _ = try Self.voidByBaja(f, returned) } == "fiscal_document")
+        #expect(try f.c.count("SELECT count(*) FROM sales") == sales && f.c.count("SELECT count(*) FROM payments") == payments)
+        #expect(try f.documents().count == documents && f.c.count("SELECT count(*) FROM fiscal_voids") == 0)
+        // Hostile reasons: whitespace and control characters become one line of SUNAT's length.
+        #expect(SedeStore.bajaReason("Error\n\tde  RUC") == "Error de RUC")
+        #expect(SedeStore.bajaReason(" x\n") == "Anulación de la operación")
+        #expect(SedeStore.bajaReason(String(repeating: "x ", count: 80)).count == 100)
+        // The nota de crédito is still the way: it is issued.
+        _ = try f.store.reverseSale(ReversalDraft(id: f.store.newID(), saleID: old.sale.id, reason: "Anulación fuera de plazo", refundID: f.store.newID(),
+                                                  refundMethod: .efectivo, drawer: CheckoutFixture.drawer), by: f.c.supervisor)
+        #expect(try f.documents().map(\.documentID).contains("FC01-1"))
+    }
+
     static var sunatDir: String {
         if let dir = ProcessInfo.processInfo.environment["VETDESK_SUNAT_DIR"], !dir.isEmpty { return dir }
         let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

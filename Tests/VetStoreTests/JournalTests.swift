@@ -138,6 +138,7 @@ func sqlite3(_ path: String, _ sql: String) throws -> ProcessResult {
                         "cash_movements", "cash_sessions", "cash_signoffs", "catalog_barcodes",
                         "catalog_items", "catalog_prices", "charges", "consultation_addenda", "consultations", "dispensations",
                         "fiscal_documents", "fiscal_events", "fiscal_series", "fiscal_summaries", "fiscal_summary_lines",
+                        "fiscal_voids",
                         "login_events", "outbox", "owners", "pagoefectivo_cips", "pagoefectivo_events", "patient_merges", "payments",
                         "pet_owner_changes", "pet_weights", "pets", "plan_instalments", "prescription_items", "prescriptions",
                         "replenishment_lines", "replenishment_requests", "rooms", "sale_credits", "sale_lines", "sales",

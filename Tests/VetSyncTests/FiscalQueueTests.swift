@@ -77,9 +77,18 @@ struct FiscalQueueTests {
         screen.split(separator: "\n").first { $0.contains(doc.printedID + " ") }.map(String.init)
     }
 
-    @Test func offlineDayLinkBackAndA72HourOutage() throws {
-        // Monday 2026-11-30, 08:00 in Lima.
-        let clock = ManualClock(Date(timeIntervalSince1970: 1_796_043_600))
+    struct Env {
+        let central: CentralProcess
+        let lim: TestSede
+        let sunat: LocalSunat
+        let supervisor: Session
+        let sender: FiscalSender
+        let day: Day
+    }
+
+    /// A sede LIM01 linked to a running central, configured for SUNAT with the local SUNAT as its
+    /// endpoint, one consultation (S/ 80.00) in its catalog, a cashier and a supervisor.
+    static func linkedSede(_ clock: ManualClock) throws -> Env {
         let central = try CentralProcess.running(.sqlite)
         let lim = try TestSede("LIM01", clock: clock)
         try lim.link(central)
@@ -107,7 +116,16 @@ struct FiscalQueueTests {
                                                       boletaNoteSeries: "BC01", facturaNoteSeries: "FC01", endpoint: sunat.endpoint, solUser: "MODDATOS"),
                                   certificate: pfx, certificatePassword: "pfx", solPassword: "moddatos", by: admin)
         let sender = try #require(try FiscalSender.configured(store: store))
-        var day = Day(sede: lim, cashier: cashier, item: item)
+        return Env(central: central, lim: lim, sunat: sunat, supervisor: supervisor, sender: sender,
+                   day: Day(sede: lim, cashier: cashier, item: item))
+    }
+
+    @Test func offlineDayLinkBackAndA72HourOutage() throws {
+        // Monday 2026-11-30, 08:00 in Lima.
+        let clock = ManualClock(Date(timeIntervalSince1970: 1_796_043_600))
+        let env = try Self.linkedSede(clock)
+        let (central, lim, sunat, store, supervisor, sender) = (env.central, env.lim, env.sunat, env.lim.store, env.supervisor, env.sender)
+        var day = env.day
 
         // A day with the link down (central and SUNAT): every sale has its number at once, gapless.
         central.stop()
@@ -225,5 +243,120 @@ struct FiscalQueueTests {
         let replaced = try Self.screen(store, supervisor)
         #expect(Self.row(replaced.text, friday)?.contains("→ \(again.printedID)") == true, "\(replaced.text)")
         #expect(replaced.status == nil)
+    }
+
+    /// Item 2 end to end: a voided factura goes in a comunicación de baja (RA), a voided boleta in a
+    /// resumen diario with ConditionCode 3; the local SUNAT checks each with SUNAT's validator and
+    /// accepts it; the F8 screen shows the documents voided, and the bajas reach the central. A
+    /// baja past its 7 days is refused.
+    @Test func voidedFacturaAndBoletaGoByBajaAndShowAsVoided() throws {
+        // Monday 2026-11-30, 20:30 in Lima: the day's resumen goes now.
+        let clock = ManualClock(Date(timeIntervalSince1970: 1_796_088_600))
+        let env = try Self.linkedSede(clock)
+        let (central, lim, sunat, store, supervisor, sender) = (env.central, env.lim, env.sunat, env.lim.store, env.supervisor, env.sender)
+        var day = env.day
+        try sunat.receive(on: CivilDate(year: 2026, month: 11, day: 30)!)
+        let factura = try day.sell(factura: true), boleta = try day.sell(), kept = try day.sell(), late = try day.sell(factura: true)
+        try Self.drain(sender, store)
+        #expect(try Self.states(store).values.allSatisfy { $0.state == .aceptado })
+        clock.advance(seconds: 60)
+
+        func void(_ doc: FiscalDocumentRecord, _ reason: String) throws {
+            _ = try store.reverseSale(ReversalDraft(id: store.newID(), saleID: doc.saleId, reason: reason, refundID: store.newID(),
+                                                    refundMethod: .yape, fiscalVoid: .baja), by: supervisor)
+        }
+        try void(factura, "Factura emitida a otro RUC")
+        clock.advance(seconds: 60)
+        try void(boleta, "Cobro duplicado")
+        #expect(try store.fiscalState(documentID: factura.id) == .bajaEnCurso && store.fiscalState(documentID: boleta.id) == .bajaEnCurso)
+        try Self.drain(sender, store)
+        let after = try Self.states(store)
+        #expect(after[factura.documentID]?.state == .anulado && after[boleta.documentID]?.state == .anulado, "\(after.mapValues(\.state))")
+        #expect(after[kept.documentID]?.state == .aceptado)
+        // No nota de crédito was issued; SUNAT answered 0 to both bajas, each checked by its validator.
+        #expect(try store.fiscalDocuments(from: CivilDate(year: 2026, month: 11, day: 30)!, to: CivilDate(year: 2026, month: 11, day: 30)!)
+                    .allSatisfy { $0.docType != "07" })
+        let summaries = try store.read { db in try FiscalSummaryRecord.fetchAll(db, sql: "SELECT * FROM fiscal_summaries ORDER BY created_at, id") }
+        #expect(summaries.map(\.summaryId) == ["RC-20261130-1", "RA-20261130-1", "RC-20261130-2"])
+        for summary in summaries {
+            let answer = try store.fiscalEvents(subjectID: summary.id).last { $0.kind == "cdr" }
+            #expect(answer?.code == 0, "\(summary.summaryId): \(answer?.message ?? "sin respuesta")\n\(sunat.log.suffix(2000))")
+        }
+        #expect(summaries[1].xml.contains("<sac:DocumentSerialID>F001</sac:DocumentSerialID>"))
+        #expect(summaries[2].xml.contains("<cbc:ConditionCode>3</cbc:ConditionCode>") && summaries[2].xml.contains("<cbc:ID>\(boleta.documentID)</cbc:ID>"))
+        // The supervisor's screen reads them as voided, and the history names the baja.
+        let shown = try Self.screen(store, supervisor)
+        #expect(Self.row(shown.text, factura)?.contains("Anulado (baja)") == true, "\(shown.text)")
+        #expect(Self.row(shown.text, boleta)?.contains("Anulado (baja)") == true, "\(shown.text)")
+        #expect(shown.status == nil)
+        #expect(try store.fiscalHistory(documentID: factura.id).contains { $0.via == "RA-20261130-1" && $0.event.kind == "cdr" })
+        // The bajas reach the central with the documents.
+        #expect(try lim.sync().rejected == 0)
+        #expect(try central.count("SELECT count(*) FROM changes WHERE tbl = 'fiscal_voids'") == 2)
+
+        // Eight days later the other factura can no longer go by baja: a nota de crédito it is.
+        clock.advance(seconds: 86_400 * 8)
+        let sales = try store.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM sales") }
+        do {
+            try void(late, "Anulación tardía")
+            Issue.record("a baja past its limit was accepted")
+        } catch let error as StoreError {
+            #expect(error.code == .fiscalDocument && error.message.contains("nota de crédito"), "\(error.message)")
+        }
+        #expect(try store.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM sales") } == sales)
+        #expect(try store.fiscalState(documentID: late.id) == .aceptado)
+    }
+
+    /// Item 3: the void form of today's sales offers «Comprobante: Nota de crédito / Comunicación
+    /// de baja» when the sale's document can go by baja, and the choice voids it by baja.
+    @Test func voidFormOffersTheBajaAndUsesIt() throws {
+        let clock = ManualClock(Date(timeIntervalSince1970: 1_796_088_600))
+        let env = try Self.linkedSede(clock)
+        let (store, supervisor) = (env.lim.store, env.supervisor)
+        var day = env.day
+        try env.sunat.receive(on: CivilDate(year: 2026, month: 11, day: 30)!)
+        let factura = try day.sell(factura: true)
+        try Self.drain(env.sender, store)
+        let services = AppServices(store: store)
+        let context = ScreenContext(session: supervisor, sede: try store.localSede(), isDemo: false, now: store.clock.now)
+        func run(_ screen: inout SalesTodayScreen, _ command: Command) throws {
+            switch command {
+            case .perform(let work):
+                let next = screen.update(.message(try work(services)), context)
+                try run(&screen, next)
+            case .batch(let commands): for c in commands { try run(&screen, c) }
+            default: break
+            }
+        }
+        func text(_ screen: SalesTodayScreen) -> String {
+            var canvas = Canvas(width: 100, height: 30)
+            screen.render(into: &canvas, area: Rect(x: 0, y: 0, width: 100, height: 30), context: context)
+            return canvas.text
+        }
+        func keys(_ screen: inout SalesTodayScreen, _ keys: [Key]) throws {
+            for key in keys {
+                let next = screen.update(.key(key), context)
+                try run(&screen, next)
+            }
+        }
+        #expect(try store.fiscalBajaOption(saleID: factura.saleId) == .available(document: "F001-00000001", lastDay: CivilDate(year: 2026, month: 12, day: 7)!))
+        var screen = SalesTodayScreen(session: supervisor)
+        try run(&screen, screen.onAppear())  // onAppear does not change the screen
+        try keys(&screen, [.char("a")])
+        #expect(text(screen).contains("Comprobante") && text(screen).contains("◂ Nota de crédito ▸"), "\(text(screen))")
+        // A return never offers it.
+        var returning = SalesTodayScreen(session: supervisor)
+        try run(&returning, returning.onAppear())
+        try keys(&returning, [.char("d")])
+        #expect(!text(returning).contains("Comprobante"), "\(text(returning))")
+        // Reason, refund by Yape, Comunicación de baja, confirm.
+        try keys(&screen, "Factura a otro RUC".map { .char($0) } + [.down, .right, .right, .down, .right])
+        #expect(text(screen).contains("◂ Yape ▸") && text(screen).contains("◂ Comunicación de baja ▸"), "\(text(screen))")
+        #expect(text(screen).contains("F001-00000001: baja hasta el 07/12/2026"), "\(text(screen))")
+        try keys(&screen, [.ctrl("s")])
+        #expect(!text(screen).contains("Anular venta"), "\(text(screen))")
+        #expect(try store.fiscalState(documentID: factura.id) == .bajaEnCurso)
+        #expect(try store.fiscalDocuments(from: store.today, to: store.today).map(\.documentID) == ["F001-1"])
+        #expect(try store.read { db in try FiscalSummaryRecord.fetchAll(db, sql: "SELECT * FROM fiscal_summaries") }.map(\.kind) == ["RA"])
     }
 }

@@ -68,6 +68,10 @@ public struct FiscalCustomer: Sendable, Equatable {
 
     /// A consumer who gave no document: catálogo 06 «0», number «-».
     public static let anonymous = FiscalCustomer(docType: "0", docNumber: "-", name: "CLIENTES VARIOS")
+
+    /// The largest boleta made out to a consumer who gave no document: above S/ 700.00 the boleta
+    /// must identify the buyer (SUNAT's return codes 2396 and 2514, «mayor a S/ 700.00»).
+    public static let anonymousBoletaLimit = Money(centimos: 70_000)
 }
 
 /// One line of a document, priced by `SaleMath` (IGV included in the unit price).

@@ -49,10 +49,13 @@ public struct ReversalDraft: Sendable, Equatable {
     public var refundID: String
     public var refundMethod: PaymentMethod
     public var drawer: String?
+    /// How the sale's document is voided: a nota de crédito, or (a whole anulación within SUNAT's
+    /// limit) by baja.
+    public var fiscalVoid: FiscalVoidMethod
     public init(id: String, saleID: String, lines: [String: Int64]? = nil, reason: String, refundID: String,
-                refundMethod: PaymentMethod = .efectivo, drawer: String? = nil) {
+                refundMethod: PaymentMethod = .efectivo, drawer: String? = nil, fiscalVoid: FiscalVoidMethod = .notaCredito) {
         self.id = id; self.saleID = saleID; self.lines = lines; self.reason = reason; self.refundID = refundID
-        self.refundMethod = refundMethod; self.drawer = drawer
+        self.refundMethod = refundMethod; self.drawer = drawer; self.fiscalVoid = fiscalVoid
     }
 }
 
@@ -154,6 +157,9 @@ extension SedeStore {
     /// Reverses a sale, all of it (a void) or some lines (a return), as a new sale with opposite
     /// lines; the products go back to the lots they left; what was paid beyond the new total is
     /// refunded (a negative payment; cash from the drawer's open session). Needs a supervisor.
+    /// The sale's document is reversed by a nota de crédito, or, when the draft asks `.baja` for a
+    /// whole anulación, given de baja (RA or resumen diario) in the same transaction; a baja that
+    /// is not possible refuses the whole act with the reason.
     @discardableResult
     public func reverseSale(_ draft: ReversalDraft, approval: Clave? = nil, by session: Session) throws -> SaleSummary {
         try session.require(.charge, "Solo recepción o un supervisor anulan o devuelven ventas")
@@ -173,6 +179,9 @@ extension SedeStore {
         return try write(user: session.userID) { db in
             if try Sale.fetchOne(db, key: draft.id) == nil {
                 try Self.insertReversal(draft, reason: reason, approver: approver, session: session, now: now, newID: newID, db)
+                if draft.fiscalVoid == .baja {
+                    try Self.voidByBaja(reversalID: draft.id, reason: reason, context: fiscal, session: session, newID: newID, db)
+                }
             }
             try Self.issueFiscalDocument(forSale: draft.id, fiscal, newID: newID, db)
             return try Self.saleSummary(id: draft.id, db)!

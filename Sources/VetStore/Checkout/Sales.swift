@@ -191,6 +191,7 @@ extension SedeStore {
         return try write(user: session.userID) { db in
             if try Sale.fetchOne(db, key: draft.id) == nil {
                 try Self.insertSale(draft, approver: approver, session: session, today: today, now: now, newID: newID, db)
+                if fiscal != nil { try Self.checkBoletaBuyer(saleID: draft.id, db) }
             }
             for payment in payments {
                 _ = try Self.recordPayment(payment, saleID: draft.id, drawer: draft.drawer, session: session, now: now, newID: newID, db)
@@ -198,6 +199,18 @@ extension SedeStore {
             try Self.issueFiscalDocument(forSale: draft.id, fiscal, newID: newID, db)
             return try Self.saleSummary(id: draft.id, db)!
         }
+    }
+
+    /// Refuses a boleta above S/ 700.00 without the buyer's document (SUNAT would reject it), in the
+    /// sale's transaction and before its number is taken, so nothing of the sale is kept.
+    static func checkBoletaBuyer(saleID: String, _ db: Database) throws {
+        guard let sale = try Sale.fetchOne(db, key: saleID), sale.fiscalDocType != FiscalDocumentType.factura.rawValue,
+              sale.total > FiscalCustomer.anonymousBoletaLimit.centimos,
+              (sale.customerDocNumber ?? "").trimmingCharacters(in: .whitespaces).isEmpty else { return }
+        throw StoreError.refused(.fiscalDocument, """
+            Una boleta de más de \(FiscalCustomer.anonymousBoletaLimit.formatted) necesita el documento del cliente \
+            (DNI, carné de extranjería, pasaporte o RUC): esta venta suma \(Money(centimos: sale.total).formatted)
+            """)
     }
 
     static func checkID(_ id: String) throws {

@@ -81,6 +81,8 @@ extension SedeStore {
                 payment = .credito(cuotas.isEmpty ? [FiscalInstalment(amount: Money(centimos: credit.amount), due: issueDay.adding(days: 30))] : cuotas)
             }
         case .anulacion, .devolucion:
+            // An anulación whose document goes by baja has no nota de crédito.
+            if try FiscalVoidRecord.filter(sql: "sale_id = ?", arguments: [sale.id]).fetchCount(db) > 0 { return nil }
             guard let original = sale.reversesSaleId,
                   let origin = try latestDocument(forSale: original, db),
                   let originType = origin.type else { return nil }

@@ -17,6 +17,13 @@ public enum FiscalState: Sendable, Equatable {
     case rechazado(code: Int, message: String)
     /// A fault to fix and send again with the same number (100–1999).
     case porCorregir(code: Int, message: String)
+    /// Accepted, then voided by baja (its sale was voided): the comunicación de baja or the resumen
+    /// diario that voids it was accepted.
+    case anulado
+    /// Accepted, and its baja is still on its way (not written, not sent or not answered yet).
+    case bajaEnCurso
+    /// Accepted, but SUNAT rejected its baja: it stays valid and needs a nota de crédito.
+    case bajaRechazada(code: Int, message: String)
 
     public var label: String {
         switch self {
@@ -26,13 +33,16 @@ public enum FiscalState: Sendable, Equatable {
         case .observado: "Aceptado con observaciones"
         case .rechazado(let code, _): "Rechazado (\(code))"
         case .porCorregir(let code, _): "Por corregir (\(code))"
+        case .anulado: "Anulado (baja)"
+        case .bajaEnCurso: "Baja en curso"
+        case .bajaRechazada(let code, _): "Baja rechazada (\(code))"
         }
     }
 
     /// Accepted, with or without observations, or rejected: nothing more is sent.
     public var isFinal: Bool {
         switch self {
-        case .aceptado, .observado, .rechazado: true
+        case .aceptado, .observado, .rechazado, .anulado, .bajaRechazada: true
         default: false
         }
     }
@@ -80,6 +90,9 @@ public struct FiscalSummaryRecord: Codable, Hashable, Sendable, FetchableRecord,
 public enum FiscalDeadline {
     public static let facturaDays = 3
     public static let resumenDays = 7
+    /// A factura's comunicación de baja and a boleta's ConditionCode 3 within 7 days of the
+    /// document's issue (rules 2957).
+    public static let bajaDays = 7
 
     /// The last day the document may reach SUNAT.
     public static func lastDay(type: FiscalDocumentType, series: String, issued: CivilDate) -> CivilDate {
@@ -102,6 +115,11 @@ public struct FiscalDocumentStatus: Sendable, Equatable {
     /// Not final and two days or less left (or past): highlighted.
     public var nearDeadline: Bool { !state.isFinal && daysLeft <= 1 }
     public var missedDeadline: Bool { !state.isFinal && daysLeft < 0 }
+    /// SUNAT refused its baja: the document stays valid and its voided sale needs a nota de crédito.
+    public var bajaRejected: Bool {
+        if case .bajaRechazada = state { return true }
+        return false
+    }
     /// Rejected and not replaced yet: its sale has no valid document.
     public var needsNewDocument: Bool {
         if case .rechazado = state { return replacedBy == nil }
@@ -137,7 +155,7 @@ public struct FiscalAlerts: Sendable, Equatable {
         for status in statuses {
             if !status.state.isFinal { pending += 1 }
             if status.missedDeadline { missed += 1 } else if status.nearDeadline { nearDeadline += 1 }
-            if status.needsNewDocument { rejected += 1 }
+            if status.needsNewDocument || status.bajaRejected { rejected += 1 }
         }
     }
 
@@ -196,13 +214,28 @@ extension SedeStore {
         }
     }
 
+    /// The document's state: how SUNAT received it and, once accepted, how its baja stands.
     static func fiscalState(document: FiscalDocumentRecord, _ db: Database) throws -> FiscalState {
-        let viaSummary = document.docType == "03" || (document.docType == "07" && document.series.hasPrefix("B"))
-        guard viaSummary else { return try ownState(document.id, db) }
+        let sent = try sentState(document: document, db)
+        switch sent {
+        case .aceptado, .observado: break
+        default: return sent
+        }
+        guard try FiscalVoidRecord.filter(sql: "document_id = ?", arguments: [document.id]).fetchCount(db) > 0 else { return sent }
+        switch try latestBajaSummaryState(document: document.id, db) {
+        case .aceptado?, .observado?: return .anulado
+        case .rechazado(let code, let message)?: return .bajaRechazada(code: code, message: message)
+        default: return .bajaEnCurso
+        }
+    }
+
+    /// How SUNAT received the document itself (not its baja).
+    static func sentState(document: FiscalDocumentRecord, _ db: Database) throws -> FiscalState {
+        guard viaSummary(document) else { return try ownState(document.id, db) }
         // A boleta's state is that of the latest resumen that carries it (adding it).
         let summaries = try String.fetchAll(db, sql: """
             SELECT s.id FROM fiscal_summary_lines l JOIN fiscal_summaries s ON s.id = l.summary_id
-            WHERE l.document_id = ? AND s.kind = 'RC' ORDER BY s.created_at DESC
+            WHERE l.document_id = ? AND s.kind = 'RC' AND l.condition = '1' ORDER BY s.created_at DESC
             """, arguments: [document.id])
         guard let latest = summaries.first else { return .porEnviar }
         let state = try ownState(latest, db)
@@ -230,7 +263,9 @@ extension SedeStore {
             for doc in docs {
                 let state = try Self.fiscalState(document: doc, db)
                 guard let type = doc.type, let issued = CivilDate(iso: doc.issueDate) else { continue }
-                let last = FiscalDeadline.lastDay(type: type, series: doc.series, issued: issued)
+                // A baja on its way has the baja's limit; otherwise the document's own deadline.
+                let last = state == .bajaEnCurso ? issued.adding(days: FiscalDeadline.bajaDays)
+                                                 : FiscalDeadline.lastDay(type: type, series: doc.series, issued: issued)
                 // A newer document of the same sale is always in the window too.
                 let replacement = latest[doc.saleId].flatMap { $0.id == doc.id ? nil : $0.printedID }
                 out.append(FiscalDocumentStatus(document: doc, state: state, lastDay: last,
@@ -291,7 +326,7 @@ extension SedeStore {
             let docs = try FiscalDocumentRecord.fetchAll(db, sql: """
                 SELECT * FROM fiscal_documents d WHERE (d.doc_type = '03' OR (d.doc_type = '07' AND d.series LIKE 'B%'))
                 AND NOT EXISTS (SELECT 1 FROM fiscal_summary_lines l JOIN fiscal_summaries s ON s.id = l.summary_id
-                                WHERE l.document_id = d.id AND s.kind = 'RC'
+                                WHERE l.document_id = d.id AND s.kind = 'RC' AND l.condition = '1'
                                 AND NOT EXISTS (SELECT 1 FROM fiscal_events e WHERE e.subject_id = s.id AND e.kind = 'cdr' AND e.code BETWEEN 100 AND 3999))
                 ORDER BY d.issued_at, d.number
                 """)
@@ -307,19 +342,7 @@ extension SedeStore {
         return try write(user: nil) { db in
             let sequence = (try Int.fetchOne(db, sql: "SELECT count(*) FROM fiscal_summaries WHERE kind = 'RC' AND issue_date = ?",
                                              arguments: [issueDate.iso]) ?? 0) + 1
-            var lines: [SummaryLine] = []
-            for doc in documents.prefix(500) {
-                guard let type = doc.type else { continue }
-                let sale = try Sale.fetchOne(db, key: doc.saleId)
-                let totals = sale.map { s in
-                    SaleTotals(gravada: Money(centimos: Int64(s.gravada.magnitude)), exonerada: Money(centimos: Int64(s.exonerada.magnitude)),
-                               inafecta: Money(centimos: Int64(s.inafecta.magnitude)), igv: Money(centimos: Int64(s.igv.magnitude)),
-                               total: Money(centimos: Int64(s.total.magnitude)))
-                } ?? SaleTotals(igv: Money(centimos: doc.igv), total: Money(centimos: doc.total))
-                let reference = try doc.referenceId.flatMap { try FiscalDocumentRecord.fetchOne(db, key: $0)?.documentID }
-                lines.append(SummaryLine(type: type, id: doc.documentID, customerDocType: doc.customerDocType, customerDocNumber: doc.customerDocNumber,
-                                         condition: .adicionar, totals: totals, reference: reference))
-            }
+            let lines = try documents.prefix(500).compactMap { doc in try Self.summaryLine(doc, condition: .adicionar, db) }
             let summary = FiscalSummary(issuer: context.config.issuer, referenceDate: referenceDate, issueDate: issueDate, sequence: sequence, lines: lines)
             let xml: String
             do throws(UBLWriter.Problem) { xml = try UBLWriter.summary(summary) } catch { throw StoreError.invalid(error.message) }
@@ -335,6 +358,20 @@ extension SedeStore {
             }
             return record
         }
+    }
+
+    /// A boleta's (or its note's) line in a resumen diario, with its sale's amounts.
+    static func summaryLine(_ doc: FiscalDocumentRecord, condition: SummaryCondition, _ db: Database) throws -> SummaryLine? {
+        guard let type = doc.type else { return nil }
+        let sale = try Sale.fetchOne(db, key: doc.saleId)
+        let totals = sale.map { s in
+            SaleTotals(gravada: Money(centimos: Int64(s.gravada.magnitude)), exonerada: Money(centimos: Int64(s.exonerada.magnitude)),
+                       inafecta: Money(centimos: Int64(s.inafecta.magnitude)), igv: Money(centimos: Int64(s.igv.magnitude)),
+                       total: Money(centimos: Int64(s.total.magnitude)))
+        } ?? SaleTotals(igv: Money(centimos: doc.igv), total: Money(centimos: doc.total))
+        let reference = try doc.referenceId.flatMap { try FiscalDocumentRecord.fetchOne(db, key: $0)?.documentID }
+        return SummaryLine(type: type, id: doc.documentID, customerDocType: doc.customerDocType, customerDocNumber: doc.customerDocNumber,
+                           condition: condition, totals: totals, reference: reference)
     }
 
     /// Summaries waiting for SUNAT's answer (sent, with a ticket, no final CDR), or never sent.

@@ -14,7 +14,8 @@ public struct FiscalSendReport: Sendable, Equatable {
 }
 
 /// The SUNAT queue of a sede: facturas and their notes by `sendBill`, boletas and their notes in a
-/// resumen diario by `sendSummary` + `getStatus`. Every attempt is written before the call
+/// resumen diario by `sendSummary` + `getStatus`, and bajas (comunicación de baja RA, resumen with
+/// ConditionCode 3) by `sendSummary` + `getStatus` too. Every attempt is written before the call
 /// (`envio`) and every answer after it, so a crash in between sends the document again and
 /// SUNAT's duplicate answer (1033: registered before) closes it; nothing accepted is sent again.
 /// Failed attempts back off: 30 s, 1, 2, 4 … up to 30 minutes.
@@ -79,6 +80,12 @@ public final class FiscalSender: @unchecked Sendable {
                 rest = rest.dropFirst(chunk.count)
                 _ = try store.createDailySummary(referenceDate: day, documents: chunk)
             }
+        }
+        // Bajas of documents SUNAT has accepted: their RA or resumen (ConditionCode 3), sent below.
+        // A baja that cannot be written (an expired certificate) does not hold up the rest.
+        do { try store.prepareBajas() } catch {
+            report.failures += 1
+            report.messages.append("No se pudo preparar la baja de comprobantes: \((error as? StoreError)?.message ?? "\(error)")")
         }
         for open in try store.openSummaries() where try !waiting(open.summary.id, now: now) {
             if let ticket = open.ticket {

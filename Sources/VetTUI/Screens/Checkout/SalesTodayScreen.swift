@@ -4,7 +4,9 @@ import VetStore
 /// The sede's sales of today: Enter opens one (its payment while it owes, else its receipt); I
 /// reprints the receipt; A voids a sale and D returns some of its units, each with a reason and a
 /// supervisor (whose clave is asked when the cashier is not one). The refund goes back by the
-/// method chosen (cash from this terminal's drawer).
+/// method chosen (cash from this terminal's drawer). When the sale's document can still be given
+/// de baja (SUNAT's 7 days), the void form offers «Comprobante: Nota de crédito / Comunicación de
+/// baja»; otherwise the anulación issues a nota de crédito, as a return always does.
 public struct SalesTodayScreen: KeyBound {
     enum Reversing: Equatable {
         /// The reason, the refund method, and for a return the units of each line.
@@ -18,7 +20,9 @@ public struct SalesTodayScreen: KeyBound {
                                 Table.Column("Tipo", width: 11), Table.Column("Estado", width: 18, minWidth: 10), Table.Column("Total", width: 13)])
     var reversing: Reversing?
     var message: String?
-    let choices = Choices(options: ["refund": [PaymentMethod.efectivo, .tarjeta, .yape, .plin, .transferencia].map(\.label)])
+    let choices = Choices(options: ["refund": [PaymentMethod.efectivo, .tarjeta, .yape, .plin, .transferencia].map(\.label),
+                                    "fiscal": [Self.creditNote, Self.baja]])
+    static let creditNote = "Nota de crédito", baja = "Comunicación de baja"
 
     public init(session: Session) {
         self.session = session
@@ -72,14 +76,28 @@ public struct SalesTodayScreen: KeyBound {
                            help: "de \(line.quantity)")
             }
         }
-        var form = Form(fields: fields, fieldWidth: 24)
+        // Wide enough for «◂ Comunicación de baja ▸».
+        var form = Form(fields: fields, fieldWidth: 26)
         form.rowsPerField = 1
         reversing = .form(sale: sale.sale.id, isVoid: isVoid, form: form)
         message = nil
-        return .none
+        guard isVoid else { return .none }
+        let saleID = sale.sale.id
+        return .perform { services in BajaOffered(sale: saleID, option: try services.store.fiscalBajaOption(saleID: saleID)) }
     }
 
     struct Reversed { let summary: SaleSummary }
+    /// Whether the sale being voided may have its document given de baja.
+    struct BajaOffered { let sale: String; let option: FiscalBajaOption }
+
+    /// Adds the «Comprobante» choice to the open void form of `offer.sale` when a baja is possible.
+    mutating func offer(_ offer: BajaOffered) {
+        guard case .form(let saleID, true, var form)? = reversing, saleID == offer.sale,
+              case .available(let document, let lastDay) = offer.option, !form.fields.contains(where: { $0.id == "fiscal" }) else { return }
+        form.fields.append(Form.Field(id: "fiscal", label: "Comprobante", input: TextField(Self.creditNote),
+                                      help: "\(document): baja hasta el \(lastDay.display) · ← →"))
+        reversing = .form(sale: saleID, isVoid: true, form: form)
+    }
 
     mutating func submit(approval: Clave?) -> Command {
         guard case .form(let saleID, let isVoid, var form)? = reversing else { return .none }
@@ -108,8 +126,9 @@ public struct SalesTodayScreen: KeyBound {
             return .none
         }
         let method = PaymentMethod.allCases.first { $0.label == form["refund"] } ?? .efectivo
+        let byBaja = isVoid && form.fields.contains { $0.id == "fiscal" } && form["fiscal"] == Self.baja
         let draft = ReversalDraft(id: UUIDv7Generator().make(), saleID: saleID, lines: lines, reason: form["reason"], refundID: UUIDv7Generator().make(),
-                                  refundMethod: method)
+                                  refundMethod: method, fiscalVoid: byBaja ? .baja : .notaCredito)
         let session = session
         return .perform { services in
             var withDrawer = draft
@@ -154,6 +173,9 @@ public struct SalesTodayScreen: KeyBound {
                 return .none
             }
             return .ignored
+        case .message(let offered as BajaOffered):
+            offer(offered)
+            return .none
         case .message(let done as Reversed):
             reversing = nil
             let what = done.summary.sale.kind == "anulacion" ? "Venta anulada" : "Devolución registrada"

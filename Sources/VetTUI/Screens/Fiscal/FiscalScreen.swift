@@ -90,6 +90,7 @@ public struct FiscalScreen: KeyBound {
             let replaced = status.replacedBy.map { " → " + $0 } ?? ""
             return status.state.label + replaced + (message.isEmpty ? "" : ": " + message)
         case .porCorregir(_, let message): return status.state.label + (message.isEmpty ? "" : ": " + message)
+        case .bajaRechazada(_, let message): return status.state.label + (message.isEmpty ? "" : ": " + message)
         case .observado(let notes): return status.state.label + (notes.isEmpty ? "" : ": " + notes)
         default: return status.state.label
         }
@@ -97,13 +98,13 @@ public struct FiscalScreen: KeyBound {
 
     mutating func refill() {
         let all = load.value ?? []
-        shown = onlyPending ? all.filter { !$0.state.isFinal || $0.needsNewDocument } : all
+        shown = onlyPending ? all.filter { !$0.state.isFinal || $0.needsNewDocument || $0.bajaRejected } : all
         table.setRows(shown.map { s in
             [s.document.printedID, CivilDate(iso: s.document.issueDate)?.display ?? s.document.issueDate,
              s.document.customerName.isEmpty ? "Clientes varios" : s.document.customerName,
              Money(centimos: s.document.total).formatted, Self.stateText(s), s.deadlineText]
         })
-        table.alertRows = Set(shown.indices.filter { shown[$0].nearDeadline || shown[$0].needsNewDocument })
+        table.alertRows = Set(shown.indices.filter { shown[$0].nearDeadline || shown[$0].needsNewDocument || shown[$0].bajaRejected })
     }
 
     public mutating func update(_ event: Event, _ context: ScreenContext) -> Command {
