@@ -51,9 +51,9 @@ struct FiscalQueueTests {
     }
 
     /// Runs the queue until every document has SUNAT's final answer (a resumen's answer comes
-    /// once the local SUNAT has validated it, a few seconds later), at most a minute.
+    /// once the local SUNAT has validated it, a few seconds later; minutes on a loaded machine), at most four minutes.
     static func drain(_ sender: FiscalSender, _ store: SedeStore) throws {
-        _ = try waitUntil(seconds: 60, every: 0.5) {
+        _ = try waitUntil(seconds: 240, every: 0.5) {
             try sender.runOnce()
             return try !states(store).values.contains { !$0.state.isFinal } && store.openSummaries().isEmpty
         }

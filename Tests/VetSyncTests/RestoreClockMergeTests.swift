@@ -70,7 +70,9 @@ struct RestoreClockMergeTests {
         let ahead = try #require(status.clockAheadMs)
         #expect(ahead > 3_500_000 && ahead < 3_700_000)
         let printed = try runProcess(Binaries.vetdesk, ["sync", "status", "--db", fast.path])
-        #expect(printed.stdout.contains("Reloj: El reloj de este equipo está adelantado 60 min respecto de la central"), "\(printed.stdout)")
+        // About an hour: the measure includes the round trip, so a slow answer can make it 59 min.
+        #expect(["59", "60", "61"].contains { printed.stdout.contains("Reloj: El reloj de este equipo está adelantado \($0) min respecto de la central") },
+                "\(printed.stdout)")
         try other.sync()
         #expect(try other.count("SELECT count(*) FROM owners") == 1)
 

@@ -93,7 +93,11 @@ public final class BillServiceClient: @unchecked Sendable {
         self.username = username
         self.password = password
         do {
-            http = try CurlHTTPClient(baseURL: endpoint, caCertPath: caCertPath)
+            let client = try CurlHTTPClient(baseURL: endpoint, caCertPath: caCertPath)
+            // SUNAT validates each document before it answers and is often slow; the queue works in
+            // the background, so it waits longer than an interactive call would.
+            client.timeoutMs = 90_000
+            http = client
             setupError = nil
         } catch {
             http = nil
