@@ -25,6 +25,19 @@ import VetTestSupport
 
     /// Marks a booked appointment of today of the vet as arrived, as the desk does at check-in
     /// (the agenda's own end-to-end test drives that part).
+    /// Where the till lists `owner` (0 = top), in the till's order.
+    static func tillPosition(_ db: String, owner: String) throws -> Int {
+        let today = CivilDate(limaDayOf: Date())
+        let owners = try DatabaseQueue(path: db).read { db in
+            try String.fetchAll(db, sql: """
+                SELECT c.owner_id FROM charges c WHERE c.sale_id IS NULL AND c.removed_at IS NULL GROUP BY c.owner_id
+                ORDER BY EXISTS (SELECT 1 FROM appointments a JOIN pets ap ON ap.id = a.pet_id WHERE ap.owner_id = c.owner_id
+                                   AND a.status = 'atendida' AND a.starts_at >= ? AND a.starts_at < ?) DESC, max(c.added_at) DESC
+                """, arguments: [AgendaTime.iso(AgendaTime.instant(today, minute: 0)), AgendaTime.iso(AgendaTime.instant(today.adding(days: 1), minute: 0))])
+        }
+        return owners.firstIndex(of: owner) ?? 0
+    }
+
     static func arrived(_ db: String, except: [String] = []) throws -> (appointment: String, pet: String, owner: String, ownerName: String) {
         let today = CivilDate(limaDayOf: Date())
         let found = try #require(try row(db, """
@@ -118,6 +131,9 @@ import VetTestSupport
         #expect(step.found, "\(step.screen)")
         step = try desk.waitFor(first.ownerName)
         #expect(step.found, "\(step.screen)")
+        // The till lists owners attended today first, the one charged last on top; the demo's own
+        // pending charges of today may sort above this owner's (before the morning, they are later).
+        for _ in 0..<(try Self.tillPosition(db, owner: first.owner)) { try desk.press("Down") }
         try desk.press("Enter")
         step = try desk.waitFor(String((product["name"] as String).prefix(20)))
         #expect(step.found && step.screen.contains("TOTAL"), "\(step.screen)")
@@ -181,6 +197,8 @@ import VetTestSupport
         try press("F6")
         step = try desk.waitFor(second.ownerName)
         #expect(step.found, "\(step.screen)")
+        // Not counted: the owner at the desk is on top unless the demo's own charges of today sort above it.
+        for _ in 0..<(try Self.tillPosition(db, owner: second.owner)) { try desk.press("Down") }
         try press("Enter")
         #expect(try desk.waitFor(String((plain["name"] as String).prefix(20))).found)
         try press("c")
