@@ -11,23 +11,12 @@ import VetTestSupport
 /// by sync, with the session and movements they close; the close was made with the link down.
 @Suite(.serialized)
 struct CashCloseSyncTests {
-    static func user(_ sede: TestSede, _ name: String, _ role: Role, password: String = "!") throws -> Session {
-        let store = sede.store, id = store.newID(), local = try store.localSede()
-        try store.applyingRemote { db in
-            try db.execute(sql: "INSERT INTO users (id, username, full_name, pass_hash, created_at) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [id, name, name.capitalized, password == "!" ? "!" : PasswordHasher.hash(password), store.nowText])
-            try db.execute(sql: "INSERT INTO user_roles (id, user_id, sede_id, role) VALUES (?, ?, ?, ?)",
-                           arguments: [store.newID(), id, local.id, role.rawValue])
-        }
-        return Session(userID: id, username: name, fullName: name.capitalized, roles: [role], sede: local)
-    }
-
     @Test func aCloseWithItsNoteAndSignOffReachesTheCentral() throws {
         let central = try CentralProcess.running(.sqlite)
         let lim = try TestSede.linked("LIM01", to: central)
         try lim.sync()
-        let cashier = try Self.user(lim, "caja.lim", .recepcionista)
-        let supervisor = try Self.user(lim, "super.lim", .supervisor, password: "clave-sup-9")
+        let cashier = try lim.user("caja.lim", .recepcionista)
+        let supervisor = try lim.user("super.lim", .supervisor, password: "clave-sup-9")
         // The link is down while the drawer is worked and closed.
         central.stop()
         let store = lim.store

@@ -15,15 +15,18 @@ import VetTestSupport
 struct FiscalQueueTests {
     static let ruc = "20601234565"
 
-    static func user(_ sede: TestSede, _ name: String, _ role: Role) throws -> Session {
-        let store = sede.store, id = store.newID(), local = try store.localSede()
-        try store.applyingRemote { db in
-            try db.execute(sql: "INSERT INTO users (id, username, full_name, pass_hash, created_at) VALUES (?, ?, ?, '!', ?)",
-                           arguments: [id, name, name.capitalized, store.nowText])
-            try db.execute(sql: "INSERT INTO user_roles (id, user_id, sede_id, role) VALUES (?, ?, ?, ?)",
-                           arguments: [store.newID(), id, local.id, role.rawValue])
-        }
-        return Session(userID: id, username: name, fullName: name.capitalized, roles: [role], sede: local)
+    /// The labelled test certificate (password «pfx»), valid from a day before `now` for a year.
+    static func certificate(_ now: Date) throws -> Data {
+        try FiscalSigner.makeTestCertificate(commonName: "PRUEBAS VETDESK - NO VALIDO ANTE SUNAT", organization: "Huellitas (pruebas)",
+                                             password: "pfx", validFrom: now.addingTimeInterval(-86_400), until: now.addingTimeInterval(86_400 * 365))
+    }
+
+    /// The test company in series B001/F001/BC01/FC01.
+    static func config(annexCode: String, endpoint: String? = nil, solUser: String? = nil) -> FiscalConfiguration {
+        FiscalConfiguration(ruc: ruc, legalName: "Veterinarias Huellitas S.A.C.", tradeName: "Huellitas", ubigeo: "150122",
+                            address: "Av. José Larco 1150", district: "MIRAFLORES", province: "LIMA", department: "LIMA",
+                            annexCode: annexCode, boletaSeries: "B001", facturaSeries: "F001", boletaNoteSeries: "BC01",
+                            facturaNoteSeries: "FC01", endpoint: endpoint, solUser: solUser)
     }
 
     struct Day {
@@ -95,26 +98,12 @@ struct FiscalQueueTests {
         try lim.sync()
         let sunat = try LocalSunat(users: ["\(Self.ruc)MODDATOS:moddatos"])
         let store = lim.store
-        let cashier = try Self.user(lim, "caja.lim", .recepcionista)
-        let admin = try Self.user(lim, "admin.lim", .administrador)
-        let supervisor = try Self.user(lim, "super.lim", .supervisor)
-        let item = store.newID()
-        try store.applyingRemote { db in
-            try db.execute(sql: """
-                INSERT INTO catalog_items (id, sku, name, kind, category, unit_code, igv_affectation, created_at, updated_at)
-                VALUES (?, 'SRV-CONSULTA', 'Consulta general', 'consulta', 'Consultas', 'ZZ', '10', ?, ?)
-                """, arguments: [item, store.nowText, store.nowText])
-            try db.execute(sql: "INSERT INTO catalog_prices (id, item_id, sede_id, price, effective_from, created_at) VALUES (?, ?, NULL, 8000, '2020-01-01', ?)",
-                           arguments: [store.newID(), item, store.nowText])
-        }
-        let pfx = try FiscalSigner.makeTestCertificate(commonName: "PRUEBAS VETDESK - NO VALIDO ANTE SUNAT", organization: "Huellitas (pruebas)",
-                                                       password: "pfx", validFrom: clock.now.addingTimeInterval(-86_400),
-                                                       until: clock.now.addingTimeInterval(86_400 * 365))
-        try store.configureFiscal(FiscalConfiguration(ruc: Self.ruc, legalName: "Veterinarias Huellitas S.A.C.", tradeName: "Huellitas",
-                                                      ubigeo: "150122", address: "Av. José Larco 1150", district: "MIRAFLORES", province: "LIMA",
-                                                      department: "LIMA", annexCode: "0001", boletaSeries: "B001", facturaSeries: "F001",
-                                                      boletaNoteSeries: "BC01", facturaNoteSeries: "FC01", endpoint: sunat.endpoint, solUser: "MODDATOS"),
-                                  certificate: pfx, certificatePassword: "pfx", solPassword: "moddatos", by: admin)
+        let cashier = try lim.user("caja.lim", .recepcionista)
+        let admin = try lim.user("admin.lim", .administrador)
+        let supervisor = try lim.user("super.lim", .supervisor)
+        let item = try lim.consultation()
+        try store.configureFiscal(Self.config(annexCode: "0001", endpoint: sunat.endpoint, solUser: "MODDATOS"),
+                                  certificate: try Self.certificate(clock.now), certificatePassword: "pfx", solPassword: "moddatos", by: admin)
         let sender = try #require(try FiscalSender.configured(store: store))
         return Env(central: central, lim: lim, sunat: sunat, supervisor: supervisor, sender: sender,
                    day: Day(sede: lim, cashier: cashier, item: item))

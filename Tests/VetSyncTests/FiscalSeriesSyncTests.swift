@@ -69,20 +69,10 @@ struct FiscalSeriesSyncTests {
         let lim = try TestSede.linked("LIM01", to: central)
         try lim.sync()
         let store = lim.store
-        let cashier = try FiscalQueueTests.user(lim, "caja.lim", .recepcionista)
-        let admin = try FiscalQueueTests.user(lim, "admin.lim", .administrador)
-        let item = store.newID()
-        try store.applyingRemote { db in
-            try db.execute(sql: """
-                INSERT INTO catalog_items (id, sku, name, kind, category, unit_code, igv_affectation, created_at, updated_at)
-                VALUES (?, 'SRV-CONSULTA', 'Consulta general', 'consulta', 'Consultas', 'ZZ', '10', ?, ?)
-                """, arguments: [item, store.nowText, store.nowText])
-            try db.execute(sql: "INSERT INTO catalog_prices (id, item_id, sede_id, price, effective_from, created_at) VALUES (?, ?, NULL, 8000, '2020-01-01', ?)",
-                           arguments: [store.newID(), item, store.nowText])
-        }
-        let pfx = try FiscalSigner.makeTestCertificate(commonName: "PRUEBAS VETDESK - NO VALIDO ANTE SUNAT", organization: "Huellitas (pruebas)",
-                                                       password: "pfx", validFrom: Date().addingTimeInterval(-86_400),
-                                                       until: Date().addingTimeInterval(86_400 * 365))
+        let cashier = try lim.user("caja.lim", .recepcionista)
+        let admin = try lim.user("admin.lim", .administrador)
+        let item = try lim.consultation()
+        let pfx = try FiscalQueueTests.certificate(Date())
         try pfx.write(to: URL(fileURLWithPath: lim.dir.file("empresa.pfx")))
         try "pfx\n".write(toFile: lim.dir.file("clave.txt"), atomically: true, encoding: .utf8)
         let setup = ["fiscal", "setup", "--db", lim.path, "--ruc", Self.ruc, "--razon-social", "Veterinarias Huellitas S.A.C.",
@@ -96,11 +86,7 @@ struct FiscalSeriesSyncTests {
         #expect(try store.fiscalConfiguration() == nil)
 
         // A sede set up before the central assigned anything issues in its local series.
-        try store.configureFiscal(FiscalConfiguration(ruc: Self.ruc, legalName: "Veterinarias Huellitas S.A.C.", tradeName: "Huellitas",
-                                                      ubigeo: "150122", address: "Av. José Larco 1150", district: "MIRAFLORES", province: "LIMA",
-                                                      department: "LIMA", annexCode: "0000", boletaSeries: "B001", facturaSeries: "F001",
-                                                      boletaNoteSeries: "BC01", facturaNoteSeries: "FC01"),
-                                  certificate: pfx, certificatePassword: "pfx", by: admin)
+        try store.configureFiscal(FiscalQueueTests.config(annexCode: "0000"), certificate: pfx, certificatePassword: "pfx", by: admin)
         var day = FiscalQueueTests.Day(sede: lim, cashier: cashier, item: item)
         #expect(try day.sell().documentID == "B001-1")
 

@@ -82,24 +82,15 @@ public enum CentralFiscalSeries {
             throw CentralError(404, "unknown_sede", "No existe la sede \(code)")
         }
         let annex = annexCode.trimmingCharacters(in: .whitespaces)
-        guard annex.count == 4, annex.allSatisfy({ $0.isASCII && $0.isNumber }) else {
-            throw CentralError(422, "invalid_annex", "El código de establecimiento anexo «\(annexCode)» tiene 4 dígitos (0000 el domicilio fiscal)")
-        }
         func clean(_ text: String) -> String { text.trimmingCharacters(in: .whitespaces).uppercased() }
         let wanted = Assignment(id: CentralAdmin.newID(), sedeID: sede.id, annexCode: annex, boletaSeries: clean(boleta),
                                 facturaSeries: clean(factura), boletaNoteSeries: clean(boletaNote), facturaNoteSeries: clean(facturaNote),
                                 assignedAt: nowText)
-        let rules: [(series: String, type: FiscalDocumentType, referencing: FiscalDocumentType?)] = [
-            (wanted.boletaSeries, .boleta, nil), (wanted.facturaSeries, .factura, nil),
-            (wanted.boletaNoteSeries, .notaCredito, .boleta), (wanted.facturaNoteSeries, .notaCredito, .factura),
-        ]
-        for (series, type, referencing) in rules {
-            if let problem = FiscalNumbering.seriesProblem(series, for: type, referencing: referencing) {
-                throw CentralError(422, "invalid_series", problem)
-            }
-        }
-        guard Set(wanted.series).count == 4 else {
-            throw CentralError(422, "invalid_series", "Las cuatro series de una sede deben ser distintas")
+        switch FiscalNumbering.seriesSetProblem(annexCode: annex, boleta: wanted.boletaSeries, factura: wanted.facturaSeries,
+                                                boletaNote: wanted.boletaNoteSeries, facturaNote: wanted.facturaNoteSeries) {
+        case .annex(let message)?: throw CentralError(422, "invalid_annex", message)
+        case .series(let message)?: throw CentralError(422, "invalid_series", message)
+        case nil: break
         }
 
         // The version first: an assignment made while the rows are read makes the write refuse.

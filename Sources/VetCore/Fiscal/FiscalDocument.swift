@@ -271,6 +271,38 @@ public enum FiscalNumbering {
         }
         return nil
     }
+
+    /// What is wrong with a sede's código de anexo and four series: the anexo or a series.
+    public enum SeriesSetProblem: Sendable, Equatable {
+        case annex(String)
+        case series(String)
+
+        public var message: String {
+            switch self {
+            case .annex(let message), .series(let message): message
+            }
+        }
+    }
+
+    /// The one check of a sede's anexo and series, wherever they are set (the sede's own
+    /// configuration, the central's assignment, the assignment as the sede receives it): the anexo
+    /// has 4 digits, each series follows `seriesProblem` for its document, and the four are distinct.
+    public static func seriesSetProblem(annexCode: String, boleta: String, factura: String, boletaNote: String,
+                                        facturaNote: String) -> SeriesSetProblem? {
+        guard annexCode.count == 4, annexCode.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+            return .annex("El código de establecimiento anexo «\(annexCode)» tiene 4 dígitos (0000 el domicilio fiscal)")
+        }
+        let rules: [(series: String, type: FiscalDocumentType, referencing: FiscalDocumentType?)] = [
+            (boleta, .boleta, nil), (factura, .factura, nil), (boletaNote, .notaCredito, .boleta), (facturaNote, .notaCredito, .factura),
+        ]
+        for (series, type, referencing) in rules {
+            if let problem = seriesProblem(series, for: type, referencing: referencing) { return .series(problem) }
+        }
+        guard Set([boleta, factura, boletaNote, facturaNote]).count == 4 else {
+            return .series("Las cuatro series de una sede deben ser distintas")
+        }
+        return nil
+    }
 }
 
 /// Money as SUNAT's amounts: «118.00», a dot and two decimals.

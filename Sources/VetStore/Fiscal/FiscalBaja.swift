@@ -163,8 +163,7 @@ extension SedeStore {
     private static func writeVoided(_ items: [(FiscalVoidRecord, FiscalDocumentRecord)], day: CivilDate, _ context: FiscalContext,
                                     newID: () -> String, _ db: Database) throws -> FiscalSummaryRecord {
         let issueDate = CivilDate(limaDayOf: context.now)
-        let sequence = (try Int.fetchOne(db, sql: "SELECT count(*) FROM fiscal_summaries WHERE kind = 'RA' AND issue_date = ?",
-                                         arguments: [issueDate.iso]) ?? 0) + 1
+        let sequence = try nextSummarySequence("RA", on: issueDate, db)
         let lines = items.compactMap { void, doc in
             doc.type.map { VoidedLine(type: $0, series: doc.series, number: doc.number, reason: void.reason) }
         }
@@ -180,8 +179,7 @@ extension SedeStore {
     private static func writeVoidSummary(_ items: [(FiscalVoidRecord, FiscalDocumentRecord)], day: CivilDate, _ context: FiscalContext,
                                          newID: () -> String, _ db: Database) throws -> FiscalSummaryRecord {
         let issueDate = CivilDate(limaDayOf: context.now)
-        let sequence = (try Int.fetchOne(db, sql: "SELECT count(*) FROM fiscal_summaries WHERE kind = 'RC' AND issue_date = ?",
-                                         arguments: [issueDate.iso]) ?? 0) + 1
+        let sequence = try nextSummarySequence("RC", on: issueDate, db)
         let lines = try items.compactMap { _, doc in try summaryLine(doc, condition: .anular, db) }
         let summary = FiscalSummary(issuer: context.config.issuer, referenceDate: day, issueDate: issueDate, sequence: sequence, lines: lines)
         let xml: String

@@ -334,14 +334,20 @@ extension SedeStore {
         }
     }
 
+    /// The next correlative of a resumen (RC) or a baja (RA) issued on `issueDate`: SUNAT numbers
+    /// them per issue day (`RC-20261130-1`, `-2`…).
+    static func nextSummarySequence(_ kind: String, on issueDate: CivilDate, _ db: Database) throws -> Int {
+        (try Int.fetchOne(db, sql: "SELECT count(*) FROM fiscal_summaries WHERE kind = ? AND issue_date = ?",
+                          arguments: [kind, issueDate.iso]) ?? 0) + 1
+    }
+
     /// Writes and signs the resumen diario (RC) reporting `documents` (boletas of one day and their
     /// notes), numbered per issue day. One transaction.
     public func createDailySummary(referenceDate: CivilDate, documents: [FiscalDocumentRecord]) throws -> FiscalSummaryRecord {
         guard let context = try fiscalContext() else { throw StoreError.invalid(CertificateProblem.notConfigured.message) }
         let issueDate = CivilDate(limaDayOf: context.now)
         return try write(user: nil) { db in
-            let sequence = (try Int.fetchOne(db, sql: "SELECT count(*) FROM fiscal_summaries WHERE kind = 'RC' AND issue_date = ?",
-                                             arguments: [issueDate.iso]) ?? 0) + 1
+            let sequence = try Self.nextSummarySequence("RC", on: issueDate, db)
             let lines = try documents.prefix(500).compactMap { doc in try Self.summaryLine(doc, condition: .adicionar, db) }
             let summary = FiscalSummary(issuer: context.config.issuer, referenceDate: referenceDate, issueDate: issueDate, sequence: sequence, lines: lines)
             let xml: String

@@ -47,15 +47,8 @@ public struct FiscalConfiguration: Codable, Sendable, Equatable {
         if legalName.trimmingCharacters(in: .whitespaces).isEmpty { return "Falta la razón social" }
         if address.trimmingCharacters(in: .whitespaces).isEmpty { return "Falta la dirección del establecimiento" }
         guard ubigeo.count == 6, ubigeo.allSatisfy({ $0.isASCII && $0.isNumber }) else { return "El ubigeo tiene 6 dígitos" }
-        guard annexCode.count == 4, annexCode.allSatisfy({ $0.isASCII && $0.isNumber }) else { return "El código de establecimiento tiene 4 dígitos (0000 el domicilio fiscal)" }
-        if let p = FiscalNumbering.seriesProblem(boletaSeries, for: .boleta) { return p }
-        if let p = FiscalNumbering.seriesProblem(facturaSeries, for: .factura) { return p }
-        if let p = FiscalNumbering.seriesProblem(boletaNoteSeries, for: .notaCredito, referencing: .boleta) { return p }
-        if let p = FiscalNumbering.seriesProblem(facturaNoteSeries, for: .notaCredito, referencing: .factura) { return p }
-        if Set([boletaSeries, facturaSeries, boletaNoteSeries, facturaNoteSeries]).count < 4 && boletaSeries == facturaSeries {
-            return "Las series de boleta y factura deben ser distintas"
-        }
-        return nil
+        return FiscalNumbering.seriesSetProblem(annexCode: annexCode, boleta: boletaSeries, factura: facturaSeries,
+                                                boletaNote: boletaNoteSeries, facturaNote: facturaNoteSeries)?.message
     }
 }
 
@@ -76,15 +69,8 @@ public struct FiscalSeriesAssignment: Sendable, Equatable {
 
     /// Why these series cannot be used, in Spanish, or nil.
     public func problem() -> String? {
-        guard annexCode.count == 4, annexCode.allSatisfy({ $0.isASCII && $0.isNumber }) else {
-            return "el código de establecimiento «\(annexCode)» no tiene 4 dígitos"
-        }
-        if let p = FiscalNumbering.seriesProblem(boletaSeries, for: .boleta) { return p }
-        if let p = FiscalNumbering.seriesProblem(facturaSeries, for: .factura) { return p }
-        if let p = FiscalNumbering.seriesProblem(boletaNoteSeries, for: .notaCredito, referencing: .boleta) { return p }
-        if let p = FiscalNumbering.seriesProblem(facturaNoteSeries, for: .notaCredito, referencing: .factura) { return p }
-        if Set(series).count < 4 { return "las cuatro series deben ser distintas" }
-        return nil
+        FiscalNumbering.seriesSetProblem(annexCode: annexCode, boleta: boletaSeries, factura: facturaSeries,
+                                         boletaNote: boletaNoteSeries, facturaNote: facturaNoteSeries)?.message
     }
 }
 

@@ -278,3 +278,32 @@ final class TestSede: @unchecked Sendable {
         }
     }
 }
+
+extension TestSede {
+    /// A user of this sede with one role, written as the central's data would arrive; `password`
+    /// "!" means one that cannot sign in.
+    func user(_ name: String, _ role: Role, password: String = "!") throws -> Session {
+        let id = store.newID(), local = try store.localSede()
+        try store.applyingRemote { db in
+            try db.execute(sql: "INSERT INTO users (id, username, full_name, pass_hash, created_at) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [id, name, name.capitalized, password == "!" ? "!" : PasswordHasher.hash(password), store.nowText])
+            try db.execute(sql: "INSERT INTO user_roles (id, user_id, sede_id, role) VALUES (?, ?, ?, ?)",
+                           arguments: [store.newID(), id, local.id, role.rawValue])
+        }
+        return Session(userID: id, username: name, fullName: name.capitalized, roles: [role], sede: local)
+    }
+
+    /// One consultation (SRV-CONSULTA, S/ 80.00, gravada) in the catalog, as central data; its id.
+    func consultation() throws -> String {
+        let item = store.newID()
+        try store.applyingRemote { db in
+            try db.execute(sql: """
+                INSERT INTO catalog_items (id, sku, name, kind, category, unit_code, igv_affectation, created_at, updated_at)
+                VALUES (?, 'SRV-CONSULTA', 'Consulta general', 'consulta', 'Consultas', 'ZZ', '10', ?, ?)
+                """, arguments: [item, store.nowText, store.nowText])
+            try db.execute(sql: "INSERT INTO catalog_prices (id, item_id, sede_id, price, effective_from, created_at) VALUES (?, ?, NULL, 8000, '2020-01-01', ?)",
+                           arguments: [store.newID(), item, store.nowText])
+        }
+        return item
+    }
+}
